@@ -1,0 +1,245 @@
+//! CoT timestamps: ISO-8601 UTC text on the XML wire, milliseconds since the
+//! Unix epoch in TAK protocol v1, microseconds inside watchfloor.
+
+use std::fmt;
+
+/// An instant in UTC, stored as microseconds since 1970-01-01T00:00:00Z.
+///
+/// Microseconds keep what pytak sends (`%f`, six digits); ATAK sends three.
+/// Conversion to the protobuf form truncates to milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Time(i64);
+
+/// Why a timestamp could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimeError {
+    /// The text is not `YYYY-MM-DDThh:mm:ss[.f+][Z|±hh:mm]`.
+    #[error("malformed timestamp")]
+    Malformed,
+    /// A field is out of range (month 13, minute 61, ...).
+    #[error("timestamp field out of range")]
+    OutOfRange,
+}
+
+const MICROS_PER_SEC: i64 = 1_000_000;
+
+impl Time {
+    /// The Unix epoch.
+    pub const EPOCH: Time = Time(0);
+
+    /// From microseconds since the epoch.
+    pub const fn from_micros(us: i64) -> Self {
+        Time(us)
+    }
+
+    /// From milliseconds since the epoch (the TAK protocol v1 unit).
+    pub const fn from_millis(ms: i64) -> Self {
+        Time(ms.saturating_mul(1000))
+    }
+
+    /// Microseconds since the epoch.
+    pub const fn micros(self) -> i64 {
+        self.0
+    }
+
+    /// Milliseconds since the epoch, rounded towards negative infinity.
+    pub const fn millis(self) -> i64 {
+        self.0.div_euclid(1000)
+    }
+
+    /// This instant moved by `secs` seconds (negative moves back).
+    pub const fn plus_secs(self, secs: i64) -> Self {
+        Time(self.0.saturating_add(secs.saturating_mul(MICROS_PER_SEC)))
+    }
+
+    /// This instant moved by `ms` milliseconds.
+    pub const fn plus_millis(self, ms: i64) -> Self {
+        Time(self.0.saturating_add(ms.saturating_mul(1000)))
+    }
+
+    /// Reads the forms real clients send: `2020-12-24T18:16:22Z`,
+    /// `2020-12-24T18:16:22.325Z`, `...22.325123Z`, `...22.4Z`, a
+    /// lower-case `t`/`z`, a space instead of `T`, and a numeric offset
+    /// (`+00:00`, `-0500`). Digits past microseconds are truncated.
+    pub fn parse(text: &str) -> Result<Self, TimeError> {
+        let b = text.trim().as_bytes();
+        let num = |s: &[u8]| -> Result<i64, TimeError> {
+            if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
+                return Err(TimeError::Malformed);
+            }
+            Ok(s.iter().fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0')))
+        };
+        if b.len() < 19
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b't' | b' ')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
+            return Err(TimeError::Malformed);
+        }
+        let (year, month, day) = (num(&b[0..4])?, num(&b[5..7])?, num(&b[8..10])?);
+        let (hour, min, sec) = (num(&b[11..13])?, num(&b[14..16])?, num(&b[17..19])?);
+        if !(1..=12).contains(&month)
+            || day < 1
+            || day > days_in_month(year, month)
+            || hour > 23
+            || min > 59
+            || sec > 60
+        {
+            return Err(TimeError::OutOfRange);
+        }
+        let mut rest = &b[19..];
+        let mut micros = 0i64;
+        if let Some((b'.', frac)) = rest.split_first() {
+            let digits = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits == 0 {
+                return Err(TimeError::Malformed);
+            }
+            for i in 0..6 {
+                micros = micros * 10
+                    + frac
+                        .get(i)
+                        .filter(|_| i < digits)
+                        .map_or(0, |d| i64::from(d - b'0'));
+            }
+            rest = &frac[digits..];
+        }
+        let offset_secs = match rest {
+            [] | [b'Z'] | [b'z'] => 0,
+            [sign @ (b'+' | b'-'), tail @ ..] => {
+                let (h, m) = match tail {
+                    [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => {
+                        (num(&[*h1, *h2])?, num(&[*m1, *m2])?)
+                    }
+                    [h1, h2] => (num(&[*h1, *h2])?, 0),
+                    _ => return Err(TimeError::Malformed),
+                };
+                if h > 23 || m > 59 {
+                    return Err(TimeError::OutOfRange);
+                }
+                let s = h * 3600 + m * 60;
+                if *sign == b'+' {
+                    s
+                } else {
+                    -s
+                }
+            }
+            _ => return Err(TimeError::Malformed),
+        };
+        let days = days_from_civil(year, month, day);
+        let secs = days * 86_400 + hour * 3600 + min * 60 + sec - offset_secs;
+        Ok(Time(secs * MICROS_PER_SEC + micros))
+    }
+}
+
+impl fmt::Display for Time {
+    /// `YYYY-MM-DDThh:mm:ss.sssZ`, with six fractional digits only when
+    /// the instant is not a whole millisecond.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secs = self.0.div_euclid(MICROS_PER_SEC);
+        let micros = self.0.rem_euclid(MICROS_PER_SEC);
+        let days = secs.div_euclid(86_400);
+        let sod = secs.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        write!(
+            f,
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+            sod / 3600,
+            sod % 3600 / 60,
+            sod % 60
+        )?;
+        if micros % 1000 == 0 {
+            write!(f, ".{:03}Z", micros / 1000)
+        } else {
+            write!(f, ".{micros:06}Z")
+        }
+    }
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// well-known algorithm, written from its description).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_forms_clients_send() {
+        let ms = Time::parse("2024-01-01T00:00:00Z").map(Time::millis);
+        assert_eq!(ms, Ok(1_704_067_200_000));
+        let atak = Time::parse("2020-12-24T18:16:22.325Z").map(Time::micros);
+        assert_eq!(atak, Ok(1_608_833_782_325_000));
+        let pytak = Time::parse("2020-12-24T18:16:22.325123Z").map(Time::micros);
+        assert_eq!(pytak, Ok(1_608_833_782_325_123));
+        let one_digit = Time::parse("2020-12-24T18:16:22.4Z").map(Time::micros);
+        assert_eq!(one_digit, Ok(1_608_833_782_400_000));
+        let offset = Time::parse("2020-12-24T19:16:22+01:00").map(Time::millis);
+        assert_eq!(offset, Ok(1_608_833_782_000));
+    }
+
+    #[test]
+    fn rejects_nonsense() {
+        for bad in [
+            "",
+            "2020",
+            "2020-13-01T00:00:00Z",
+            "2021-02-29T00:00:00Z",
+            "2020-01-01T00:00:00Q",
+            "2020-01-01T00:00:00.",
+        ] {
+            assert!(Time::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn formats_millis_or_micros() {
+        assert_eq!(
+            Time::from_millis(1_608_833_782_325).to_string(),
+            "2020-12-24T18:16:22.325Z"
+        );
+        assert_eq!(
+            Time::from_micros(1_608_833_782_325_123).to_string(),
+            "2020-12-24T18:16:22.325123Z"
+        );
+        assert_eq!(
+            Time::from_millis(-1).to_string(),
+            "1969-12-31T23:59:59.999Z"
+        );
+    }
+}

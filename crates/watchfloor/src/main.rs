@@ -1,0 +1,2 @@
+//! The watchfloor binary.
+fn main() {}
