@@ -1,1 +1,206 @@
-//! placeholder
+//! The tokio shell of watchfloor: listeners, one task per connection, the
+//! router task that owns the routing core, the store's writer, and the
+//! metrics endpoint. Everything that decides anything lives in `cot` and
+//! `picture`; this crate only moves bytes and counts.
+
+mod codec;
+mod config;
+mod conn;
+mod http;
+mod metrics;
+mod negotiate;
+mod outbox;
+mod persist;
+mod ratelimit;
+mod router;
+mod udp;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use picture::{ClientId, Picture};
+use tokio::net::{TcpListener, UdpSocket};
+use tokio::sync::{mpsc, Semaphore};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+pub use config::{Listen, ServerConfig};
+pub use metrics::{DecodeErrorKind, Metrics};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// A listener could not bind its address.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The store could not be opened.
+    #[error("store: {0}")]
+    Store(#[from] store::StoreError),
+    /// The data directory could not be created.
+    #[error("data dir {path}: {source}")]
+    DataDir {
+        /// The folder.
+        path: std::path::PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+}
+
+/// A running server: its bound addresses and the means to stop it.
+#[derive(Debug)]
+pub struct Server {
+    /// Bound streaming TCP addresses, in the order configured.
+    pub tcp_addrs: Vec<SocketAddr>,
+    /// Bound UDP addresses, in the order configured.
+    pub udp_addrs: Vec<SocketAddr>,
+    /// Bound HTTP address, if any.
+    pub http_addr: Option<SocketAddr>,
+    metrics: Arc<Metrics>,
+    shutdown: CancellationToken,
+    tasks: JoinSet<()>,
+}
+
+impl Server {
+    /// Binds every listener, opens the store and starts serving.
+    pub async fn start(config: ServerConfig) -> Result<Server, ServerError> {
+        let metrics = Arc::new(Metrics::default());
+        let shutdown = CancellationToken::new();
+        let mut tasks = JoinSet::new();
+
+        let mut picture = Picture::new(picture::Config {
+            emergency_repeat_ms: i64::try_from(config.emergency_repeat.as_millis()).unwrap_or(3000),
+            ..picture::Config::default()
+        });
+        let persist = match &config.data_dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(|source| ServerError::DataDir { path: dir.clone(), source })?;
+                let store_cfg = store::Config {
+                    path: dir.join("watchfloor.sqlite"),
+                    retention_ms: i64::try_from(config.retention.as_millis()).unwrap_or(i64::MAX),
+                    ..store::Config::default()
+                };
+                Some(persist::Persist::open(&store_cfg, &mut picture)?)
+            }
+            None => None,
+        };
+
+        let mut tcp = Vec::new();
+        for l in &config.tcp {
+            let listener = TcpListener::bind(l.addr).await.map_err(|source| ServerError::Bind { addr: l.addr, source })?;
+            tcp.push((listener, Arc::new(l.groups.clone())));
+        }
+        let mut udp = Vec::new();
+        for l in &config.udp {
+            let socket = UdpSocket::bind(l.addr).await.map_err(|source| ServerError::Bind { addr: l.addr, source })?;
+            udp.push((socket, Arc::new(l.groups.clone())));
+        }
+        let http_listener = match config.http {
+            Some(addr) => Some(TcpListener::bind(addr).await.map_err(|source| ServerError::Bind { addr, source })?),
+            None => None,
+        };
+
+        let (router_tx, router_rx) = mpsc::channel(8192);
+        let router = router::Router::new(picture, metrics.clone(), persist);
+        tasks.spawn(router.run(router_rx));
+
+        let tcp_addrs = tcp.iter().filter_map(|(l, _)| l.local_addr().ok()).collect();
+        let udp_addrs = udp.iter().filter_map(|(s, _)| s.local_addr().ok()).collect();
+        let http_addr = http_listener.as_ref().and_then(|l| l.local_addr().ok());
+
+        let shared = Arc::new(conn::ConnShared {
+            router: router_tx.clone(),
+            metrics: metrics.clone(),
+            config: config.clone(),
+            shutdown: shutdown.clone(),
+        });
+        let limit = Arc::new(Semaphore::new(config.max_connections));
+        let ids = Arc::new(AtomicU64::new(1));
+        for (listener, groups) in tcp {
+            tasks.spawn(accept_loop(listener, groups, shared.clone(), limit.clone(), ids.clone()));
+        }
+        for (socket, groups) in udp {
+            tasks.spawn(udp::run(socket, groups, router_tx.clone(), metrics.clone(), shutdown.clone()));
+        }
+        if let Some(listener) = http_listener {
+            let app = http::app(metrics.clone(), router_tx.clone());
+            let stop = shutdown.clone();
+            tasks.spawn(async move {
+                let serve = axum::serve(listener, app).with_graceful_shutdown(async move { stop.cancelled().await });
+                if let Err(e) = serve.await {
+                    tracing::error!(error = %e, "http server failed");
+                }
+            });
+        }
+        drop(router_tx);
+        tracing::info!(?tcp_addrs, ?udp_addrs, ?http_addr, "watchfloor serving");
+        Ok(Server { tcp_addrs, udp_addrs, http_addr, metrics, shutdown, tasks })
+    }
+
+    /// The server's counters.
+    pub fn metrics(&self) -> Arc<Metrics> {
+        self.metrics.clone()
+    }
+
+    /// Stops accepting, closes every connection, flushes the store and
+    /// waits for every task to end.
+    pub async fn shutdown(mut self) {
+        self.shutdown.cancel();
+        while self.tasks.join_next().await.is_some() {}
+    }
+
+    /// Waits until the server stops by itself (it does not, unless a task fails).
+    pub async fn wait(&mut self) {
+        while self.tasks.join_next().await.is_some() {}
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    groups: Arc<Vec<String>>,
+    shared: Arc<conn::ConnShared>,
+    limit: Arc<Semaphore>,
+    ids: Arc<AtomicU64>,
+) {
+    let mut conns = JoinSet::new();
+    loop {
+        let accepted = tokio::select! {
+            r = listener.accept() => r,
+            () = shared.shutdown.cancelled() => break,
+            Some(_) = conns.join_next(), if !conns.is_empty() => continue,
+        };
+        let (stream, peer) = match accepted {
+            Ok(x) => x,
+            Err(e) => {
+                // Out of file descriptors and the like: back off instead of spinning.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(permit) = limit.clone().try_acquire_owned() else {
+            Metrics::add(&shared.metrics.connections_refused, 1);
+            tracing::warn!(%peer, "connection limit reached; refused");
+            drop(stream);
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let id = ClientId(ids.fetch_add(1, Ordering::Relaxed));
+        Metrics::add(&shared.metrics.connections_total, 1);
+        Metrics::add(&shared.metrics.connections_open, 1);
+        let shared = shared.clone();
+        let groups = groups.clone();
+        conns.spawn(async move {
+            conn::serve(stream, peer, id, groups, shared.clone()).await;
+            shared.metrics.connections_open.fetch_sub(1, Ordering::Relaxed);
+            drop(permit);
+        });
+    }
+    // Connections see the same cancellation; wait for them to finish.
+    while conns.join_next().await.is_some() {}
+}

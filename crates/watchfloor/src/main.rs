@@ -1,2 +1,151 @@
-//! The watchfloor binary.
-fn main() {}
+//! The watchfloor binary: parses the command line, sets up logging and
+//! wires the crates together. Nothing else lives here.
+
+mod config;
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+
+/// TAK-compatible situational-awareness and command-and-control server.
+#[derive(Debug, Parser)]
+#[command(name = "watchfloor", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the picture to TAK clients.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// A TOML file overriding the built-in defaults.
+    #[arg(long, env = "WATCHFLOOR_CONFIG")]
+    config: Option<PathBuf>,
+    /// Streaming CoT over plain TCP, `ADDR[#GROUP,...]`; repeatable. Replaces the configured list.
+    #[arg(long, env = "WATCHFLOOR_TCP", value_delimiter = ' ')]
+    tcp: Vec<String>,
+    /// CoT datagrams (XML or TAK protocol mesh), `ADDR[#GROUP,...]`; repeatable.
+    #[arg(long, env = "WATCHFLOOR_UDP", value_delimiter = ' ')]
+    udp: Vec<String>,
+    /// Plain HTTP for /metrics and /healthz (`""` switches it off).
+    #[arg(long, env = "WATCHFLOOR_HTTP")]
+    http: Option<String>,
+    /// Folder of the SQLite store (`""` keeps nothing on disk).
+    #[arg(long, env = "WATCHFLOOR_DATA_DIR")]
+    data_dir: Option<String>,
+    /// Days of CoT history to keep.
+    #[arg(long, env = "WATCHFLOOR_RETENTION_DAYS")]
+    retention_days: Option<f64>,
+    /// Most simultaneous streaming connections.
+    #[arg(long, env = "WATCHFLOOR_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
+    /// Seconds a client may take to send its first SA.
+    #[arg(long, env = "WATCHFLOOR_IDENTIFY_TIMEOUT")]
+    identify_timeout: Option<u64>,
+    /// Largest event accepted, bytes.
+    #[arg(long, env = "WATCHFLOOR_MAX_EVENT_BYTES")]
+    max_event_bytes: Option<usize>,
+    /// Messages queued per client before the slow-client policy acts.
+    #[arg(long, env = "WATCHFLOOR_OUTBOUND_QUEUE")]
+    outbound_queue: Option<usize>,
+    /// Sustained events per second one connection may send (0: unlimited).
+    #[arg(long, env = "WATCHFLOOR_CLIENT_RATE")]
+    client_rate: Option<u32>,
+    /// Log format: text or json.
+    #[arg(long, env = "WATCHFLOOR_LOG_FORMAT")]
+    log_format: Option<String>,
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => serve(args),
+    }
+}
+
+fn serve(args: ServeArgs) -> Result<()> {
+    let mut file = config::FileConfig::load(args.config.as_deref())?;
+    if !args.tcp.is_empty() {
+        file.tcp = args.tcp;
+    }
+    if !args.udp.is_empty() {
+        file.udp = args.udp;
+    }
+    if let Some(v) = args.http {
+        file.http = v;
+    }
+    if let Some(v) = args.data_dir {
+        file.data_dir = v;
+    }
+    if let Some(v) = args.retention_days {
+        file.retention_days = v;
+    }
+    if let Some(v) = args.max_connections {
+        file.max_connections = v;
+    }
+    if let Some(v) = args.identify_timeout {
+        file.identify_timeout_secs = v;
+    }
+    if let Some(v) = args.max_event_bytes {
+        file.max_event_bytes = v;
+    }
+    if let Some(v) = args.outbound_queue {
+        file.outbound_queue = v;
+    }
+    if let Some(v) = args.client_rate {
+        file.client_rate = v;
+    }
+    if let Some(v) = args.log_format {
+        file.log_format = v;
+    }
+    let config = file.to_server()?;
+    init_logging(&file.log_format);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("tokio runtime")?;
+    runtime.block_on(async move {
+        let server = server::Server::start(config).await?;
+        wait_for_signal().await;
+        tracing::info!("shutting down");
+        server.shutdown().await;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

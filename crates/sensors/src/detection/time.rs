@@ -1,0 +1,112 @@
+//! ISO 8601 date-time text to Unix seconds, for the `time` key of detections.
+
+/// Days from 1970-01-01 to the given proleptic Gregorian date.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn digits(s: &str, range: std::ops::Range<usize>) -> Option<i64> {
+    let part = s.get(range)?;
+    part.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| part.parse().ok())?
+}
+
+/// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)` (a space instead of
+/// `T` is accepted) to seconds since the Unix epoch. A zone is required, so a
+/// local time is never taken for UTC by accident.
+pub fn parse_iso8601(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let (y, mo, d) = (digits(s, 0..4)?, digits(s, 5..7)?, digits(s, 8..10)?);
+    let seps = (
+        s.get(4..5)?,
+        s.get(7..8)?,
+        s.get(10..11)?,
+        s.get(13..14)?,
+        s.get(16..17)?,
+    );
+    if seps.0 != "-"
+        || seps.1 != "-"
+        || !matches!(seps.2, "T" | "t" | " ")
+        || seps.3 != ":"
+        || seps.4 != ":"
+    {
+        return None;
+    }
+    let (h, mi, sec) = (digits(s, 11..13)?, digits(s, 14..16)?, digits(s, 17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let mut rest = s.get(19..)?;
+    let mut frac = 0.0;
+    if let Some(after) = rest.strip_prefix('.') {
+        let n = after.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return None;
+        }
+        frac = format!("0.{}", after.get(..n)?).parse().ok()?;
+        rest = after.get(n..)?;
+    }
+    let offset_s = match rest {
+        "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.get(..1)? {
+                "+" => 1,
+                "-" => -1,
+                _ => return None,
+            };
+            if rest.len() != 6 || rest.get(3..4)? != ":" {
+                return None;
+            }
+            let (oh, om) = (digits(rest, 1..3)?, digits(rest, 4..6)?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            sign * (oh * 3600 + om * 60)
+        }
+    };
+    let days = days_from_civil(y, mo, d);
+    let secs = days * 86_400 + h * 3600 + mi * 60 + sec - offset_s;
+    Some(secs as f64 + frac)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_instants() {
+        assert_eq!(parse_iso8601("1970-01-01T00:00:00Z"), Some(0.0));
+        assert_eq!(
+            parse_iso8601("2024-06-10T06:13:20.25Z"),
+            Some(1_717_999_000.0 + 1000.25)
+        );
+        assert_eq!(
+            parse_iso8601("2000-03-01T01:00:00+01:00"),
+            Some(951_868_800.0)
+        );
+        assert_eq!(parse_iso8601("1969-12-31 23:59:59Z"), Some(-1.0));
+    }
+
+    #[test]
+    fn rejects_malformed_text() {
+        for bad in [
+            "",
+            "2024-06-10",
+            "2024-06-10T06:13:20",
+            "2024-13-10T06:13:20Z",
+            "2024-06-10T06:13:20.Z",
+            "2024-06-10T06:13:20+0200",
+            "2024-06-10T06:13:20Zjunk",
+            "２０２４-06-10T06:13:20Z",
+        ] {
+            assert_eq!(parse_iso8601(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! What the server is told to do: listeners, limits and the store.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A listening address and the routing groups its clients join.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listen {
+    /// Where to listen.
+    pub addr: SocketAddr,
+    /// Group names for every client of this listener; empty means the
+    /// anonymous group that everyone shares.
+    pub groups: Vec<String>,
+}
+
+impl Listen {
+    /// Parses `ADDR[#GROUP,GROUP...]`, e.g. `127.0.0.1:8088#blue`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (addr, groups) = match text.split_once('#') {
+            Some((a, g)) => (a, g),
+            None => (text, ""),
+        };
+        let addr: SocketAddr = addr.trim().parse().map_err(|e| format!("bad listen address {addr:?}: {e}"))?;
+        let groups: Vec<String> =
+            groups.split(',').map(str::trim).filter(|g| !g.is_empty()).map(str::to_string).collect();
+        if groups.iter().any(|g| g.len() > 64 || g.chars().any(char::is_control)) {
+            return Err(format!("bad group name in {text:?}"));
+        }
+        Ok(Listen { addr, groups })
+    }
+}
+
+/// Everything `watchfloor serve` needs, validated by the binary.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Streaming CoT over plain TCP.
+    pub tcp: Vec<Listen>,
+    /// CoT datagrams (XML or TAK protocol mesh) over UDP.
+    pub udp: Vec<Listen>,
+    /// Plain HTTP for `/metrics` and health.
+    pub http: Option<SocketAddr>,
+    /// Folder of the SQLite store; `None` keeps nothing on disk.
+    pub data_dir: Option<PathBuf>,
+    /// How long CoT history is kept.
+    pub retention: Duration,
+    /// Most simultaneous streaming connections; more are refused.
+    pub max_connections: usize,
+    /// A client that has not sent its SA by then is disconnected.
+    pub identify_timeout: Duration,
+    /// Largest single event accepted on a stream, bytes.
+    pub max_event_bytes: usize,
+    /// Messages queued per client before the slow-client policy acts.
+    pub outbound_queue: usize,
+    /// Sustained events per second one connection may send (bursts allowed).
+    pub client_rate: u32,
+    /// Whether streaming connections are offered TAK protocol v1.
+    pub offer_protobuf: bool,
+    /// Repeat period of active emergencies.
+    pub emergency_repeat: Duration,
+    /// A write to a client that makes no progress for this long closes it.
+    pub write_timeout: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            tcp: Vec::new(),
+            udp: Vec::new(),
+            http: None,
+            data_dir: None,
+            retention: Duration::from_secs(7 * 24 * 3600),
+            max_connections: 10_000,
+            identify_timeout: Duration::from_secs(30),
+            max_event_bytes: 4 << 20,
+            outbound_queue: 4096,
+            client_rate: 200,
+            offer_protobuf: true,
+            emergency_repeat: Duration::from_secs(3),
+            write_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listen_with_groups() {
+        let l = Listen::parse("127.0.0.1:8088#blue, red").expect("valid");
+        assert_eq!(l.addr.port(), 8088);
+        assert_eq!(l.groups, vec!["blue".to_string(), "red".to_string()]);
+        assert!(Listen::parse("127.0.0.1:8087").expect("valid").groups.is_empty());
+        assert!(Listen::parse("nonsense#x").is_err());
+    }
+}

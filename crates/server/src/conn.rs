@@ -1,0 +1,194 @@
+//! One streaming client: a reader loop that decodes and forwards to the
+//! router, and a writer task that drains the client's [`Outbox`].
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use picture::{ClientId, Encoding, Message};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
+
+use crate::codec::{self, Inbound, StreamDecoder};
+use crate::metrics::Metrics;
+use crate::negotiate;
+use crate::outbox::{OutItem, Outbox};
+use crate::ratelimit::{RateLimit, WarnLimit};
+use crate::router::{now, RouterMsg};
+
+/// What every connection needs to know, shared.
+#[derive(Debug)]
+pub(crate) struct ConnShared {
+    pub(crate) router: mpsc::Sender<RouterMsg>,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) config: crate::ServerConfig,
+    pub(crate) shutdown: CancellationToken,
+}
+
+/// Serves one accepted stream until either side ends it.
+pub(crate) async fn serve<S>(stream: S, peer: SocketAddr, id: ClientId, groups: Arc<Vec<String>>, shared: Arc<ConnShared>)
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let span = tracing::info_span!("conn", client = %id, %peer, callsign = tracing::field::Empty);
+    async move {
+        let (reader, writer) = tokio::io::split(stream);
+        let outbox = Arc::new(Outbox::new(shared.config.outbound_queue));
+        let connect = RouterMsg::Connect { id, groups, outbox: outbox.clone(), offer_proto: shared.config.offer_protobuf };
+        if shared.router.send(connect).await.is_err() {
+            return;
+        }
+        let stop = shared.shutdown.child_token();
+        let write_task = tokio::spawn(
+            write_loop(writer, outbox.clone(), shared.clone(), stop.clone()).instrument(tracing::Span::current()),
+        );
+        let why = read_loop(reader, id, &outbox, &shared, &stop).await;
+        tracing::info!(reason = why, "connection closed");
+        stop.cancel();
+        let _ = shared.router.send(RouterMsg::Disconnect { id }).await;
+        outbox.close();
+        let _ = write_task.await;
+    }
+    .instrument(span)
+    .await;
+}
+
+async fn read_loop<R: AsyncRead + Unpin>(
+    mut reader: R,
+    id: ClientId,
+    outbox: &Outbox,
+    shared: &ConnShared,
+    stop: &CancellationToken,
+) -> &'static str {
+    let cfg = &shared.config;
+    let metrics = &shared.metrics;
+    let mut decoder = StreamDecoder::new(cfg.max_event_bytes);
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut identified = false;
+    let identify_deadline = Instant::now() + cfg.identify_timeout;
+    let mut rate = RateLimit::new(cfg.client_rate, Instant::now());
+    let mut warn = WarnLimit::new(Duration::from_secs(10));
+    loop {
+        let n = tokio::select! {
+            r = reader.read(&mut buf) => match r {
+                Ok(0) => return "closed by peer",
+                Ok(n) => n,
+                Err(_) => return "read error",
+            },
+            () = tokio::time::sleep_until(identify_deadline), if !identified => {
+                Metrics::add(&metrics.identify_timeouts, 1);
+                tracing::warn!("client never identified; closing");
+                return "identify timeout";
+            }
+            () = stop.cancelled() => return "shutdown",
+        };
+        Metrics::add(&metrics.bytes_in, n as u64);
+        decoder.push(&buf[..n]);
+        while let Some(item) = decoder.next() {
+            let (event, raw) = match item {
+                Inbound::Event(e, raw) => (e, raw),
+                Inbound::Auth => continue,
+                Inbound::Skipped(kind, why) => {
+                    metrics.decode_error(kind);
+                    if warn.allow(Instant::now()) {
+                        tracing::warn!(?kind, error = %why, "bad input skipped");
+                    }
+                    continue;
+                }
+                Inbound::Fatal(kind, why) => {
+                    metrics.decode_error(kind);
+                    tracing::warn!(?kind, error = %why, "bad input; closing connection");
+                    return "bad input";
+                }
+            };
+            Metrics::add(&metrics.events_in_stream, 1);
+            if let Some(wait) = rate.take(Instant::now()) {
+                Metrics::add(&metrics.throttled, 1);
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => {}
+                    () = stop.cancelled() => return "shutdown",
+                }
+            }
+            if let Some(version) = negotiate::requested_version(&event) {
+                let accepted = version.as_deref() == Some("1") && decoder.encoding() == Some(Encoding::Xml);
+                let reply = negotiate::response(&event.uid, accepted, now());
+                outbox.push(OutItem::Raw(codec::encode(&reply, Encoding::Xml)));
+                if accepted {
+                    outbox.push(OutItem::Switch(Encoding::Proto));
+                    decoder.switch_to_proto();
+                    Metrics::add(&metrics.proto_upgrades, 1);
+                    tracing::info!("switched to TAK protocol v1");
+                }
+                continue;
+            }
+            if !identified && !event.is_control() && cot::type_matches(&event.kind, "a") {
+                identified = true;
+                if decoder.encoding() == Some(Encoding::Proto) {
+                    // A client that speaks protobuf from its first byte reads it too.
+                    outbox.push(OutItem::Switch(Encoding::Proto));
+                }
+                let callsign = event.detail.callsign().unwrap_or_else(|| event.uid.clone());
+                tracing::Span::current().record("callsign", callsign.as_str());
+            }
+            let msg = match raw {
+                Some(raw) => Message::with_xml(event, raw),
+                None => Message::new(event),
+            };
+            if shared.router.send(RouterMsg::Event { id, msg: Arc::new(msg) }).await.is_err() {
+                return "router gone";
+            }
+        }
+    }
+}
+
+async fn write_loop<W: AsyncWrite + Unpin>(mut writer: W, outbox: Arc<Outbox>, shared: Arc<ConnShared>, stop: CancellationToken) {
+    let metrics = &shared.metrics;
+    let mut encoding = Encoding::Xml;
+    let mut items = Vec::new();
+    let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
+    loop {
+        items.clear();
+        let got = tokio::select! {
+            r = outbox.pop_all(&mut items) => r,
+            () = stop.cancelled() => None,
+        };
+        if got.is_none() {
+            break;
+        }
+        buf.clear();
+        let mut count = 0u64;
+        for item in items.drain(..) {
+            match item {
+                OutItem::Msg(m) => {
+                    let enc = encoding;
+                    let bytes: Bytes = m.encoded(enc, |e| codec::encode(e, enc));
+                    buf.extend_from_slice(&bytes);
+                    count += 1;
+                }
+                OutItem::Raw(b) => buf.extend_from_slice(&b),
+                OutItem::Switch(e) => encoding = e,
+            }
+        }
+        let write = tokio::time::timeout(shared.config.write_timeout, writer.write_all(&buf));
+        let ok = tokio::select! {
+            r = write => matches!(r, Ok(Ok(()))),
+            () = stop.cancelled() => false,
+        };
+        if !ok {
+            tracing::warn!("write failed or stalled; closing connection");
+            Metrics::add(&metrics.write_stalls, 1);
+            stop.cancel();
+            break;
+        }
+        Metrics::add(&metrics.events_out, count);
+        Metrics::add(&metrics.bytes_out, buf.len() as u64);
+        if buf.capacity() > 1 << 20 {
+            buf = Vec::with_capacity(64 * 1024);
+        }
+    }
+    let _ = writer.shutdown().await;
+}

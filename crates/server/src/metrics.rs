@@ -1,0 +1,139 @@
+//! Counters the server keeps, and their Prometheus text form.
+
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+/// Why an input was rejected; each has its own counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecodeErrorKind {
+    /// Bytes that are not a CoT event (skipped).
+    Garbage,
+    /// A framed event that does not parse (skipped).
+    Malformed,
+    /// An event larger than the limit (connection dropped).
+    TooLarge,
+    /// A broken TAK protocol frame: magic byte or varint (connection dropped).
+    BadFrame,
+    /// A DOCTYPE or entity declaration (skipped or dropped).
+    Forbidden,
+}
+
+impl DecodeErrorKind {
+    const ALL: [DecodeErrorKind; 5] = [Self::Garbage, Self::Malformed, Self::TooLarge, Self::BadFrame, Self::Forbidden];
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Garbage => "garbage",
+            Self::Malformed => "malformed",
+            Self::TooLarge => "too_large",
+            Self::BadFrame => "bad_frame",
+            Self::Forbidden => "forbidden",
+        }
+    }
+}
+
+/// Process-wide counters, updated with relaxed atomics from every task.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    /// Streaming connections open now.
+    pub connections_open: AtomicU64,
+    /// Streaming connections accepted since start.
+    pub connections_total: AtomicU64,
+    /// Connections refused by the connection limit.
+    pub connections_refused: AtomicU64,
+    /// Connections closed because the client never identified.
+    pub identify_timeouts: AtomicU64,
+    /// Events received on streams.
+    pub events_in_stream: AtomicU64,
+    /// Events received as datagrams.
+    pub events_in_udp: AtomicU64,
+    /// Messages written to clients.
+    pub events_out: AtomicU64,
+    /// Bytes written to clients.
+    pub bytes_out: AtomicU64,
+    /// Bytes read from clients.
+    pub bytes_in: AtomicU64,
+    /// Messages dropped for a slow client (oldest first).
+    pub dropped_slow: AtomicU64,
+    /// Messages replaced by a newer one with the same uid for a slow client.
+    pub coalesced_slow: AtomicU64,
+    /// Connections that switched to TAK protocol v1.
+    pub proto_upgrades: AtomicU64,
+    /// Times a connection was paused for sending faster than its rate.
+    pub throttled: AtomicU64,
+    /// Connections closed because writing to them stalled or failed.
+    pub write_stalls: AtomicU64,
+    /// Datagrams that could not be decoded.
+    pub udp_errors: AtomicU64,
+    /// Records that the store could not accept (queue full).
+    pub store_dropped: AtomicU64,
+    decode_errors: [AtomicU64; 5],
+}
+
+impl Metrics {
+    /// Counts one rejected input.
+    pub fn decode_error(&self, kind: DecodeErrorKind) {
+        self.decode_errors[kind as usize].fetch_add(1, Relaxed);
+    }
+
+    /// The count of one kind of rejected input.
+    pub fn decode_errors(&self, kind: DecodeErrorKind) -> u64 {
+        self.decode_errors[kind as usize].load(Relaxed)
+    }
+
+    /// Adds `n` to a counter.
+    pub fn add(counter: &AtomicU64, n: u64) {
+        counter.fetch_add(n, Relaxed);
+    }
+
+    /// Prometheus text exposition of these counters plus the extra
+    /// `(name, help, value)` gauges the caller provides (router and store).
+    pub fn render(&self, extra: &[(&str, &str, u64)]) -> String {
+        let mut out = String::with_capacity(4096);
+        let mut one = |name: &str, kind: &str, help: &str, v: u64| {
+            let _ = writeln!(out, "# HELP watchfloor_{name} {help}\n# TYPE watchfloor_{name} {kind}\nwatchfloor_{name} {v}");
+        };
+        let g = |a: &AtomicU64| a.load(Relaxed);
+        one("connections", "gauge", "Streaming connections open now.", g(&self.connections_open));
+        one("connections_total", "counter", "Streaming connections accepted.", g(&self.connections_total));
+        one("connections_refused_total", "counter", "Connections refused by the limit.", g(&self.connections_refused));
+        one("identify_timeouts_total", "counter", "Connections closed for never identifying.", g(&self.identify_timeouts));
+        one("events_out_total", "counter", "Messages written to clients.", g(&self.events_out));
+        one("bytes_out_total", "counter", "Bytes written to clients.", g(&self.bytes_out));
+        one("bytes_in_total", "counter", "Bytes read from clients.", g(&self.bytes_in));
+        one("proto_upgrades_total", "counter", "Connections switched to TAK protocol v1.", g(&self.proto_upgrades));
+        one("throttled_total", "counter", "Pauses of connections sending above their rate.", g(&self.throttled));
+        one("write_stalls_total", "counter", "Connections closed for stalled writes.", g(&self.write_stalls));
+        one("store_dropped_total", "counter", "Records the store queue refused.", g(&self.store_dropped));
+        for (name, help, v) in extra {
+            one(name, "gauge", help, *v);
+        }
+        let _ = writeln!(out, "# HELP watchfloor_events_in_total Events received.\n# TYPE watchfloor_events_in_total counter");
+        let _ = writeln!(out, "watchfloor_events_in_total{{transport=\"stream\"}} {}", g(&self.events_in_stream));
+        let _ = writeln!(out, "watchfloor_events_in_total{{transport=\"udp\"}} {}", g(&self.events_in_udp));
+        let _ = writeln!(out, "# HELP watchfloor_drops_total Messages not delivered to a slow client.\n# TYPE watchfloor_drops_total counter");
+        let _ = writeln!(out, "watchfloor_drops_total{{reason=\"slow_client\"}} {}", g(&self.dropped_slow));
+        let _ = writeln!(out, "watchfloor_drops_total{{reason=\"coalesced\"}} {}", g(&self.coalesced_slow));
+        let _ = writeln!(out, "# HELP watchfloor_decode_errors_total Inputs rejected, by kind.\n# TYPE watchfloor_decode_errors_total counter");
+        for k in DecodeErrorKind::ALL {
+            let _ = writeln!(out, "watchfloor_decode_errors_total{{kind=\"{}\"}} {}", k.label(), self.decode_errors(k));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_labelled_counters() {
+        let m = Metrics::default();
+        m.decode_error(DecodeErrorKind::TooLarge);
+        Metrics::add(&m.events_in_udp, 3);
+        let text = m.render(&[("clients_identified", "Identified clients.", 7)]);
+        assert!(text.contains("watchfloor_decode_errors_total{kind=\"too_large\"} 1"));
+        assert!(text.contains("watchfloor_events_in_total{transport=\"udp\"} 3"));
+        assert!(text.contains("watchfloor_clients_identified 7"));
+    }
+}

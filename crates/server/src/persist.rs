@@ -1,0 +1,82 @@
+//! The bridge from routed messages to the store's writer thread.
+
+use std::sync::Arc;
+
+use picture::{Encoding, Message, Picture};
+
+use crate::codec;
+
+/// The store's writer, fed without blocking from the router.
+pub(crate) struct Persist {
+    writer: store::Writer,
+}
+
+impl Persist {
+    /// Opens the store and loads the last known SAs into `picture`, so a
+    /// restart does not forget the picture.
+    pub(crate) fn open(config: &store::Config, picture: &mut Picture) -> Result<Persist, store::StoreError> {
+        let mut db = store::Store::open(config)?;
+        let now = crate::router::now();
+        let restored = db.last_sa(now.millis())?;
+        let mut by_groups: std::collections::BTreeMap<String, Vec<Arc<Message>>> = Default::default();
+        for r in restored {
+            match cot::xml::parse_event(r.xml.as_bytes()) {
+                Ok(e) => by_groups.entry(r.groups.clone()).or_default().push(Arc::new(Message::new(e))),
+                Err(e) => tracing::warn!(uid = %r.uid, error = %e, "stored SA does not parse; skipped"),
+            }
+        }
+        for (groups, msgs) in by_groups {
+            let names: Vec<&str> = groups.split(',').filter(|g| !g.is_empty()).collect();
+            let g = picture.groups_both(&names);
+            tracing::info!(count = msgs.len(), groups = %groups, "restored last known SA from the store");
+            picture.restore(&g, msgs, now);
+        }
+        let pruned = db.prune(now.millis())?;
+        if pruned > 0 {
+            tracing::info!(pruned, "pruned history past retention");
+        }
+        Ok(Persist { writer: store::Writer::spawn(db, config) })
+    }
+
+    /// Queues one brokered message; false when the queue is full.
+    pub(crate) fn record(&self, msg: &Message, client_sa: bool, groups: &str) -> bool {
+        let e = &msg.event;
+        let xml = msg.encoded(Encoding::Xml, |e| codec::encode(e, Encoding::Xml));
+        let record = store::Record {
+            uid: e.uid.clone(),
+            kind: e.kind.clone(),
+            how: e.how.clone(),
+            time_ms: e.time.millis(),
+            start_ms: e.start.millis(),
+            stale_ms: e.stale.millis(),
+            lat: e.point.lat,
+            lon: e.point.lon,
+            hae: e.point.hae,
+            ce: e.point.ce,
+            le: e.point.le,
+            callsign: e.detail.callsign(),
+            sender_uid: None,
+            groups: groups.to_string(),
+            client_sa,
+            xml: String::from_utf8_lossy(&xml).into_owned(),
+            server_time_ms: crate::router::now().millis(),
+        };
+        self.writer.try_send(record).is_ok()
+    }
+
+    /// Store gauges for `/metrics`.
+    pub(crate) fn gauges(&self) -> Vec<(&'static str, &'static str, u64)> {
+        let s = self.writer.stats();
+        vec![
+            ("store_written", "Records written to the store.", s.written),
+            ("store_batches", "Batches written to the store.", s.batches),
+            ("store_errors", "Store write errors (disk full, locked, ...).", s.errors),
+            ("store_dropped_error", "Records dropped after repeated store errors.", s.dropped_error),
+        ]
+    }
+
+    /// Flushes and stops the writer thread.
+    pub(crate) fn shutdown(self) {
+        self.writer.shutdown();
+    }
+}

@@ -1,0 +1,174 @@
+//! The router task: owns the [`Picture`], feeds it what the connections
+//! decode, and hands its outputs to client outboxes and the store.
+//!
+//! It never awaits anything but its own inbox and timer, so a slow client
+//! or a slow disk can never hold it up.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use cot::Time;
+use picture::{ClientId, Encoding, Message, Output, Picture};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::codec;
+use crate::metrics::Metrics;
+use crate::negotiate;
+use crate::outbox::{OutItem, Outbox, Pushed};
+use crate::persist::Persist;
+
+/// What connections and listeners tell the router.
+#[derive(Debug)]
+pub(crate) enum RouterMsg {
+    /// A streaming client connected.
+    Connect { id: ClientId, groups: Arc<Vec<String>>, outbox: Arc<Outbox>, offer_proto: bool },
+    /// A client sent an event.
+    Event { id: ClientId, msg: Arc<Message> },
+    /// A datagram or sensor event arrived for these groups.
+    Feed { groups: Arc<Vec<String>>, msg: Arc<Message> },
+    /// A streaming client is gone.
+    Disconnect { id: ClientId },
+    /// Asks for the router's gauges (for `/metrics`).
+    Stats(oneshot::Sender<Vec<(&'static str, &'static str, u64)>>),
+}
+
+/// The current time as CoT sees it.
+pub(crate) fn now() -> Time {
+    let us = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_micros());
+    Time::from_micros(i64::try_from(us).unwrap_or(i64::MAX))
+}
+
+struct Client {
+    outbox: Arc<Outbox>,
+    groups: Arc<Vec<String>>,
+    offer_proto: bool,
+}
+
+pub(crate) struct Router {
+    picture: Picture,
+    clients: HashMap<ClientId, Client>,
+    metrics: Arc<Metrics>,
+    persist: Option<Persist>,
+    offers: u64,
+}
+
+impl Router {
+    pub(crate) fn new(picture: Picture, metrics: Arc<Metrics>, persist: Option<Persist>) -> Self {
+        Router { picture, clients: HashMap::new(), metrics, persist, offers: 0 }
+    }
+
+    /// Runs until every sender of the inbox is gone.
+    pub(crate) async fn run(mut self, mut inbox: mpsc::Receiver<RouterMsg>) {
+        loop {
+            let wait = self.picture.poll_timeout().map(|t| {
+                let us = t.micros().saturating_sub(now().micros()).max(0);
+                Duration::from_micros(u64::try_from(us).unwrap_or(0))
+            });
+            tokio::select! {
+                m = inbox.recv() => match m {
+                    Some(m) => self.handle(m),
+                    None => break,
+                },
+                () = tokio::time::sleep(wait.unwrap_or(Duration::from_secs(3600))), if wait.is_some() => {
+                    self.picture.handle_timeout(now());
+                    self.drain(None);
+                }
+            }
+        }
+        if let Some(p) = self.persist.take() {
+            // Joining the writer thread blocks; keep it off the async workers.
+            let _ = tokio::task::spawn_blocking(move || p.shutdown()).await;
+        }
+    }
+
+    fn handle(&mut self, m: RouterMsg) {
+        let now = now();
+        match m {
+            RouterMsg::Connect { id, groups, outbox, offer_proto } => {
+                let names: Vec<&str> = groups.iter().map(String::as_str).collect();
+                let g = self.picture.groups_both(&names);
+                self.picture.connect(id, g, now);
+                self.clients.insert(id, Client { outbox, groups, offer_proto });
+                self.drain(None);
+            }
+            RouterMsg::Event { id, msg } => {
+                self.picture.ingest(id, msg, now);
+                let groups = self.clients.get(&id).map(|c| c.groups.clone());
+                self.drain(groups.as_deref());
+            }
+            RouterMsg::Feed { groups, msg } => {
+                let names: Vec<&str> = groups.iter().map(String::as_str).collect();
+                let g = self.picture.groups_both(&names);
+                self.picture.ingest_feed(&g, msg, now);
+                self.drain(Some(&groups));
+            }
+            RouterMsg::Disconnect { id } => {
+                if let Some(c) = self.clients.remove(&id) {
+                    c.outbox.close();
+                }
+                self.picture.disconnect(id, now);
+                self.drain(None);
+            }
+            RouterMsg::Stats(reply) => {
+                let _ = reply.send(self.gauges());
+            }
+        }
+    }
+
+    /// Hands every pending output of the picture to its destination.
+    /// `groups` are the group names of the sender of what was just ingested.
+    fn drain(&mut self, groups: Option<&Vec<String>>) {
+        let mut identified = Vec::new();
+        while let Some(out) = self.picture.poll() {
+            match out {
+                Output::Deliver { to, msg } => {
+                    for id in to {
+                        let Some(c) = self.clients.get(&id) else { continue };
+                        match c.outbox.push(OutItem::Msg(msg.clone())) {
+                            Pushed::Coalesced => Metrics::add(&self.metrics.coalesced_slow, 1),
+                            Pushed::DroppedOldest => Metrics::add(&self.metrics.dropped_slow, 1),
+                            Pushed::Queued | Pushed::Closed => {}
+                        }
+                    }
+                }
+                Output::Store { msg, client_sa } => {
+                    if let Some(p) = &self.persist {
+                        let names = groups.map(|g| g.join(",")).unwrap_or_default();
+                        if !p.record(&msg, client_sa, &names) {
+                            Metrics::add(&self.metrics.store_dropped, 1);
+                        }
+                    }
+                }
+                Output::Identified { id, uid, callsign } => {
+                    tracing::info!(client = %id, %uid, callsign = callsign.as_deref().unwrap_or(""), "client identified");
+                    identified.push(id);
+                }
+            }
+        }
+        // The offer goes after the replay of the picture, as TAK Server does.
+        for id in identified {
+            if let Some(c) = self.clients.get(&id).filter(|c| c.offer_proto) {
+                self.offers += 1;
+                let offer = negotiate::offer(&format!("watchfloor-takp-{}", self.offers), now());
+                c.outbox.push(OutItem::Raw(codec::encode(&offer, Encoding::Xml)));
+            }
+        }
+    }
+
+    fn gauges(&self) -> Vec<(&'static str, &'static str, u64)> {
+        let s = self.picture.stats();
+        let mut g = vec![
+            ("clients_identified", "Clients that identified by their SA.", s.identified_clients),
+            ("router_events_in", "Events the routing core took in.", s.events_in),
+            ("router_brokered", "Events the routing core brokered.", s.brokered),
+            ("router_deliveries", "Deliveries the routing core decided.", s.deliveries),
+            ("pings", "Pings answered.", s.pings),
+            ("emergencies_active", "Active emergencies being repeated.", s.emergencies_active),
+        ];
+        if let Some(p) = &self.persist {
+            g.extend(p.gauges());
+        }
+        g
+    }
+}

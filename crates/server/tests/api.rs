@@ -1,0 +1,10 @@
+//! Integration tests of the server over real loopback sockets. One test
+//! binary with many modules keeps link time down.
+
+mod api {
+    pub(crate) mod util;
+
+    mod bad_input;
+    mod routing;
+    mod store;
+}

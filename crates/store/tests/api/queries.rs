@@ -1,0 +1,194 @@
+//! last_sa, retention and history filters.
+
+use store::{Config, HistoryQuery, Store, TimeBasis, MAX_HISTORY_LIMIT};
+
+use crate::common::{assert_same, record, Fixture};
+
+#[test]
+fn last_sa_keeps_only_the_newest_per_uid_and_skips_stale() {
+    let f = Fixture::new();
+    let mut store = f.open();
+    let mut a_new = record("a", 2_000);
+    a_new.lat = 10.0;
+    let mut a_late_old = record("a", 1_500);
+    a_late_old.lat = 99.0;
+    let mut stale = record("stale", 2_000);
+    stale.stale_ms = 5_000;
+    let mut not_sa = record("marker", 2_000);
+    not_sa.client_sa = false;
+    store
+        .write_batch(&[record("a", 1_000), a_new.clone(), stale, not_sa])
+        .unwrap();
+    // Arrives in a later batch but was received earlier: must not win.
+    store.write_batch(&[a_late_old]).unwrap();
+
+    let sa = store.last_sa(5_000).unwrap();
+    assert_eq!(sa.len(), 1, "{sa:?}");
+    assert_same(&sa[0], &a_new);
+    assert!(sa[0].client_sa);
+
+    // Just before its stale time the other one is still there.
+    let sa = store.last_sa(4_999).unwrap();
+    let uids: Vec<&str> = sa.iter().map(|r| r.uid.as_str()).collect();
+    assert_eq!(uids, ["a", "stale"]);
+    // History keeps every row, including the markers.
+    assert_eq!(store.count().unwrap(), 5);
+}
+
+#[test]
+fn same_server_time_later_in_batch_wins() {
+    let f = Fixture::new();
+    let mut store = f.open();
+    let mut first = record("a", 1_000);
+    first.lat = 1.0;
+    let mut second = record("a", 1_000);
+    second.lat = 2.0;
+    store.write_batch(&[first, second.clone()]).unwrap();
+    assert_same(&store.last_sa(0).unwrap()[0], &second);
+}
+
+#[test]
+fn prune_drops_history_older_than_retention() {
+    let f = Fixture::new();
+    let config = Config {
+        retention_ms: 1_000,
+        ..f.config.clone()
+    };
+    let mut store = Store::open(&config).unwrap();
+    assert_eq!(store.retention_ms(), 1_000);
+    let records: Vec<_> = (0..50)
+        .map(|i| record(&format!("u{}", i % 5), i * 100))
+        .collect();
+    store.write_batch(&records).unwrap();
+    // Cutoff 4_900 - 1_000 = 3_900: rows with server time < 3_900 go (0..=38).
+    assert_eq!(store.prune(4_900).unwrap(), 39);
+    assert_eq!(store.count().unwrap(), 11);
+    let oldest = &store.history(&HistoryQuery::default()).unwrap()[0];
+    assert_eq!(oldest.server_time_ms, 3_900);
+    assert_eq!(store.prune(4_900).unwrap(), 0);
+    // last_sa rows stale long before the cutoff go too.
+    assert_eq!(store.last_sa(i64::MIN).unwrap().len(), 5);
+    assert_eq!(store.prune(200_000).unwrap(), 11);
+    assert_eq!(store.last_sa(i64::MIN).unwrap().len(), 0);
+}
+
+#[test]
+fn prune_works_in_chunks_beyond_one_transaction() {
+    let f = Fixture::new();
+    let config = Config {
+        retention_ms: 0,
+        ..f.config.clone()
+    };
+    let mut store = Store::open(&config).unwrap();
+    for chunk in 0..25 {
+        let batch: Vec<_> = (0..1_000).map(|i| record("u", chunk * 1_000 + i)).collect();
+        store.write_batch(&batch).unwrap();
+    }
+    assert_eq!(store.prune(i64::MAX).unwrap(), 25_000);
+    assert_eq!(store.count().unwrap(), 0);
+}
+
+fn fill(store: &mut Store) {
+    let mut rows = Vec::new();
+    for i in 0..30i64 {
+        let mut r = record(
+            ["alpha", "bravo", "charlie"][(i % 3) as usize],
+            1_000 + i * 10,
+        );
+        // Event clocks run backwards to tell the two bases apart.
+        r.time_ms = 10_000 - i * 10;
+        r.kind = if i % 2 == 0 { "a-f-G-U-C" } else { "a-h-A-M-F" }.to_string();
+        rows.push(r);
+    }
+    // Out of arrival order on disk: results must still come sorted.
+    rows.reverse();
+    store.write_batch(&rows).unwrap();
+}
+
+fn times(records: &[store::Record]) -> Vec<i64> {
+    records.iter().map(|r| r.server_time_ms).collect()
+}
+
+#[test]
+fn history_filters_and_orders() {
+    let f = Fixture::new();
+    let mut store = f.open();
+    fill(&mut store);
+
+    let all = store.history(&HistoryQuery::default()).unwrap();
+    assert_eq!(all.len(), 30);
+    assert!(times(&all).windows(2).all(|w| w[0] <= w[1]));
+
+    let q = HistoryQuery {
+        uid: Some("bravo".into()),
+        ..HistoryQuery::default()
+    };
+    let bravo = store.history(&q).unwrap();
+    assert_eq!(bravo.len(), 10);
+    assert!(bravo.iter().all(|r| r.uid == "bravo"));
+
+    let q = HistoryQuery {
+        from_ms: Some(1_100),
+        to_ms: Some(1_150),
+        ..HistoryQuery::default()
+    };
+    assert_eq!(
+        times(&store.history(&q).unwrap()),
+        [1_100, 1_110, 1_120, 1_130, 1_140]
+    );
+
+    // Event time 9_800..9_830 is i = 18..=20, server 1_180..=1_200.
+    let q = HistoryQuery {
+        from_ms: Some(9_800),
+        to_ms: Some(9_830),
+        basis: TimeBasis::Event,
+        ..HistoryQuery::default()
+    };
+    assert_eq!(times(&store.history(&q).unwrap()), [1_180, 1_190, 1_200]);
+
+    let q = HistoryQuery {
+        type_prefix: Some("a-h".into()),
+        ..HistoryQuery::default()
+    };
+    let hostile = store.history(&q).unwrap();
+    assert_eq!(hostile.len(), 15);
+    assert!(hostile.iter().all(|r| r.kind.starts_with("a-h")));
+
+    let q = HistoryQuery {
+        uid: Some("alpha".into()),
+        type_prefix: Some("a-f-G".into()),
+        from_ms: Some(1_050),
+        limit: 2,
+        ..HistoryQuery::default()
+    };
+    let r = store.history(&q).unwrap();
+    assert_eq!(times(&r), [1_060, 1_120]);
+
+    // A prefix with LIKE wildcards is taken literally.
+    let q = HistoryQuery {
+        type_prefix: Some("a-%".into()),
+        ..HistoryQuery::default()
+    };
+    assert!(store.history(&q).unwrap().is_empty());
+}
+
+#[test]
+fn history_limit_is_bounded() {
+    let f = Fixture::new();
+    let mut store = f.open();
+    let batch: Vec<_> = (0..(MAX_HISTORY_LIMIT as i64 + 10))
+        .map(|i| record("u", i))
+        .collect();
+    store.write_batch(&batch).unwrap();
+    let q = HistoryQuery {
+        limit: usize::MAX,
+        ..HistoryQuery::default()
+    };
+    assert_eq!(store.history(&q).unwrap().len(), MAX_HISTORY_LIMIT);
+    assert_eq!(store.history(&HistoryQuery::default()).unwrap().len(), 1000);
+    let q = HistoryQuery {
+        limit: 0,
+        ..HistoryQuery::default()
+    };
+    assert!(store.history(&q).unwrap().is_empty());
+}

@@ -1,0 +1,164 @@
+//! What is written reads back unchanged, also after a restart.
+
+use store::{Config, HistoryQuery, Store, StoreError};
+
+use crate::common::{assert_all_same, assert_same, record, Fixture};
+
+fn odd_records() -> Vec<store::Record> {
+    let mut unknown = record("unknown-pos", 1_000);
+    unknown.lat = f64::NAN;
+    unknown.lon = f64::NAN;
+    unknown.hae = f64::NAN;
+    unknown.ce = f64::NAN;
+    unknown.le = f64::NAN;
+    unknown.callsign = None;
+    unknown.sender_uid = None;
+    unknown.client_sa = false;
+
+    let mut unicode = record("ユニット-Ω-🚁", 1_001);
+    unicode.callsign = Some("Águila 7 — ✈".to_string());
+    unicode.groups = "Cyan,Жёлтый,سماوي".to_string();
+    unicode.xml = "<event uid=\"ユニット-Ω-🚁\"><detail><remarks>héllo\u{0}wörld ∑</remarks></detail></event>"
+        .to_string();
+
+    let mut extremes = record("extremes", 1_002);
+    extremes.lat = -90.0;
+    extremes.lon = 180.0;
+    extremes.hae = f64::INFINITY;
+    extremes.ce = f64::NEG_INFINITY;
+    extremes.le = f64::MIN_POSITIVE;
+    extremes.time_ms = i64::MIN;
+    extremes.start_ms = 0;
+    extremes.stale_ms = i64::MAX;
+    extremes.callsign = Some(String::new());
+    extremes.xml = "x".repeat(200_000);
+    vec![unknown, unicode, extremes]
+}
+
+#[test]
+fn records_round_trip_with_nan_and_unicode() {
+    let f = Fixture::new();
+    let mut store = f.open();
+    let written = odd_records();
+    store.write_batch(&written).unwrap();
+    let read = store.history(&HistoryQuery::default()).unwrap();
+    assert_all_same(&read, &written);
+    assert!(read[0].lat.is_nan() && read[0].le.is_nan());
+    assert_eq!(store.count().unwrap(), 3);
+    assert_same(
+        &store.latest("ユニット-Ω-🚁").unwrap().unwrap(),
+        &written[1],
+    );
+    assert!(store.latest("nobody").unwrap().is_none());
+}
+
+#[test]
+fn latest_is_the_newest_received() {
+    let f = Fixture::new();
+    let mut store = f.open();
+    let mut newest = record("a", 300);
+    newest.lat = 1.0;
+    store
+        .write_batch(&[
+            record("a", 100),
+            newest.clone(),
+            record("a", 200),
+            record("b", 400),
+        ])
+        .unwrap();
+    assert_same(&store.latest("a").unwrap().unwrap(), &newest);
+}
+
+#[test]
+fn empty_batch_is_a_no_op() {
+    let f = Fixture::new();
+    let mut store = f.open();
+    store.write_batch(&[]).unwrap();
+    assert_eq!(store.count().unwrap(), 0);
+}
+
+#[test]
+fn restart_keeps_history_and_last_sa() {
+    let f = Fixture::new();
+    let written = odd_records();
+    {
+        let mut store = f.open();
+        store.write_batch(&written).unwrap();
+        store.write_batch(&[record("a", 2_000)]).unwrap();
+    }
+    let store = f.open();
+    assert_eq!(store.count().unwrap(), 4);
+    let history = store.history(&HistoryQuery::default()).unwrap();
+    assert_all_same(&history[..3], &written);
+    let sa = store.last_sa(0).unwrap();
+    let uids: Vec<&str> = sa.iter().map(|r| r.uid.as_str()).collect();
+    // "unknown-pos" was not a client SA.
+    assert_eq!(uids, ["a", "extremes", "ユニット-Ω-🚁"]);
+}
+
+#[test]
+fn a_second_open_of_the_same_file_sees_the_data() {
+    let f = Fixture::new();
+    let mut writer = f.open();
+    let reader = Store::open_read_only(&f.config).unwrap();
+    writer.write_batch(&[record("a", 1)]).unwrap();
+    assert_eq!(reader.count().unwrap(), 1);
+    assert_eq!(reader.path(), f.path());
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let f = Fixture::new();
+    f.open().execute_batch("PRAGMA user_version = 99").unwrap();
+    let err = Store::open(&f.config).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::SchemaTooNew {
+                found: 99,
+                supported: 1
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("newer"));
+    let err = Store::open_read_only(&f.config).unwrap_err();
+    assert!(matches!(err, StoreError::SchemaTooNew { .. }), "{err:?}");
+}
+
+#[test]
+fn opening_twice_does_not_migrate_twice() {
+    let f = Fixture::new();
+    let a = f.open();
+    let b = Store::open(&Config::new(f.path())).unwrap();
+    assert_eq!(a.count().unwrap(), 0);
+    assert_eq!(b.count().unwrap(), 0);
+}
+
+#[test]
+fn a_read_only_handle_refuses_an_unmigrated_file() {
+    let f = Fixture::new();
+    std::fs::create_dir_all(f.path().parent().unwrap()).unwrap();
+    // An empty SQLite file: schema version 0.
+    rusqlite::Connection::open(f.path())
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x)")
+        .unwrap();
+    let err = Store::open_read_only(&f.config).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::SchemaTooOld {
+                found: 0,
+                supported: 1
+            }
+        ),
+        "{err:?}"
+    );
+    // A read-write open migrates it, after which reading works.
+    drop(f.open());
+    assert_eq!(
+        Store::open_read_only(&f.config).unwrap().count().unwrap(),
+        0
+    );
+}

@@ -1,0 +1,113 @@
+//! The configuration tree: embedded defaults, then a file, then flags.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+use server::{Listen, ServerConfig};
+
+const DEFAULTS: &str = include_str!("defaults.toml");
+
+/// Every setting of `watchfloor serve`, as read from TOML.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileConfig {
+    pub(crate) tcp: Vec<String>,
+    pub(crate) udp: Vec<String>,
+    pub(crate) http: String,
+    pub(crate) data_dir: String,
+    pub(crate) retention_days: f64,
+    pub(crate) max_connections: usize,
+    pub(crate) identify_timeout_secs: u64,
+    pub(crate) max_event_bytes: usize,
+    pub(crate) outbound_queue: usize,
+    pub(crate) client_rate: u32,
+    pub(crate) offer_protobuf: bool,
+    pub(crate) emergency_repeat_secs: u64,
+    pub(crate) write_timeout_secs: u64,
+    pub(crate) log_format: String,
+}
+
+impl FileConfig {
+    /// The defaults, overlaid with `file` if given.
+    pub(crate) fn load(file: Option<&Path>) -> Result<FileConfig> {
+        let mut base: toml::Table = DEFAULTS.parse().context("embedded defaults")?;
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let over: toml::Table = text.parse().with_context(|| format!("parsing {}", path.display()))?;
+            for (k, v) in over {
+                if !base.contains_key(&k) {
+                    bail!("{}: unknown setting {k:?}", path.display());
+                }
+                base.insert(k, v);
+            }
+        }
+        toml::Value::Table(base).try_into().context("configuration")
+    }
+
+    /// Checks every value and builds the server's configuration.
+    pub(crate) fn to_server(&self) -> Result<ServerConfig> {
+        let parse_all = |v: &[String]| -> Result<Vec<Listen>> {
+            v.iter().map(|s| Listen::parse(s).map_err(anyhow::Error::msg)).collect()
+        };
+        let http = match self.http.trim() {
+            "" => None,
+            a => Some(a.parse().with_context(|| format!("bad http address {a:?}"))?),
+        };
+        if !(self.retention_days > 0.0 && self.retention_days.is_finite()) {
+            bail!("retention_days must be positive");
+        }
+        if self.max_connections == 0 || self.outbound_queue == 0 {
+            bail!("max_connections and outbound_queue must be at least 1");
+        }
+        if !(1024..=64 << 20).contains(&self.max_event_bytes) {
+            bail!("max_event_bytes must be between 1 KiB and 64 MiB");
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            bail!("log_format must be \"text\" or \"json\"");
+        }
+        Ok(ServerConfig {
+            tcp: parse_all(&self.tcp)?,
+            udp: parse_all(&self.udp)?,
+            http,
+            data_dir: (!self.data_dir.trim().is_empty()).then(|| PathBuf::from(&self.data_dir)),
+            retention: Duration::from_secs_f64(self.retention_days * 86_400.0),
+            max_connections: self.max_connections,
+            identify_timeout: Duration::from_secs(self.identify_timeout_secs.max(1)),
+            max_event_bytes: self.max_event_bytes,
+            outbound_queue: self.outbound_queue,
+            client_rate: self.client_rate,
+            offer_protobuf: self.offer_protobuf,
+            emergency_repeat: Duration::from_secs(self.emergency_repeat_secs.max(1)),
+            write_timeout: Duration::from_secs(self.write_timeout_secs.max(1)),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        let c = FileConfig::load(None).and_then(|f| f.to_server());
+        let c = c.expect("defaults");
+        assert_eq!(c.tcp[0].addr.port(), 8087);
+    }
+
+    #[test]
+    fn file_overrides_and_unknown_keys_fail() {
+        let dir = std::env::temp_dir().join(format!("wf-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("tmp");
+        let good = dir.join("good.toml");
+        std::fs::write(&good, "tcp = [\"127.0.0.1:9000#blue\"]\n").expect("write");
+        let c = FileConfig::load(Some(&good)).and_then(|f| f.to_server()).expect("valid");
+        assert_eq!(c.tcp[0].groups, vec!["blue".to_string()]);
+        let bad = dir.join("bad.toml");
+        std::fs::write(&bad, "tpc = []\n").expect("write");
+        assert!(FileConfig::load(Some(&bad)).is_err());
+        std::fs::write(&bad, "max_event_bytes = 1\n").expect("write");
+        assert!(FileConfig::load(Some(&bad)).and_then(|f| f.to_server()).is_err());
+    }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test of watchfloor on a fresh machine: formatting, lints, Rust
+# unit and integration tests, fuzz smoke runs, and the interop suite with
+# real TAK clients (pytak, takproto) against the real server binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export CARGO_TERM_COLOR=never
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "python venv for the interop clients"
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+.venv/bin/pip install -q --disable-pip-version-check -r tests/interop/requirements.txt
+
+step "format and lints"
+cargo fmt --all --check
+cargo clippy --locked --workspace --all-targets -- -D warnings
+
+step "rust tests"
+if command -v cargo-nextest >/dev/null 2>&1; then
+    cargo nextest run --locked --workspace --no-fail-fast
+else
+    cargo test --locked --workspace --no-fail-fast
+fi
+cargo test --locked --workspace --doc
+
+step "fuzz targets build and smoke-run"
+bash scripts/fuzz-smoke.sh
+
+step "interop tests with pytak and takproto"
+cargo build --locked -p watchfloor
+mkdir -p test-artifacts
+WATCHFLOOR_BIN="$ROOT/target/debug/watchfloor" .venv/bin/python -m pytest -q tests/interop
