@@ -1,1 +1,25 @@
-//! placeholder
+//! The watchfloor multi-target tracker.
+//!
+//! Sans-IO and deterministic: detections and time go in, track reports come
+//! out. The default configuration reproduces the reference Stone Soup method
+//! (NCV Kalman filter, Mahalanobis gate at 3, GNN by linear assignment,
+//! M-of-N initiation, deletion after 3 missed scans) so that scores can be
+//! compared on the same files; see [`tracker::Config`].
+
+#![cfg_attr(test, allow(clippy::unwrap_used))] // a failed unwrap is a failed test
+
+pub mod assign;
+mod associate;
+pub mod geo;
+pub mod gospa;
+pub mod grid;
+pub mod imm;
+pub mod kalman;
+pub mod linalg;
+pub mod offline;
+pub mod scenario;
+pub mod sim;
+mod track;
+pub mod tracker;
+
+pub use tracker::{Config, Detection, ScanOutput, TrackReport, Tracker};
