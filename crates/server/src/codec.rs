@@ -12,7 +12,7 @@ use crate::metrics::DecodeErrorKind;
 #[derive(Debug)]
 pub(crate) enum Inbound {
     /// A decoded event, with its raw XML bytes when it arrived as XML.
-    Event(Event, Option<Bytes>),
+    Event(Box<Event>, Option<Bytes>),
     /// A TAK Server style `<auth>` preamble (accepted and ignored).
     Auth,
     /// A bad event or bad bytes that were skipped; the stream goes on.
@@ -37,7 +37,10 @@ pub(crate) struct StreamDecoder {
 impl StreamDecoder {
     /// A decoder refusing events larger than `max_event_bytes`.
     pub(crate) fn new(max_event_bytes: usize) -> Self {
-        StreamDecoder { mode: Mode::Detect(Vec::new()), max: max_event_bytes }
+        StreamDecoder {
+            mode: Mode::Detect(Vec::new()),
+            max: max_event_bytes,
+        }
     }
 
     /// The encoding the peer is sending in, once known.
@@ -93,7 +96,7 @@ impl StreamDecoder {
             Mode::Detect(_) => None,
             Mode::Xml(d) => Some(match d.next_frame()? {
                 Ok(cot::Frame::Event(raw)) => match cot::xml::parse_event(&raw) {
-                    Ok(e) => Inbound::Event(e, Some(raw)),
+                    Ok(e) => Inbound::Event(Box::new(e), Some(raw)),
                     Err(err) => Inbound::Skipped(xml_error_kind(&err), err.to_string()),
                 },
                 Ok(cot::Frame::Auth(_)) => Inbound::Auth,
@@ -108,9 +111,11 @@ impl StreamDecoder {
             }),
             Mode::Proto(d) => Some(match d.next_frame()? {
                 Ok(msg) => match cot::proto::proto_to_event(&msg) {
-                    Ok(e) => Inbound::Event(e, None),
+                    Ok(e) => Inbound::Event(Box::new(e), None),
                     Err(err) => Inbound::Skipped(DecodeErrorKind::Malformed, err.to_string()),
                 },
+                // Intact framing around a bad message: skip it, as with XML.
+                Err(err) if !err.is_fatal() => Inbound::Skipped(DecodeErrorKind::Malformed, err.to_string()),
                 Err(err) => Inbound::Fatal(DecodeErrorKind::BadFrame, err.to_string()),
             }),
         }
@@ -125,12 +130,15 @@ fn xml_error_kind(err: &cot::XmlError) -> DecodeErrorKind {
     }
 }
 
+/// The counter for a deframing error, and whether the stream must end
+/// (a DTD is only ever sent by an attacker; an endless event never ends).
 fn deframe_error_kind(err: &cot::DeframeError) -> (DecodeErrorKind, bool) {
-    match err {
-        cot::DeframeError::TooLarge { .. } => (DecodeErrorKind::TooLarge, true),
-        cot::DeframeError::Doctype => (DecodeErrorKind::Forbidden, false),
-        _ => (DecodeErrorKind::Garbage, false),
-    }
+    let kind = match err {
+        cot::DeframeError::TooLarge { .. } => DecodeErrorKind::TooLarge,
+        cot::DeframeError::Doctype => DecodeErrorKind::Forbidden,
+        _ => DecodeErrorKind::Garbage,
+    };
+    (kind, err.is_fatal())
 }
 
 /// Encodes an event for a client speaking `enc` (stream framing for protobuf).
@@ -141,11 +149,33 @@ pub(crate) fn encode(e: &Event, enc: Encoding) -> Bytes {
     }
 }
 
-/// Decodes one datagram: CoT XML, or TAK protocol v1 mesh framing.
-pub(crate) fn decode_datagram(d: &[u8]) -> Result<(Event, Option<Bytes>), (DecodeErrorKind, String)> {
+/// Decodes one datagram: CoT XML, TAK protocol v1 mesh framing, or one
+/// stream-framed message (pytak sends that to unicast UDP addresses).
+pub(crate) fn decode_datagram(
+    d: &[u8],
+) -> Result<(Event, Option<Bytes>), (DecodeErrorKind, String)> {
     if d.starts_with(&[0xBF, 0x01, 0xBF]) {
-        let msg = cot::proto::decode_mesh(d).map_err(|e| (DecodeErrorKind::BadFrame, e.to_string()))?;
-        let e = cot::proto::proto_to_event(&msg).map_err(|e| (DecodeErrorKind::Malformed, e.to_string()))?;
+        let msg =
+            cot::proto::decode_mesh(d).map_err(|e| (DecodeErrorKind::BadFrame, e.to_string()))?;
+        let e = cot::proto::proto_to_event(&msg)
+            .map_err(|e| (DecodeErrorKind::Malformed, e.to_string()))?;
+        return Ok((e, None));
+    }
+    if d.first() == Some(&0xBF) {
+        let mut frames = cot::proto::ProtoDeframer::new(d.len());
+        frames.push(d);
+        let msg = match frames.next_frame() {
+            Some(Ok(msg)) if frames.buffered() == 0 => msg,
+            Some(Err(e)) => return Err((DecodeErrorKind::BadFrame, e.to_string())),
+            _ => {
+                return Err((
+                    DecodeErrorKind::BadFrame,
+                    "datagram is not one whole frame".into(),
+                ))
+            }
+        };
+        let e = cot::proto::proto_to_event(&msg)
+            .map_err(|e| (DecodeErrorKind::Malformed, e.to_string()))?;
         return Ok((e, None));
     }
     let e = cot::xml::parse_event(d).map_err(|err| (xml_error_kind(&err), err.to_string()))?;

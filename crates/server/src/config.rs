@@ -21,10 +21,20 @@ impl Listen {
             Some((a, g)) => (a, g),
             None => (text, ""),
         };
-        let addr: SocketAddr = addr.trim().parse().map_err(|e| format!("bad listen address {addr:?}: {e}"))?;
-        let groups: Vec<String> =
-            groups.split(',').map(str::trim).filter(|g| !g.is_empty()).map(str::to_string).collect();
-        if groups.iter().any(|g| g.len() > 64 || g.chars().any(char::is_control)) {
+        let addr: SocketAddr = addr
+            .trim()
+            .parse()
+            .map_err(|e| format!("bad listen address {addr:?}: {e}"))?;
+        let groups: Vec<String> = groups
+            .split(',')
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+            .map(str::to_string)
+            .collect();
+        if groups
+            .iter()
+            .any(|g| g.len() > 64 || g.chars().any(char::is_control))
+        {
             return Err(format!("bad group name in {text:?}"));
         }
         Ok(Listen { addr, groups })
@@ -91,7 +101,10 @@ mod tests {
         let l = Listen::parse("127.0.0.1:8088#blue, red").expect("valid");
         assert_eq!(l.addr.port(), 8088);
         assert_eq!(l.groups, vec!["blue".to_string(), "red".to_string()]);
-        assert!(Listen::parse("127.0.0.1:8087").expect("valid").groups.is_empty());
+        assert!(Listen::parse("127.0.0.1:8087")
+            .expect("valid")
+            .groups
+            .is_empty());
         assert!(Listen::parse("nonsense#x").is_err());
     }
 }

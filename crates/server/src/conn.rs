@@ -30,21 +30,32 @@ pub(crate) struct ConnShared {
 }
 
 /// Serves one accepted stream until either side ends it.
-pub(crate) async fn serve<S>(stream: S, peer: SocketAddr, id: ClientId, groups: Arc<Vec<String>>, shared: Arc<ConnShared>)
-where
+pub(crate) async fn serve<S>(
+    stream: S,
+    peer: SocketAddr,
+    id: ClientId,
+    groups: Arc<Vec<String>>,
+    shared: Arc<ConnShared>,
+) where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
     let span = tracing::info_span!("conn", client = %id, %peer, callsign = tracing::field::Empty);
     async move {
         let (reader, writer) = tokio::io::split(stream);
         let outbox = Arc::new(Outbox::new(shared.config.outbound_queue));
-        let connect = RouterMsg::Connect { id, groups, outbox: outbox.clone(), offer_proto: shared.config.offer_protobuf };
+        let connect = RouterMsg::Connect {
+            id,
+            groups,
+            outbox: outbox.clone(),
+            offer_proto: shared.config.offer_protobuf,
+        };
         if shared.router.send(connect).await.is_err() {
             return;
         }
         let stop = shared.shutdown.child_token();
         let write_task = tokio::spawn(
-            write_loop(writer, outbox.clone(), shared.clone(), stop.clone()).instrument(tracing::Span::current()),
+            write_loop(writer, outbox.clone(), shared.clone(), stop.clone())
+                .instrument(tracing::Span::current()),
         );
         let why = read_loop(reader, id, &outbox, &shared, &stop).await;
         tracing::info!(reason = why, "connection closed");
@@ -90,7 +101,7 @@ async fn read_loop<R: AsyncRead + Unpin>(
         decoder.push(&buf[..n]);
         while let Some(item) = decoder.next() {
             let (event, raw) = match item {
-                Inbound::Event(e, raw) => (e, raw),
+                Inbound::Event(e, raw) => (*e, raw),
                 Inbound::Auth => continue,
                 Inbound::Skipped(kind, why) => {
                     metrics.decode_error(kind);
@@ -114,7 +125,8 @@ async fn read_loop<R: AsyncRead + Unpin>(
                 }
             }
             if let Some(version) = negotiate::requested_version(&event) {
-                let accepted = version.as_deref() == Some("1") && decoder.encoding() == Some(Encoding::Xml);
+                let accepted =
+                    version.as_deref() == Some("1") && decoder.encoding() == Some(Encoding::Xml);
                 let reply = negotiate::response(&event.uid, accepted, now());
                 outbox.push(OutItem::Raw(codec::encode(&reply, Encoding::Xml)));
                 if accepted {
@@ -138,14 +150,27 @@ async fn read_loop<R: AsyncRead + Unpin>(
                 Some(raw) => Message::with_xml(event, raw),
                 None => Message::new(event),
             };
-            if shared.router.send(RouterMsg::Event { id, msg: Arc::new(msg) }).await.is_err() {
+            if shared
+                .router
+                .send(RouterMsg::Event {
+                    id,
+                    msg: Arc::new(msg),
+                })
+                .await
+                .is_err()
+            {
                 return "router gone";
             }
         }
     }
 }
 
-async fn write_loop<W: AsyncWrite + Unpin>(mut writer: W, outbox: Arc<Outbox>, shared: Arc<ConnShared>, stop: CancellationToken) {
+async fn write_loop<W: AsyncWrite + Unpin>(
+    mut writer: W,
+    outbox: Arc<Outbox>,
+    shared: Arc<ConnShared>,
+    stop: CancellationToken,
+) {
     let metrics = &shared.metrics;
     let mut encoding = Encoding::Xml;
     let mut items = Vec::new();
@@ -174,15 +199,24 @@ async fn write_loop<W: AsyncWrite + Unpin>(mut writer: W, outbox: Arc<Outbox>, s
             }
         }
         let write = tokio::time::timeout(shared.config.write_timeout, writer.write_all(&buf));
-        let ok = tokio::select! {
-            r = write => matches!(r, Ok(Ok(()))),
-            () = stop.cancelled() => false,
+        let result = tokio::select! {
+            r = write => r,
+            () = stop.cancelled() => break,
         };
-        if !ok {
-            tracing::warn!("write failed or stalled; closing connection");
-            Metrics::add(&metrics.write_stalls, 1);
-            stop.cancel();
-            break;
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                // The peer went away; the reader sees the same and reports it.
+                tracing::debug!(error = %e, "write failed");
+                stop.cancel();
+                break;
+            }
+            Err(_) => {
+                tracing::warn!(timeout = ?shared.config.write_timeout, "client stopped reading; closing connection");
+                Metrics::add(&metrics.write_stalls, 1);
+                stop.cancel();
+                break;
+            }
         }
         Metrics::add(&metrics.events_out, count);
         Metrics::add(&metrics.bytes_out, buf.len() as u64);

@@ -33,5 +33,9 @@ async fn metrics_text(State(s): State<AppState>) -> impl IntoResponse {
         Err(_) => Vec::new(),
     };
     let body = s.metrics.render(&gauges);
-    (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        body,
+    )
 }

@@ -79,7 +79,10 @@ impl Server {
         });
         let persist = match &config.data_dir {
             Some(dir) => {
-                std::fs::create_dir_all(dir).map_err(|source| ServerError::DataDir { path: dir.clone(), source })?;
+                std::fs::create_dir_all(dir).map_err(|source| ServerError::DataDir {
+                    path: dir.clone(),
+                    source,
+                })?;
                 let store_cfg = store::Config {
                     path: dir.join("watchfloor.sqlite"),
                     retention_ms: i64::try_from(config.retention.as_millis()).unwrap_or(i64::MAX),
@@ -92,16 +95,30 @@ impl Server {
 
         let mut tcp = Vec::new();
         for l in &config.tcp {
-            let listener = TcpListener::bind(l.addr).await.map_err(|source| ServerError::Bind { addr: l.addr, source })?;
+            let listener = TcpListener::bind(l.addr)
+                .await
+                .map_err(|source| ServerError::Bind {
+                    addr: l.addr,
+                    source,
+                })?;
             tcp.push((listener, Arc::new(l.groups.clone())));
         }
         let mut udp = Vec::new();
         for l in &config.udp {
-            let socket = UdpSocket::bind(l.addr).await.map_err(|source| ServerError::Bind { addr: l.addr, source })?;
+            let socket = UdpSocket::bind(l.addr)
+                .await
+                .map_err(|source| ServerError::Bind {
+                    addr: l.addr,
+                    source,
+                })?;
             udp.push((socket, Arc::new(l.groups.clone())));
         }
         let http_listener = match config.http {
-            Some(addr) => Some(TcpListener::bind(addr).await.map_err(|source| ServerError::Bind { addr, source })?),
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| ServerError::Bind { addr, source })?,
+            ),
             None => None,
         };
 
@@ -109,8 +126,14 @@ impl Server {
         let router = router::Router::new(picture, metrics.clone(), persist);
         tasks.spawn(router.run(router_rx));
 
-        let tcp_addrs = tcp.iter().filter_map(|(l, _)| l.local_addr().ok()).collect();
-        let udp_addrs = udp.iter().filter_map(|(s, _)| s.local_addr().ok()).collect();
+        let tcp_addrs = tcp
+            .iter()
+            .filter_map(|(l, _)| l.local_addr().ok())
+            .collect();
+        let udp_addrs = udp
+            .iter()
+            .filter_map(|(s, _)| s.local_addr().ok())
+            .collect();
         let http_addr = http_listener.as_ref().and_then(|l| l.local_addr().ok());
 
         let shared = Arc::new(conn::ConnShared {
@@ -122,16 +145,29 @@ impl Server {
         let limit = Arc::new(Semaphore::new(config.max_connections));
         let ids = Arc::new(AtomicU64::new(1));
         for (listener, groups) in tcp {
-            tasks.spawn(accept_loop(listener, groups, shared.clone(), limit.clone(), ids.clone()));
+            tasks.spawn(accept_loop(
+                listener,
+                groups,
+                shared.clone(),
+                limit.clone(),
+                ids.clone(),
+            ));
         }
         for (socket, groups) in udp {
-            tasks.spawn(udp::run(socket, groups, router_tx.clone(), metrics.clone(), shutdown.clone()));
+            tasks.spawn(udp::run(
+                socket,
+                groups,
+                router_tx.clone(),
+                metrics.clone(),
+                shutdown.clone(),
+            ));
         }
         if let Some(listener) = http_listener {
             let app = http::app(metrics.clone(), router_tx.clone());
             let stop = shutdown.clone();
             tasks.spawn(async move {
-                let serve = axum::serve(listener, app).with_graceful_shutdown(async move { stop.cancelled().await });
+                let serve = axum::serve(listener, app)
+                    .with_graceful_shutdown(async move { stop.cancelled().await });
                 if let Err(e) = serve.await {
                     tracing::error!(error = %e, "http server failed");
                 }
@@ -139,7 +175,14 @@ impl Server {
         }
         drop(router_tx);
         tracing::info!(?tcp_addrs, ?udp_addrs, ?http_addr, "watchfloor serving");
-        Ok(Server { tcp_addrs, udp_addrs, http_addr, metrics, shutdown, tasks })
+        Ok(Server {
+            tcp_addrs,
+            udp_addrs,
+            http_addr,
+            metrics,
+            shutdown,
+            tasks,
+        })
     }
 
     /// The server's counters.
@@ -197,7 +240,10 @@ async fn accept_loop(
         let groups = groups.clone();
         conns.spawn(async move {
             conn::serve(stream, peer, id, groups, shared.clone()).await;
-            shared.metrics.connections_open.fetch_sub(1, Ordering::Relaxed);
+            shared
+                .metrics
+                .connections_open
+                .fetch_sub(1, Ordering::Relaxed);
             drop(permit);
         });
     }

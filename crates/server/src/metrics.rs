@@ -19,7 +19,13 @@ pub enum DecodeErrorKind {
 }
 
 impl DecodeErrorKind {
-    const ALL: [DecodeErrorKind; 5] = [Self::Garbage, Self::Malformed, Self::TooLarge, Self::BadFrame, Self::Forbidden];
+    const ALL: [DecodeErrorKind; 5] = [
+        Self::Garbage,
+        Self::Malformed,
+        Self::TooLarge,
+        Self::BadFrame,
+        Self::Forbidden,
+    ];
 
     fn label(self) -> &'static str {
         match self {
@@ -94,29 +100,105 @@ impl Metrics {
             let _ = writeln!(out, "# HELP watchfloor_{name} {help}\n# TYPE watchfloor_{name} {kind}\nwatchfloor_{name} {v}");
         };
         let g = |a: &AtomicU64| a.load(Relaxed);
-        one("connections", "gauge", "Streaming connections open now.", g(&self.connections_open));
-        one("connections_total", "counter", "Streaming connections accepted.", g(&self.connections_total));
-        one("connections_refused_total", "counter", "Connections refused by the limit.", g(&self.connections_refused));
-        one("identify_timeouts_total", "counter", "Connections closed for never identifying.", g(&self.identify_timeouts));
-        one("events_out_total", "counter", "Messages written to clients.", g(&self.events_out));
-        one("bytes_out_total", "counter", "Bytes written to clients.", g(&self.bytes_out));
-        one("bytes_in_total", "counter", "Bytes read from clients.", g(&self.bytes_in));
-        one("proto_upgrades_total", "counter", "Connections switched to TAK protocol v1.", g(&self.proto_upgrades));
-        one("throttled_total", "counter", "Pauses of connections sending above their rate.", g(&self.throttled));
-        one("write_stalls_total", "counter", "Connections closed for stalled writes.", g(&self.write_stalls));
-        one("store_dropped_total", "counter", "Records the store queue refused.", g(&self.store_dropped));
+        one(
+            "connections",
+            "gauge",
+            "Streaming connections open now.",
+            g(&self.connections_open),
+        );
+        one(
+            "connections_total",
+            "counter",
+            "Streaming connections accepted.",
+            g(&self.connections_total),
+        );
+        one(
+            "connections_refused_total",
+            "counter",
+            "Connections refused by the limit.",
+            g(&self.connections_refused),
+        );
+        one(
+            "identify_timeouts_total",
+            "counter",
+            "Connections closed for never identifying.",
+            g(&self.identify_timeouts),
+        );
+        one(
+            "events_out_total",
+            "counter",
+            "Messages written to clients.",
+            g(&self.events_out),
+        );
+        one(
+            "bytes_out_total",
+            "counter",
+            "Bytes written to clients.",
+            g(&self.bytes_out),
+        );
+        one(
+            "bytes_in_total",
+            "counter",
+            "Bytes read from clients.",
+            g(&self.bytes_in),
+        );
+        one(
+            "proto_upgrades_total",
+            "counter",
+            "Connections switched to TAK protocol v1.",
+            g(&self.proto_upgrades),
+        );
+        one(
+            "throttled_total",
+            "counter",
+            "Pauses of connections sending above their rate.",
+            g(&self.throttled),
+        );
+        one(
+            "write_stalls_total",
+            "counter",
+            "Connections closed for stalled writes.",
+            g(&self.write_stalls),
+        );
+        one(
+            "store_dropped_total",
+            "counter",
+            "Records the store queue refused.",
+            g(&self.store_dropped),
+        );
         for (name, help, v) in extra {
             one(name, "gauge", help, *v);
         }
         let _ = writeln!(out, "# HELP watchfloor_events_in_total Events received.\n# TYPE watchfloor_events_in_total counter");
-        let _ = writeln!(out, "watchfloor_events_in_total{{transport=\"stream\"}} {}", g(&self.events_in_stream));
-        let _ = writeln!(out, "watchfloor_events_in_total{{transport=\"udp\"}} {}", g(&self.events_in_udp));
+        let _ = writeln!(
+            out,
+            "watchfloor_events_in_total{{transport=\"stream\"}} {}",
+            g(&self.events_in_stream)
+        );
+        let _ = writeln!(
+            out,
+            "watchfloor_events_in_total{{transport=\"udp\"}} {}",
+            g(&self.events_in_udp)
+        );
         let _ = writeln!(out, "# HELP watchfloor_drops_total Messages not delivered to a slow client.\n# TYPE watchfloor_drops_total counter");
-        let _ = writeln!(out, "watchfloor_drops_total{{reason=\"slow_client\"}} {}", g(&self.dropped_slow));
-        let _ = writeln!(out, "watchfloor_drops_total{{reason=\"coalesced\"}} {}", g(&self.coalesced_slow));
+        let _ = writeln!(
+            out,
+            "watchfloor_drops_total{{reason=\"slow_client\"}} {}",
+            g(&self.dropped_slow)
+        );
+        let _ = writeln!(
+            out,
+            "watchfloor_drops_total{{reason=\"coalesced\"}} {}",
+            g(&self.coalesced_slow)
+        );
         let _ = writeln!(out, "# HELP watchfloor_decode_errors_total Inputs rejected, by kind.\n# TYPE watchfloor_decode_errors_total counter");
         for k in DecodeErrorKind::ALL {
-            let _ = writeln!(out, "watchfloor_decode_errors_total{{kind=\"{}\"}} {}", k.label(), self.decode_errors(k));
+            let _ = writeln!(
+                out,
+                "watchfloor_decode_errors_total{{kind=\"{}\"}} {}",
+                k.label(),
+                self.decode_errors(k)
+            );
         }
         out
     }

@@ -13,10 +13,19 @@ pub(crate) fn offer(uid: &str, now: Time) -> Event {
     e.point.ce = 999_999.0;
     e.point.le = 999_999.0;
     let mut control = Element::new("TakControl");
-    control.children.push(Node::Element(Element::with_attrs("TakProtocolSupport", [("version", "1")])));
+    control.children.push(Node::Element(Element::with_attrs(
+        "TakProtocolSupport",
+        [("version", "1")],
+    )));
     control.children.push(Node::Element(Element::with_attrs(
         "TakServerVersionInfo",
-        [("serverVersion", concat!("watchfloor ", env!("CARGO_PKG_VERSION"))), ("apiVersion", "3")],
+        [
+            (
+                "serverVersion",
+                concat!("watchfloor ", env!("CARGO_PKG_VERSION")),
+            ),
+            ("apiVersion", "3"),
+        ],
     )));
     e.detail.push_element(control);
     e
@@ -29,9 +38,10 @@ pub(crate) fn response(uid: &str, accepted: bool, now: Time) -> Event {
     e.point.ce = 999_999.0;
     e.point.le = 999_999.0;
     let mut control = Element::new("TakControl");
-    control
-        .children
-        .push(Node::Element(Element::with_attrs("TakResponse", [("status", if accepted { "true" } else { "false" })])));
+    control.children.push(Node::Element(Element::with_attrs(
+        "TakResponse",
+        [("status", if accepted { "true" } else { "false" })],
+    )));
     e.detail.push_element(control);
     e
 }
@@ -59,12 +69,19 @@ mod tests {
         let now = Time::from_millis(0);
         let mut q = Event::new("x", "t-x-takp-q", "m-g", now, now);
         let mut control = Element::new("TakControl");
-        control.children.push(Node::Element(Element::with_attrs("TakRequest", [("version", "1")])));
+        control.children.push(Node::Element(Element::with_attrs(
+            "TakRequest",
+            [("version", "1")],
+        )));
         q.detail.push_element(control);
         assert_eq!(requested_version(&q), Some(Some("1".to_string())));
         assert_eq!(requested_version(&offer("x", now)), None);
         let r = response("x", true, now);
-        let status = r.detail.child("TakControl").and_then(|c| c.child("TakResponse")).and_then(|t| t.attr("status"));
+        let status = r
+            .detail
+            .child("TakControl")
+            .and_then(|c| c.child("TakResponse"))
+            .and_then(|t| t.attr("status"));
         assert_eq!(status, Some("true"));
     }
 }

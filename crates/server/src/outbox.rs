@@ -55,7 +55,10 @@ impl Outbox {
     /// A queue holding at most `capacity` messages (at least 1).
     pub(crate) fn new(capacity: usize) -> Self {
         Outbox {
-            inner: Mutex::new(Inner { items: VecDeque::with_capacity(capacity.min(64)), closed: false }),
+            inner: Mutex::new(Inner {
+                items: VecDeque::with_capacity(capacity.min(64)),
+                closed: false,
+            }),
             capacity: capacity.max(1),
             notify: Notify::new(),
         }
@@ -118,7 +121,11 @@ impl Outbox {
 fn make_room(items: &mut VecDeque<OutItem>, incoming: &OutItem) -> Pushed {
     if let OutItem::Msg(new) = incoming {
         let uid = &new.event.uid;
-        if let Some(slot) = items.iter_mut().rev().find(|i| matches!(i, OutItem::Msg(m) if m.event.uid == *uid)) {
+        if let Some(slot) = items
+            .iter_mut()
+            .rev()
+            .find(|i| matches!(i, OutItem::Msg(m) if m.event.uid == *uid))
+        {
             *slot = incoming.clone();
             return Pushed::Coalesced;
         }
@@ -136,7 +143,13 @@ mod tests {
 
     fn msg(uid: &str) -> OutItem {
         let now = Time::from_millis(0);
-        OutItem::Msg(Arc::new(Message::new(Event::new(uid, "a-f-G", "m-g", now, now.plus_secs(60)))))
+        OutItem::Msg(Arc::new(Message::new(Event::new(
+            uid,
+            "a-f-G",
+            "m-g",
+            now,
+            now.plus_secs(60),
+        ))))
     }
 
     fn uids(items: &[OutItem]) -> Vec<String> {
@@ -154,7 +167,10 @@ mod tests {
     async fn full_queue_coalesces_then_drops_oldest() {
         let q = Outbox::new(3);
         assert_eq!(q.push(msg("a")), Pushed::Queued);
-        assert_eq!(q.push(OutItem::Raw(Bytes::from_static(b"x"))), Pushed::Queued);
+        assert_eq!(
+            q.push(OutItem::Raw(Bytes::from_static(b"x"))),
+            Pushed::Queued
+        );
         assert_eq!(q.push(msg("b")), Pushed::Queued);
         assert_eq!(q.push(msg("a")), Pushed::Coalesced);
         assert_eq!(q.len(), 3);

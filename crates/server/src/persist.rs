@@ -14,15 +14,24 @@ pub(crate) struct Persist {
 impl Persist {
     /// Opens the store and loads the last known SAs into `picture`, so a
     /// restart does not forget the picture.
-    pub(crate) fn open(config: &store::Config, picture: &mut Picture) -> Result<Persist, store::StoreError> {
+    pub(crate) fn open(
+        config: &store::Config,
+        picture: &mut Picture,
+    ) -> Result<Persist, store::StoreError> {
         let mut db = store::Store::open(config)?;
         let now = crate::router::now();
         let restored = db.last_sa(now.millis())?;
-        let mut by_groups: std::collections::BTreeMap<String, Vec<Arc<Message>>> = Default::default();
+        let mut by_groups: std::collections::BTreeMap<String, Vec<Arc<Message>>> =
+            Default::default();
         for r in restored {
             match cot::xml::parse_event(r.xml.as_bytes()) {
-                Ok(e) => by_groups.entry(r.groups.clone()).or_default().push(Arc::new(Message::new(e))),
-                Err(e) => tracing::warn!(uid = %r.uid, error = %e, "stored SA does not parse; skipped"),
+                Ok(e) => by_groups
+                    .entry(r.groups.clone())
+                    .or_default()
+                    .push(Arc::new(Message::new(e))),
+                Err(e) => {
+                    tracing::warn!(uid = %r.uid, error = %e, "stored SA does not parse; skipped")
+                }
             }
         }
         for (groups, msgs) in by_groups {
@@ -35,7 +44,9 @@ impl Persist {
         if pruned > 0 {
             tracing::info!(pruned, "pruned history past retention");
         }
-        Ok(Persist { writer: store::Writer::spawn(db, config) })
+        Ok(Persist {
+            writer: store::Writer::spawn(db, config),
+        })
     }
 
     /// Queues one brokered message; false when the queue is full.
@@ -70,8 +81,16 @@ impl Persist {
         vec![
             ("store_written", "Records written to the store.", s.written),
             ("store_batches", "Batches written to the store.", s.batches),
-            ("store_errors", "Store write errors (disk full, locked, ...).", s.errors),
-            ("store_dropped_error", "Records dropped after repeated store errors.", s.dropped_error),
+            (
+                "store_errors",
+                "Store write errors (disk full, locked, ...).",
+                s.errors,
+            ),
+            (
+                "store_dropped_error",
+                "Records dropped after repeated store errors.",
+                s.dropped_error,
+            ),
         ]
     }
 

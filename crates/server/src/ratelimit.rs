@@ -18,7 +18,12 @@ impl RateLimit {
     /// A full bucket for `rate` events per second (0 means unlimited).
     pub(crate) fn new(rate: u32, now: Instant) -> Self {
         let rate = f64::from(rate);
-        RateLimit { rate, burst: rate * 5.0, tokens: rate * 5.0, last: now }
+        RateLimit {
+            rate,
+            burst: rate * 5.0,
+            tokens: rate * 5.0,
+            last: now,
+        }
     }
 
     /// Takes one token; `Some(wait)` when the caller must pause first.
@@ -75,7 +80,10 @@ mod tests {
             assert_eq!(r.take(t0), None);
         }
         let wait = r.take(t0).expect("empty bucket");
-        assert!(wait > Duration::from_millis(90) && wait < Duration::from_millis(110), "{wait:?}");
+        assert!(
+            wait > Duration::from_millis(90) && wait < Duration::from_millis(110),
+            "{wait:?}"
+        );
         assert_eq!(RateLimit::new(0, t0).take(t0), None);
     }
 

@@ -22,11 +22,19 @@ use crate::persist::Persist;
 #[derive(Debug)]
 pub(crate) enum RouterMsg {
     /// A streaming client connected.
-    Connect { id: ClientId, groups: Arc<Vec<String>>, outbox: Arc<Outbox>, offer_proto: bool },
+    Connect {
+        id: ClientId,
+        groups: Arc<Vec<String>>,
+        outbox: Arc<Outbox>,
+        offer_proto: bool,
+    },
     /// A client sent an event.
     Event { id: ClientId, msg: Arc<Message> },
     /// A datagram or sensor event arrived for these groups.
-    Feed { groups: Arc<Vec<String>>, msg: Arc<Message> },
+    Feed {
+        groups: Arc<Vec<String>>,
+        msg: Arc<Message>,
+    },
     /// A streaming client is gone.
     Disconnect { id: ClientId },
     /// Asks for the router's gauges (for `/metrics`).
@@ -35,7 +43,9 @@ pub(crate) enum RouterMsg {
 
 /// The current time as CoT sees it.
 pub(crate) fn now() -> Time {
-    let us = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_micros());
+    let us = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros());
     Time::from_micros(i64::try_from(us).unwrap_or(i64::MAX))
 }
 
@@ -55,7 +65,13 @@ pub(crate) struct Router {
 
 impl Router {
     pub(crate) fn new(picture: Picture, metrics: Arc<Metrics>, persist: Option<Persist>) -> Self {
-        Router { picture, clients: HashMap::new(), metrics, persist, offers: 0 }
+        Router {
+            picture,
+            clients: HashMap::new(),
+            metrics,
+            persist,
+            offers: 0,
+        }
     }
 
     /// Runs until every sender of the inbox is gone.
@@ -85,11 +101,23 @@ impl Router {
     fn handle(&mut self, m: RouterMsg) {
         let now = now();
         match m {
-            RouterMsg::Connect { id, groups, outbox, offer_proto } => {
+            RouterMsg::Connect {
+                id,
+                groups,
+                outbox,
+                offer_proto,
+            } => {
                 let names: Vec<&str> = groups.iter().map(String::as_str).collect();
                 let g = self.picture.groups_both(&names);
                 self.picture.connect(id, g, now);
-                self.clients.insert(id, Client { outbox, groups, offer_proto });
+                self.clients.insert(
+                    id,
+                    Client {
+                        outbox,
+                        groups,
+                        offer_proto,
+                    },
+                );
                 self.drain(None);
             }
             RouterMsg::Event { id, msg } => {
@@ -124,7 +152,9 @@ impl Router {
             match out {
                 Output::Deliver { to, msg } => {
                     for id in to {
-                        let Some(c) = self.clients.get(&id) else { continue };
+                        let Some(c) = self.clients.get(&id) else {
+                            continue;
+                        };
                         match c.outbox.push(OutItem::Msg(msg.clone())) {
                             Pushed::Coalesced => Metrics::add(&self.metrics.coalesced_slow, 1),
                             Pushed::DroppedOldest => Metrics::add(&self.metrics.dropped_slow, 1),
@@ -151,7 +181,8 @@ impl Router {
             if let Some(c) = self.clients.get(&id).filter(|c| c.offer_proto) {
                 self.offers += 1;
                 let offer = negotiate::offer(&format!("watchfloor-takp-{}", self.offers), now());
-                c.outbox.push(OutItem::Raw(codec::encode(&offer, Encoding::Xml)));
+                c.outbox
+                    .push(OutItem::Raw(codec::encode(&offer, Encoding::Xml)));
             }
         }
     }
@@ -159,12 +190,32 @@ impl Router {
     fn gauges(&self) -> Vec<(&'static str, &'static str, u64)> {
         let s = self.picture.stats();
         let mut g = vec![
-            ("clients_identified", "Clients that identified by their SA.", s.identified_clients),
-            ("router_events_in", "Events the routing core took in.", s.events_in),
-            ("router_brokered", "Events the routing core brokered.", s.brokered),
-            ("router_deliveries", "Deliveries the routing core decided.", s.deliveries),
+            (
+                "clients_identified",
+                "Clients that identified by their SA.",
+                s.identified_clients,
+            ),
+            (
+                "router_events_in",
+                "Events the routing core took in.",
+                s.events_in,
+            ),
+            (
+                "router_brokered",
+                "Events the routing core brokered.",
+                s.brokered,
+            ),
+            (
+                "router_deliveries",
+                "Deliveries the routing core decided.",
+                s.deliveries,
+            ),
             ("pings", "Pings answered.", s.pings),
-            ("emergencies_active", "Active emergencies being repeated.", s.emergencies_active),
+            (
+                "emergencies_active",
+                "Active emergencies being repeated.",
+                s.emergencies_active,
+            ),
         ];
         if let Some(p) = &self.persist {
             g.extend(p.gauges());

@@ -42,7 +42,13 @@ pub(crate) async fn run(
                 Metrics::add(&metrics.events_in_udp, 1);
                 let msg = Arc::new(Message::new(event));
                 // A full router drops the datagram, as the network could have.
-                if router.try_send(RouterMsg::Feed { groups: groups.clone(), msg }).is_err() {
+                if router
+                    .try_send(RouterMsg::Feed {
+                        groups: groups.clone(),
+                        msg,
+                    })
+                    .is_err()
+                {
                     Metrics::add(&metrics.udp_errors, 1);
                 }
             }

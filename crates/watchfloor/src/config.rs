@@ -34,8 +34,11 @@ impl FileConfig {
     pub(crate) fn load(file: Option<&Path>) -> Result<FileConfig> {
         let mut base: toml::Table = DEFAULTS.parse().context("embedded defaults")?;
         if let Some(path) = file {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            let over: toml::Table = text.parse().with_context(|| format!("parsing {}", path.display()))?;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let over: toml::Table = text
+                .parse()
+                .with_context(|| format!("parsing {}", path.display()))?;
             for (k, v) in over {
                 if !base.contains_key(&k) {
                     bail!("{}: unknown setting {k:?}", path.display());
@@ -49,11 +52,16 @@ impl FileConfig {
     /// Checks every value and builds the server's configuration.
     pub(crate) fn to_server(&self) -> Result<ServerConfig> {
         let parse_all = |v: &[String]| -> Result<Vec<Listen>> {
-            v.iter().map(|s| Listen::parse(s).map_err(anyhow::Error::msg)).collect()
+            v.iter()
+                .map(|s| Listen::parse(s).map_err(anyhow::Error::msg))
+                .collect()
         };
         let http = match self.http.trim() {
             "" => None,
-            a => Some(a.parse().with_context(|| format!("bad http address {a:?}"))?),
+            a => Some(
+                a.parse()
+                    .with_context(|| format!("bad http address {a:?}"))?,
+            ),
         };
         if !(self.retention_days > 0.0 && self.retention_days.is_finite()) {
             bail!("retention_days must be positive");
@@ -102,12 +110,16 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("tmp");
         let good = dir.join("good.toml");
         std::fs::write(&good, "tcp = [\"127.0.0.1:9000#blue\"]\n").expect("write");
-        let c = FileConfig::load(Some(&good)).and_then(|f| f.to_server()).expect("valid");
+        let c = FileConfig::load(Some(&good))
+            .and_then(|f| f.to_server())
+            .expect("valid");
         assert_eq!(c.tcp[0].groups, vec!["blue".to_string()]);
         let bad = dir.join("bad.toml");
         std::fs::write(&bad, "tpc = []\n").expect("write");
         assert!(FileConfig::load(Some(&bad)).is_err());
         std::fs::write(&bad, "max_event_bytes = 1\n").expect("write");
-        assert!(FileConfig::load(Some(&bad)).and_then(|f| f.to_server()).is_err());
+        assert!(FileConfig::load(Some(&bad))
+            .and_then(|f| f.to_server())
+            .is_err());
     }
 }

@@ -11,7 +11,10 @@ use super::util::*;
 /// A and B exchange an SA: proof the server still routes.
 async fn still_routes(a: &mut Client, b: &mut Client, tag: &str) {
     a.send(&event(tag, "a-u-G", "")).await;
-    assert!(b.wait_for(tag, WAIT).await.0.is_some(), "routing stopped ({tag})");
+    assert!(
+        b.wait_for(tag, WAIT).await.0.is_some(),
+        "routing stopped ({tag})"
+    );
 }
 
 #[tokio::test]
@@ -20,9 +23,12 @@ async fn garbage_and_malformed_events_are_skipped() {
     let addr = server.tcp_addrs[0];
     let mut a = joined(addr, "UID-A", "ALPHA").await;
     let mut b = joined(addr, "UID-B", "BRAVO").await;
-    a.send_bytes(b"\x00\xff\xfegarbage garbage\n").await.expect("send");
+    a.send_bytes(b"\x00\xff\xfegarbage garbage\n")
+        .await
+        .expect("send");
     a.send(&event("GOOD-1", "a-u-G", "")).await;
-    a.send(r#"<event version="2.0" uid="BAD" type="a-u-G" time="never"><point lat="x"/></event>"#).await;
+    a.send(r#"<event version="2.0" uid="BAD" type="a-u-G" time="never"><point lat="x"/></event>"#)
+        .await;
     a.send(&event("GOOD-2", "a-u-G", "")).await;
     assert!(b.wait_for("GOOD-1", WAIT).await.0.is_some());
     assert!(b.wait_for("GOOD-2", WAIT).await.0.is_some());
@@ -60,7 +66,10 @@ async fn oversized_event_closes_that_connection_only() {
     let mut open = b"<event version=\"2.0\" uid=\"HUGE\" type=\"a-u-G\"><detail><remarks>".to_vec();
     open.extend(std::iter::repeat_n(b'x', 256 * 1024));
     let _ = big.send_bytes(&open).await;
-    assert!(big.closed_within(WAIT).await, "oversized stream was not closed");
+    assert!(
+        big.closed_within(WAIT).await,
+        "oversized stream was not closed"
+    );
     assert!(server.metrics().decode_errors(DecodeErrorKind::TooLarge) >= 1);
     still_routes(&mut a, &mut b, "AFTER-HUGE").await;
     server.shutdown().await;
@@ -91,12 +100,20 @@ async fn a_client_that_never_reads_does_not_stall_others() {
     let mut b = joined(addr, "UID-B", "BRAVO").await;
     let pad = "x".repeat(4000);
     for i in 0..3000 {
-        a.send(&event(&format!("FLOOD-{i}"), "a-u-G", &format!("<remarks>{pad}</remarks>"))).await;
+        a.send(&event(
+            &format!("FLOOD-{i}"),
+            "a-u-G",
+            &format!("<remarks>{pad}</remarks>"),
+        ))
+        .await;
     }
     let (last, _) = b.wait_for("FLOOD-2999", Duration::from_secs(20)).await;
     assert!(last.is_some(), "a reader was held up by the sleeper");
     let m = server.metrics();
-    assert!(m.dropped_slow.load(Relaxed) + m.coalesced_slow.load(Relaxed) > 0, "slow client not counted");
+    assert!(
+        m.dropped_slow.load(Relaxed) + m.coalesced_slow.load(Relaxed) > 0,
+        "slow client not counted"
+    );
     drop(sleeper);
     server.shutdown().await;
 }
@@ -109,14 +126,20 @@ async fn a_flooding_client_is_paced() {
     let addr = server.tcp_addrs[0];
     let mut flood = joined(addr, "UID-F", "FLOOD").await;
     let mut b = joined(addr, "UID-B", "BRAVO").await;
-    let burst: String = (0..2000).map(|i| event(&format!("F-{i}"), "a-u-G", "")).collect();
+    let burst: String = (0..2000)
+        .map(|i| event(&format!("F-{i}"), "a-u-G", ""))
+        .collect();
     let writer = tokio::spawn(async move {
-        let _ = tokio::time::timeout(Duration::from_secs(3), flood.send_bytes(burst.as_bytes())).await;
+        let _ =
+            tokio::time::timeout(Duration::from_secs(3), flood.send_bytes(burst.as_bytes())).await;
         flood
     });
     let mut c = joined(addr, "UID-C", "CHARLIE").await;
     still_routes(&mut c, &mut b, "DURING-FLOOD").await;
-    assert!(server.metrics().throttled.load(Relaxed) > 0, "flood was not paced");
+    assert!(
+        server.metrics().throttled.load(Relaxed) > 0,
+        "flood was not paced"
+    );
     drop(writer.await);
     server.shutdown().await;
 }

@@ -19,7 +19,11 @@ async fn two_clients_share_sa_and_never_get_their_own() {
     let (got, _) = b.wait_for("UID-A", WAIT).await;
     assert!(got.is_some());
     // Nobody hears an echo of their own SA.
-    assert!(a.drain(QUIET).await.iter().all(|e| !e.contains("uid=\"UID-A\"")));
+    assert!(a
+        .drain(QUIET)
+        .await
+        .iter()
+        .all(|e| !e.contains("uid=\"UID-A\"")));
     server.shutdown().await;
 }
 
@@ -43,7 +47,8 @@ async fn late_joiner_gets_the_picture_first() {
 #[tokio::test]
 async fn groups_of_listeners_keep_pictures_apart() {
     let mut cfg = config();
-    cfg.tcp.push(Listen::parse("127.0.0.1:0#blue").expect("addr"));
+    cfg.tcp
+        .push(Listen::parse("127.0.0.1:0#blue").expect("addr"));
     let server = start(cfg).await;
     let (anon, blue) = (server.tcp_addrs[0], server.tcp_addrs[1]);
     let mut a = joined(anon, "UID-A", "ALPHA").await;
@@ -76,7 +81,12 @@ async fn directed_message_reaches_only_its_addressee() {
     let mut a = joined(addr, "UID-A", "ALPHA").await;
     let mut b = joined(addr, "UID-B", "BRAVO").await;
     let mut c = joined(addr, "UID-C", "CHARLIE").await;
-    a.send(&event("MARKER-1", "a-h-G", r#"<marti><dest callsign="BRAVO"/></marti>"#)).await;
+    a.send(&event(
+        "MARKER-1",
+        "a-h-G",
+        r#"<marti><dest callsign="BRAVO"/></marti>"#,
+    ))
+    .await;
     assert!(b.wait_for("MARKER-1", WAIT).await.0.is_some());
     assert!(c.drain(QUIET).await.iter().all(|e| !e.contains("MARKER-1")));
     server.shutdown().await;
@@ -101,11 +111,26 @@ async fn udp_datagrams_reach_streaming_clients() {
     cfg.udp.push(Listen::parse("127.0.0.1:0").expect("addr"));
     let server = start(cfg).await;
     let mut a = joined(server.tcp_addrs[0], "UID-A", "ALPHA").await;
-    let sock = tokio::net::UdpSocket::bind("127.0.0.1:0").await.expect("bind");
-    sock.send_to(event("SENSOR-7", "a-u-G", "").as_bytes(), server.udp_addrs[0]).await.expect("send");
+    let sock = tokio::net::UdpSocket::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    sock.send_to(
+        event("SENSOR-7", "a-u-G", "").as_bytes(),
+        server.udp_addrs[0],
+    )
+    .await
+    .expect("send");
     assert!(a.wait_for("SENSOR-7", WAIT).await.0.is_some());
-    sock.send_to(b"\x00\x01garbage", server.udp_addrs[0]).await.expect("send");
+    sock.send_to(b"\x00\x01garbage", server.udp_addrs[0])
+        .await
+        .expect("send");
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(server.metrics().udp_errors.load(std::sync::atomic::Ordering::Relaxed) >= 1);
+    assert!(
+        server
+            .metrics()
+            .udp_errors
+            .load(std::sync::atomic::Ordering::Relaxed)
+            >= 1
+    );
     server.shutdown().await;
 }

@@ -20,6 +20,9 @@ async fn restart_keeps_the_last_known_sa() {
     let mut b = Client::connect(server.tcp_addrs[0]).await;
     b.send(&sa("UID-B", "BRAVO", "Cyan")).await;
     let (got, _) = b.wait_for("UID-A", WAIT).await;
-    assert!(got.is_some_and(|e| e.contains("ALPHA")), "restored SA not replayed");
+    assert!(
+        got.is_some_and(|e| e.contains("ALPHA")),
+        "restored SA not replayed"
+    );
     server.shutdown().await;
 }

@@ -22,7 +22,9 @@ pub(crate) async fn start(config: ServerConfig) -> Server {
 
 /// ISO time `secs` from now.
 pub(crate) fn iso(secs: i64) -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock");
     let ms = i64::try_from(now.as_millis()).expect("ms") + secs * 1000;
     cot::Time::from_millis(ms).to_string()
 }
@@ -55,7 +57,11 @@ pub(crate) struct Client {
 impl Client {
     pub(crate) async fn connect(addr: SocketAddr) -> Client {
         let stream = TcpStream::connect(addr).await.expect("connect");
-        Client { stream, buf: Vec::new(), closed: false }
+        Client {
+            stream,
+            buf: Vec::new(),
+            closed: false,
+        }
     }
 
     pub(crate) async fn send(&mut self, text: &str) {
@@ -90,7 +96,11 @@ impl Client {
 
     /// Reads until an event containing `needle` arrives; the events skipped
     /// on the way are returned too.
-    pub(crate) async fn wait_for(&mut self, needle: &str, wait: Duration) -> (Option<String>, Vec<String>) {
+    pub(crate) async fn wait_for(
+        &mut self,
+        needle: &str,
+        wait: Duration,
+    ) -> (Option<String>, Vec<String>) {
         let deadline = tokio::time::Instant::now() + wait;
         let mut skipped = Vec::new();
         loop {
@@ -140,7 +150,10 @@ pub(crate) async fn joined(addr: SocketAddr, uid: &str, callsign: &str) -> Clien
     let mut c = Client::connect(addr).await;
     c.send(&sa(uid, callsign, "Cyan")).await;
     let (offer, _) = c.wait_for("t-x-takp-v", Duration::from_secs(5)).await;
-    assert!(offer.is_some(), "{uid} got no protocol offer after identifying");
+    assert!(
+        offer.is_some(),
+        "{uid} got no protocol offer after identifying"
+    );
     c
 }
 
