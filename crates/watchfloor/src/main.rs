@@ -2,6 +2,7 @@
 //! wires the crates together. Nothing else lives here.
 
 mod config;
+mod offline;
 
 use std::path::PathBuf;
 
@@ -20,6 +21,12 @@ struct Cli {
 enum Command {
     /// Serve the picture to TAK clients.
     Serve(ServeArgs),
+    /// Print every record of an ASTERIX recording (raw blocks or pcap) as JSON lines.
+    Decode(offline::DecodeArgs),
+    /// Track a recorded scenario (detections CSV) and write the tracks CSV.
+    Track(offline::TrackArgs),
+    /// Score a tracks CSV against truth with GOSPA.
+    TrackScore(offline::ScoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -66,6 +73,9 @@ fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve(args),
+        Command::Decode(args) => offline::decode(&args),
+        Command::Track(args) => offline::track(&args),
+        Command::TrackScore(args) => offline::score(&args),
     }
 }
 
