@@ -1,0 +1,144 @@
+//! The input side: sensor bytes and lines in, decoded and converted, every
+//! refusal counted by reason.
+
+use sensors::asterix::{data_blocks, decode_block, AsterixError, Record};
+use sensors::detection::{parse_detection, DetectionError};
+use sensors::sbs::{parse_line, SbsError};
+
+use crate::config::SensorKind;
+use crate::convert;
+use crate::pipeline::Pipeline;
+use crate::stats::Reject;
+
+impl Pipeline {
+    /// One UDP datagram of ASTERIX data blocks from `sensor` (an `asterix`
+    /// sensor), received at `now` (Unix seconds). Records decoded before a
+    /// corrupt one are kept; the rest of that block is dropped and counted.
+    pub fn ingest_asterix(&mut self, sensor: &str, datagram: &[u8], now: f64) {
+        let Some(idx) = self.feed_for(sensor, SensorKind::Asterix, now) else {
+            return;
+        };
+        if datagram.is_empty() {
+            self.stats.reject(Reject::Decode);
+        }
+        for block in data_blocks(datagram) {
+            let block = match block {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::debug!(sensor, error = %e, "asterix block dropped");
+                    self.stats.reject(Reject::Decode);
+                    continue;
+                }
+            };
+            for record in decode_block(block) {
+                match record {
+                    Ok(r) => self.record(idx, &r, now),
+                    Err(AsterixError::UnsupportedCategory(_)) => self.stats.ignored += 1,
+                    Err(e) => {
+                        tracing::debug!(sensor, error = %e, "asterix record dropped");
+                        self.stats.reject(Reject::Decode);
+                    }
+                }
+            }
+        }
+    }
+
+    /// One already decoded ASTERIX record from `sensor` (for recordings
+    /// replayed through `sensors::recording`), received at `now`.
+    pub fn ingest_asterix_record(&mut self, sensor: &str, record: &Record, now: f64) {
+        if let Some(idx) = self.feed_for(sensor, SensorKind::Asterix, now) {
+            self.record(idx, record, now);
+        }
+    }
+
+    fn record(&mut self, idx: u32, r: &Record, now: f64) {
+        if !self.take_token(idx, now) {
+            return;
+        }
+        let Some(feed) = self.feeds.get(idx as usize) else {
+            return;
+        };
+        if let Some(src) = r.source() {
+            if feed.sac.is_some_and(|s| s != src.sac) || feed.sic.is_some_and(|s| s != src.sic) {
+                self.stats.reject(Reject::UnknownSensor);
+                return;
+            }
+        }
+        if r.check().is_err() {
+            self.stats.reject(Reject::Implausible);
+            return;
+        }
+        let noise = feed.noise;
+        let converted = match r {
+            Record::Cat048(plot) => match &feed.site {
+                Some((site, alt)) => convert::cat048(
+                    plot,
+                    site,
+                    *alt,
+                    (noise.range_sigma(), noise.azimuth_sigma()),
+                    now,
+                ),
+                None => Err(Reject::UnknownSensor),
+            },
+            Record::Cat021(adsb) => convert::cat021(
+                adsb,
+                &self.frame,
+                noise.position_sigma(SensorKind::Asterix),
+                now,
+            ),
+            Record::Cat034(_) => Ok(None),
+        };
+        self.submit(idx, converted, now);
+    }
+
+    /// One SBS-1 line (without or with its line ending) from `sensor` (an
+    /// `sbs` sensor), received at `now`. Lines without a position update the
+    /// aircraft's callsign and altitude for later positions.
+    pub fn ingest_sbs_line(&mut self, sensor: &str, line: &str, now: f64) {
+        let Some(idx) = self.feed_for(sensor, SensorKind::Sbs, now) else {
+            return;
+        };
+        if !self.take_token(idx, now) {
+            return;
+        }
+        let m = match parse_line(line) {
+            Ok(m) => m,
+            Err(SbsError::Empty) => {
+                self.stats.ignored += 1;
+                return;
+            }
+            Err(SbsError::Implausible(_)) => return self.stats.reject(Reject::Implausible),
+            Err(_) => return self.stats.reject(Reject::Decode),
+        };
+        let sigma = self
+            .feeds
+            .get(idx as usize)
+            .map_or(30.0, |f| f.noise.position_sigma(SensorKind::Sbs));
+        let info = self.aircraft.update(&m, now);
+        let converted = convert::sbs(&m, info, &self.frame, sigma, now);
+        self.submit(idx, converted, now);
+    }
+
+    /// One detection JSON line from `sensor` (a `detections` sensor), received
+    /// at `now`. The track lists the configured `sensor` id as its source;
+    /// the line's own `sensor` key names the device behind that feed.
+    pub fn ingest_detection_json(&mut self, sensor: &str, line: &str, now: f64) {
+        let Some(idx) = self.feed_for(sensor, SensorKind::Detections, now) else {
+            return;
+        };
+        if !self.take_token(idx, now) {
+            return;
+        }
+        let d = match parse_detection(line) {
+            Ok(d) => d,
+            Err(DetectionError::Implausible(_)) => return self.stats.reject(Reject::Implausible),
+            Err(_) => return self.stats.reject(Reject::Decode),
+        };
+        let sigma = self
+            .feeds
+            .get(idx as usize)
+            .map_or(10.0, |f| f.noise.position_sigma(SensorKind::Detections));
+        let converted = convert::detection(&d, &self.frame, sigma);
+        self.submit(idx, converted, now);
+    }
+}
