@@ -43,6 +43,47 @@ impl Pipeline {
         }
     }
 
+    /// One UDP datagram of ASTERIX data blocks that may mix several sensors
+    /// (one port fed by many radars and ADS-B ground stations, as a
+    /// surveillance network delivers them): each record goes to the
+    /// `asterix` sensor whose configured SAC/SIC match its I010.
+    pub fn ingest_asterix_any(&mut self, datagram: &[u8], now: f64) {
+        if !now.is_finite() || datagram.is_empty() {
+            self.stats.reject(if now.is_finite() {
+                Reject::Decode
+            } else {
+                Reject::Implausible
+            });
+            return;
+        }
+        for block in data_blocks(datagram) {
+            let Ok(block) = block else {
+                self.stats.reject(Reject::Decode);
+                continue;
+            };
+            for record in decode_block(block) {
+                match record {
+                    Ok(r) => match self.feed_by_source(&r) {
+                        Some(idx) => self.record(idx, &r, now),
+                        None => self.stats.reject(Reject::UnknownSensor),
+                    },
+                    Err(AsterixError::UnsupportedCategory(_)) => self.stats.ignored += 1,
+                    Err(_) => self.stats.reject(Reject::Decode),
+                }
+            }
+        }
+    }
+
+    /// The `asterix` feed whose SAC and SIC are both configured and equal
+    /// to the record's data source.
+    fn feed_by_source(&self, r: &Record) -> Option<u32> {
+        let src = r.source()?;
+        let idx = self.feeds.iter().position(|f| {
+            f.kind == SensorKind::Asterix && f.sac == Some(src.sac) && f.sic == Some(src.sic)
+        })?;
+        u32::try_from(idx).ok()
+    }
+
     /// One already decoded ASTERIX record from `sensor` (for recordings
     /// replayed through `sensors::recording`), received at `now`.
     pub fn ingest_asterix_record(&mut self, sensor: &str, record: &Record, now: f64) {

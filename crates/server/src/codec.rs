@@ -115,7 +115,9 @@ impl StreamDecoder {
                     Err(err) => Inbound::Skipped(DecodeErrorKind::Malformed, err.to_string()),
                 },
                 // Intact framing around a bad message: skip it, as with XML.
-                Err(err) if !err.is_fatal() => Inbound::Skipped(DecodeErrorKind::Malformed, err.to_string()),
+                Err(err) if !err.is_fatal() => {
+                    Inbound::Skipped(DecodeErrorKind::Malformed, err.to_string())
+                }
                 Err(err) => Inbound::Fatal(DecodeErrorKind::BadFrame, err.to_string()),
             }),
         }

@@ -41,6 +41,26 @@ impl Listen {
     }
 }
 
+/// Where sensor data comes in, and for which configured sensor.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SensorInput {
+    /// The sensor id of `[feeds.sensors]`; not needed for ASTERIX, whose
+    /// records are matched to sensors by SAC/SIC.
+    #[serde(default)]
+    pub sensor: Option<String>,
+    /// Receive datagrams here: ASTERIX blocks, or JSON detection lines.
+    #[serde(default)]
+    pub udp: Option<SocketAddr>,
+    /// Accept TCP connections here and read lines (SBS or JSON detections).
+    #[serde(default)]
+    pub tcp_listen: Option<SocketAddr>,
+    /// Connect here and read lines, reconnecting when the source goes away
+    /// (dump1090 / readsb SBS output on port 30003).
+    #[serde(default)]
+    pub tcp_connect: Option<SocketAddr>,
+}
+
 /// Everything `watchfloor serve` needs, validated by the binary.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -70,6 +90,12 @@ pub struct ServerConfig {
     pub emergency_repeat: Duration,
     /// A write to a client that makes no progress for this long closes it.
     pub write_timeout: Duration,
+    /// The sensor-to-track pipeline, if sensors are configured.
+    pub feeds: Option<feeds::FeedsConfig>,
+    /// Sockets sensor data arrives on.
+    pub sensor_inputs: Vec<SensorInput>,
+    /// Groups that may see the tracks (empty: everyone).
+    pub track_groups: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -88,6 +114,9 @@ impl Default for ServerConfig {
             offer_protobuf: true,
             emergency_repeat: Duration::from_secs(3),
             write_timeout: Duration::from_secs(60),
+            feeds: None,
+            sensor_inputs: Vec::new(),
+            track_groups: Vec::new(),
         }
     }
 }

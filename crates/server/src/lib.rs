@@ -13,6 +13,8 @@ mod outbox;
 mod persist;
 mod ratelimit;
 mod router;
+mod sensor_io;
+mod sensor_task;
 mod udp;
 
 use std::net::SocketAddr;
@@ -25,7 +27,7 @@ use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-pub use config::{Listen, ServerConfig};
+pub use config::{Listen, SensorInput, ServerConfig};
 pub use metrics::{DecodeErrorKind, Metrics};
 
 /// Why the server could not start.
@@ -42,6 +44,9 @@ pub enum ServerError {
     /// The store could not be opened.
     #[error("store: {0}")]
     Store(#[from] store::StoreError),
+    /// The configuration does not hold together.
+    #[error("configuration: {0}")]
+    Config(String),
     /// The data directory could not be created.
     #[error("data dir {path}: {source}")]
     DataDir {
@@ -122,6 +127,16 @@ impl Server {
             None => None,
         };
 
+        let sensors = match &config.feeds {
+            Some(f) => Some(bind_sensors(f, &config.sensor_inputs).await?),
+            None if !config.sensor_inputs.is_empty() => {
+                return Err(ServerError::Config(
+                    "sensor inputs need a [feeds] section".into(),
+                ));
+            }
+            None => None,
+        };
+
         let (router_tx, router_rx) = mpsc::channel(8192);
         let router = router::Router::new(picture, metrics.clone(), persist);
         tasks.spawn(router.run(router_rx));
@@ -162,8 +177,47 @@ impl Server {
                 shutdown.clone(),
             ));
         }
+        let mut sensor_shared = None;
+        if let Some(bound) = sensors {
+            let (tx, rx) = sensor_io::channel();
+            let shared = Arc::new(sensor_task::SensorShared::new(tx));
+            for (socket, kind) in bound.udp {
+                tasks.spawn(sensor_io::udp(
+                    socket,
+                    kind,
+                    shared.clone(),
+                    shutdown.clone(),
+                ));
+            }
+            for (listener, sensor) in bound.tcp_listen {
+                tasks.spawn(sensor_io::tcp_listen(
+                    listener,
+                    sensor,
+                    shared.clone(),
+                    shutdown.clone(),
+                ));
+            }
+            for (addr, sensor) in bound.tcp_connect {
+                tasks.spawn(sensor_io::tcp_connect(
+                    addr,
+                    sensor,
+                    shared.clone(),
+                    shutdown.clone(),
+                ));
+            }
+            let groups = Arc::new(config.track_groups.clone());
+            tasks.spawn(sensor_task::run(
+                bound.pipeline,
+                rx,
+                shared.clone(),
+                router_tx.clone(),
+                groups,
+                shutdown.clone(),
+            ));
+            sensor_shared = Some(shared);
+        }
         if let Some(listener) = http_listener {
-            let app = http::app(metrics.clone(), router_tx.clone());
+            let app = http::app(metrics.clone(), router_tx.clone(), sensor_shared.clone());
             let stop = shutdown.clone();
             tasks.spawn(async move {
                 let serve = axum::serve(listener, app)
@@ -201,6 +255,78 @@ impl Server {
     pub async fn wait(&mut self) {
         while self.tasks.join_next().await.is_some() {}
     }
+}
+
+/// Sensor sockets bound and the pipeline built, before anything runs.
+struct BoundSensors {
+    pipeline: feeds::Pipeline,
+    udp: Vec<(UdpSocket, sensor_io::DatagramKind)>,
+    tcp_listen: Vec<(TcpListener, Arc<str>)>,
+    tcp_connect: Vec<(SocketAddr, Arc<str>)>,
+}
+
+async fn bind_sensors(
+    feeds_cfg: &feeds::FeedsConfig,
+    inputs: &[SensorInput],
+) -> Result<BoundSensors, ServerError> {
+    let pipeline =
+        feeds::Pipeline::new(feeds_cfg.clone()).map_err(|e| ServerError::Config(e.to_string()))?;
+    let kind_of = |id: &str| {
+        feeds_cfg
+            .sensors
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.kind)
+    };
+    let mut bound = BoundSensors {
+        pipeline,
+        udp: Vec::new(),
+        tcp_listen: Vec::new(),
+        tcp_connect: Vec::new(),
+    };
+    for input in inputs {
+        let sensor = match &input.sensor {
+            Some(id) if kind_of(id).is_none() => {
+                return Err(ServerError::Config(format!(
+                    "input names sensor {id:?}, which [feeds] does not configure"
+                )));
+            }
+            Some(id) => Some(Arc::<str>::from(id.as_str())),
+            None => None,
+        };
+        let line_sensor = || {
+            sensor
+                .clone()
+                .ok_or_else(|| ServerError::Config("a TCP sensor input needs `sensor`".into()))
+        };
+        match (input.udp, input.tcp_listen, input.tcp_connect) {
+            (Some(addr), None, None) => {
+                let socket = UdpSocket::bind(addr)
+                    .await
+                    .map_err(|source| ServerError::Bind { addr, source })?;
+                let kind = match &sensor {
+                    Some(id) if kind_of(id) != Some(feeds::SensorKind::Asterix) => {
+                        sensor_io::DatagramKind::Lines(id.clone())
+                    }
+                    _ => sensor_io::DatagramKind::Asterix,
+                };
+                bound.udp.push((socket, kind));
+            }
+            (None, Some(addr), None) => {
+                let listener = TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| ServerError::Bind { addr, source })?;
+                bound.tcp_listen.push((listener, line_sensor()?));
+            }
+            (None, None, Some(addr)) => bound.tcp_connect.push((addr, line_sensor()?)),
+            _ => {
+                return Err(ServerError::Config(
+                    "a sensor input needs exactly one of udp, tcp_listen, tcp_connect".into(),
+                ))
+            }
+        }
+    }
+    Ok(bound)
 }
 
 async fn accept_loop(

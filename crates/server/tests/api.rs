@@ -6,5 +6,6 @@ mod api {
 
     mod bad_input;
     mod routing;
+    mod sensors;
     mod store;
 }

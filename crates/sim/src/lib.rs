@@ -32,6 +32,7 @@
 mod adsb;
 mod config;
 pub mod encode;
+mod feeds_config;
 mod ground;
 pub mod net;
 mod radar;
@@ -43,6 +44,7 @@ mod world;
 pub use config::{
     AdsbConfig, GroundSensorConfig, GroundSensorKind, Population, RadarConfig, SimConfig,
 };
+pub use feeds_config::{feeds_config, GROUND_FEED_ID};
 pub use simulator::{SensorStats, SimOutput, Simulator};
 pub use world::{AircraftInfo, TargetKind, TruthState};
 

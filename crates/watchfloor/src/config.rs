@@ -27,7 +27,19 @@ pub(crate) struct FileConfig {
     pub(crate) emergency_repeat_secs: u64,
     pub(crate) write_timeout_secs: u64,
     pub(crate) log_format: String,
+    /// The sensor-to-track pipeline (`[feeds]`), if sensors are used.
+    #[serde(default)]
+    pub(crate) feeds: Option<feeds::FeedsConfig>,
+    /// Sockets sensor data arrives on (`[[inputs]]`).
+    #[serde(default)]
+    pub(crate) inputs: Vec<server::SensorInput>,
+    /// Groups that may see tracks; empty means everyone.
+    #[serde(default)]
+    pub(crate) track_groups: Vec<String>,
 }
+
+/// Settings a file may give that have no built-in default.
+const OPTIONAL_KEYS: [&str; 3] = ["feeds", "inputs", "track_groups"];
 
 impl FileConfig {
     /// The defaults, overlaid with `file` if given.
@@ -40,7 +52,7 @@ impl FileConfig {
                 .parse()
                 .with_context(|| format!("parsing {}", path.display()))?;
             for (k, v) in over {
-                if !base.contains_key(&k) {
+                if !base.contains_key(&k) && !OPTIONAL_KEYS.contains(&k.as_str()) {
                     bail!("{}: unknown setting {k:?}", path.display());
                 }
                 base.insert(k, v);
@@ -72,6 +84,9 @@ impl FileConfig {
         if !(1024..=64 << 20).contains(&self.max_event_bytes) {
             bail!("max_event_bytes must be between 1 KiB and 64 MiB");
         }
+        if let Some(f) = &self.feeds {
+            f.validate().map_err(|e| anyhow::anyhow!("[feeds]: {e}"))?;
+        }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             bail!("log_format must be \"text\" or \"json\"");
         }
@@ -89,6 +104,9 @@ impl FileConfig {
             offer_protobuf: self.offer_protobuf,
             emergency_repeat: Duration::from_secs(self.emergency_repeat_secs.max(1)),
             write_timeout: Duration::from_secs(self.write_timeout_secs.max(1)),
+            feeds: self.feeds.clone(),
+            sensor_inputs: self.inputs.clone(),
+            track_groups: self.track_groups.clone(),
         })
     }
 }
@@ -117,6 +135,14 @@ mod tests {
         let bad = dir.join("bad.toml");
         std::fs::write(&bad, "tpc = []\n").expect("write");
         assert!(FileConfig::load(Some(&bad)).is_err());
+        let sensors = dir.join("sensors.toml");
+        let text = "[feeds]\norigin = { lat = 31.3, lon = -109.2 }\n[[feeds.sensors]]\nid = \"r1\"\nkind = \"asterix\"\nsite = { lat = 31.3, lon = -109.1 }\nsac = 1\nsic = 2\n[[inputs]]\nudp = \"127.0.0.1:40000\"\n";
+        std::fs::write(&sensors, text).expect("write");
+        let c = FileConfig::load(Some(&sensors))
+            .and_then(|f| f.to_server())
+            .expect("valid");
+        assert_eq!(c.feeds.map(|f| f.sensors.len()), Some(1));
+        assert_eq!(c.sensor_inputs.len(), 1);
         std::fs::write(&bad, "max_event_bytes = 1\n").expect("write");
         assert!(FileConfig::load(Some(&bad))
             .and_then(|f| f.to_server())

@@ -3,6 +3,7 @@
 
 mod config;
 mod offline;
+mod simulate;
 
 use std::path::PathBuf;
 
@@ -27,6 +28,8 @@ enum Command {
     Track(offline::TrackArgs),
     /// Score a tracks CSV against truth with GOSPA.
     TrackScore(offline::ScoreArgs),
+    /// Run the sensor simulator (SIMULATION) against a running server.
+    Sim(simulate::SimArgs),
 }
 
 #[derive(Debug, Args)]
@@ -76,6 +79,10 @@ fn main() -> Result<()> {
         Command::Decode(args) => offline::decode(&args),
         Command::Track(args) => offline::track(&args),
         Command::TrackScore(args) => offline::score(&args),
+        Command::Sim(args) => {
+            init_logging("text");
+            simulate::run(&args)
+        }
     }
 }
 
@@ -135,7 +142,8 @@ fn init_logging(format: &str) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     if format == "json" {
         builder.json().init();
     } else {

@@ -1,0 +1,116 @@
+//! `watchfloor sim`: the sensor simulator (labelled simulation) sending
+//! ASTERIX, SBS and JSON detections to a running server.
+
+use std::net::SocketAddr;
+use std::time::{Duration, SystemTime};
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+/// Arguments of `watchfloor sim`.
+#[derive(Debug, Args)]
+pub(crate) struct SimArgs {
+    /// Send ASTERIX (CAT048/034 radar, CAT021 ADS-B) datagrams here.
+    #[arg(long, default_value = "127.0.0.1:40048")]
+    asterix_udp: SocketAddr,
+    /// Send JSON detection lines (ground sensors, cameras) here.
+    #[arg(long, default_value = "127.0.0.1:40100")]
+    detections_udp: SocketAddr,
+    /// Serve SBS lines here, as dump1090/readsb does on port 30003.
+    #[arg(long, default_value = "127.0.0.1:30003")]
+    sbs_listen: SocketAddr,
+    /// Seed of the scenario; the same seed gives the same traffic.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Stop after this many seconds (default: run until interrupted).
+    #[arg(long)]
+    duration: Option<u64>,
+    /// Print the `[feeds]` and `[[inputs]]` configuration for `watchfloor serve --config` and exit.
+    #[arg(long)]
+    print_config: bool,
+}
+
+pub(crate) fn run(args: &SimArgs) -> Result<()> {
+    let mut cfg = sim::SimConfig::border_sector();
+    if args.print_config {
+        print!("{}", serve_config(&cfg, args)?);
+        return Ok(());
+    }
+    cfg.start_unix_s = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    let targets = sim::net::SimTargets {
+        asterix_udp: Some(args.asterix_udp),
+        sbs_tcp_listen: Some(args.sbs_listen),
+        sbs_tcp_connect: None,
+        detections_udp: Some(args.detections_udp),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("tokio runtime")?;
+    let report = runtime.block_on(async {
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        sim::net::run(
+            cfg,
+            args.seed,
+            targets,
+            1.0,
+            args.duration.map(Duration::from_secs),
+            shutdown,
+        )
+        .await
+    })?;
+    eprintln!(
+        "SIMULATION ended after {:.0} s: {} ASTERIX datagrams, {} SBS lines, {} detection datagrams",
+        report.sim_time_s, report.asterix_datagrams, report.sbs_lines, report.detection_datagrams
+    );
+    Ok(())
+}
+
+/// The server configuration that tracks what the simulator sends.
+fn serve_config(cfg: &sim::SimConfig, args: &SimArgs) -> Result<String> {
+    #[derive(serde::Serialize)]
+    struct Input {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sensor: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        udp: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        tcp_connect: Option<String>,
+    }
+    #[derive(serde::Serialize)]
+    struct File {
+        feeds: feeds::FeedsConfig,
+        inputs: Vec<Input>,
+    }
+    let feeds = sim::feeds_config(cfg);
+    let sbs = feeds
+        .sensors
+        .iter()
+        .find(|s| s.kind == feeds::SensorKind::Sbs)
+        .map(|s| s.id.clone());
+    let mut inputs = vec![
+        Input {
+            sensor: None,
+            udp: Some(args.asterix_udp.to_string()),
+            tcp_connect: None,
+        },
+        Input {
+            sensor: Some(sim::GROUND_FEED_ID.into()),
+            udp: Some(args.detections_udp.to_string()),
+            tcp_connect: None,
+        },
+    ];
+    if let Some(id) = sbs {
+        inputs.push(Input {
+            sensor: Some(id),
+            udp: None,
+            tcp_connect: Some(args.sbs_listen.to_string()),
+        });
+    }
+    let text = toml::to_string(&File { feeds, inputs }).context("writing the configuration")?;
+    Ok(format!("# SIMULATION: sensors of `watchfloor sim` (seed {}); use with `watchfloor serve --config`.\n{text}", args.seed))
+}
