@@ -29,6 +29,39 @@ pub(crate) struct ConnShared {
     pub(crate) shutdown: CancellationToken,
 }
 
+/// Bytes gathered before a write to the socket.
+const WRITE_CHUNK: usize = 32 * 1024;
+
+/// Writes one chunk; false when the connection must end (peer gone, the
+/// client stopped reading for `write_timeout`, or shutdown).
+async fn write_chunk<W: AsyncWrite + Unpin>(
+    writer: &mut W,
+    buf: &[u8],
+    shared: &ConnShared,
+    stop: &CancellationToken,
+) -> bool {
+    let write = tokio::time::timeout(shared.config.write_timeout, writer.write_all(buf));
+    let result = tokio::select! {
+        r = write => r,
+        () = stop.cancelled() => return false,
+    };
+    match result {
+        Ok(Ok(())) => true,
+        Ok(Err(e)) => {
+            // The peer went away; the reader sees the same and reports it.
+            tracing::debug!(error = %e, "write failed");
+            stop.cancel();
+            false
+        }
+        Err(_) => {
+            tracing::warn!(timeout = ?shared.config.write_timeout, "client stopped reading; closing connection");
+            Metrics::add(&shared.metrics.write_stalls, 1);
+            stop.cancel();
+            false
+        }
+    }
+}
+
 /// Serves one accepted stream until either side ends it.
 pub(crate) async fn serve<S>(
     stream: S,
@@ -78,7 +111,9 @@ async fn read_loop<R: AsyncRead + Unpin>(
     let cfg = &shared.config;
     let metrics = &shared.metrics;
     let mut decoder = StreamDecoder::new(cfg.max_event_bytes);
-    let mut buf = vec![0u8; 64 * 1024];
+    // Small: an idle client should cost little memory; a large event
+    // only takes more reads.
+    let mut buf = vec![0u8; 4 * 1024];
     let mut identified = false;
     let identify_deadline = Instant::now() + cfg.identify_timeout;
     let mut rate = RateLimit::new(cfg.client_rate, Instant::now());
@@ -147,7 +182,9 @@ async fn read_loop<R: AsyncRead + Unpin>(
                 tracing::Span::current().record("callsign", callsign.as_str());
             }
             let msg = match raw {
-                Some(raw) => Message::with_xml(event, raw),
+                // A copy of its own: a slice would pin the whole read
+                // buffer for as long as the picture caches this event.
+                Some(raw) => Message::with_xml(event, Bytes::copy_from_slice(&raw)),
                 None => Message::new(event),
             };
             if shared
@@ -171,11 +208,10 @@ async fn write_loop<W: AsyncWrite + Unpin>(
     shared: Arc<ConnShared>,
     stop: CancellationToken,
 ) {
-    let metrics = &shared.metrics;
     let mut encoding = Encoding::Xml;
     let mut items = Vec::new();
-    let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
-    loop {
+    let mut buf: Vec<u8> = Vec::new();
+    'outer: loop {
         items.clear();
         let got = tokio::select! {
             r = outbox.pop_all(&mut items) => r,
@@ -184,9 +220,9 @@ async fn write_loop<W: AsyncWrite + Unpin>(
         if got.is_none() {
             break;
         }
-        buf.clear();
         let mut count = 0u64;
-        for item in items.drain(..) {
+        let last = items.len().saturating_sub(1);
+        for (i, item) in items.drain(..).enumerate() {
             match item {
                 OutItem::Msg(m) => {
                     let enc = encoding;
@@ -197,31 +233,24 @@ async fn write_loop<W: AsyncWrite + Unpin>(
                 OutItem::Raw(b) => buf.extend_from_slice(&b),
                 OutItem::Switch(e) => encoding = e,
             }
-        }
-        let write = tokio::time::timeout(shared.config.write_timeout, writer.write_all(&buf));
-        let result = tokio::select! {
-            r = write => r,
-            () = stop.cancelled() => break,
-        };
-        match result {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => {
-                // The peer went away; the reader sees the same and reports it.
-                tracing::debug!(error = %e, "write failed");
-                stop.cancel();
-                break;
-            }
-            Err(_) => {
-                tracing::warn!(timeout = ?shared.config.write_timeout, "client stopped reading; closing connection");
-                Metrics::add(&metrics.write_stalls, 1);
-                stop.cancel();
-                break;
+            // Write in slices of about 32 KiB: a join replay of a large
+            // picture never needs one large buffer per client.
+            if buf.len() >= WRITE_CHUNK || (i == last && !buf.is_empty()) {
+                if !write_chunk(&mut writer, &buf, &shared, &stop).await {
+                    break 'outer;
+                }
+                Metrics::add(&shared.metrics.bytes_out, buf.len() as u64);
+                Metrics::add(&shared.metrics.events_out, count);
+                count = 0;
+                buf.clear();
             }
         }
-        Metrics::add(&metrics.events_out, count);
-        Metrics::add(&metrics.bytes_out, buf.len() as u64);
-        if buf.capacity() > 1 << 20 {
-            buf = Vec::with_capacity(64 * 1024);
+        if items.capacity() > 256 {
+            items = Vec::new();
+        }
+        // The queue is drained: an idle client keeps no write buffer.
+        if buf.capacity() > 8 * 1024 {
+            buf = Vec::new();
         }
     }
     let _ = writer.shutdown().await;

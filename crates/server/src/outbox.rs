@@ -93,6 +93,11 @@ impl Outbox {
                 let mut inner = self.inner.lock();
                 if !inner.items.is_empty() {
                     into.extend(inner.items.drain(..));
+                    // A join replay grows the queue to the size of the
+                    // picture; do not keep that for an idle client.
+                    if inner.items.capacity() > 256 {
+                        inner.items.shrink_to(64);
+                    }
                     return Some(());
                 }
                 if inner.closed {

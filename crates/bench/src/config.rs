@@ -1,0 +1,228 @@
+//! Command line and its validation.
+//!
+//! Every knob is bounded so that a typo cannot turn a benchmark into a
+//! machine-wide outage, and the target must be a loopback address: the
+//! generator is for measuring a server on this machine, never for pointing
+//! load at someone else's.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Parser;
+
+/// Most clients one run may open.
+pub const MAX_CLIENTS: usize = 20_000;
+/// Longest measurement window, seconds.
+pub const MAX_DURATION_S: f64 = 600.0;
+/// Longest warmup or drain phase, seconds.
+pub const MAX_PHASE_S: f64 = 120.0;
+/// Highest per-client send rate, hertz.
+pub const MAX_RATE_HZ: f64 = 100.0;
+/// Most connections opened per second while ramping up.
+pub const MAX_CONNECT_RATE: u32 = 20_000;
+
+/// Raw command line of `wf-loadgen`.
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "wf-loadgen",
+    version,
+    about = "Routing load generator for a watchfloor server"
+)]
+pub struct Args {
+    /// Server's streaming CoT TCP address; must be loopback.
+    #[arg(long, default_value = "127.0.0.1:8087")]
+    pub target: SocketAddr,
+    /// Number of streaming clients to open.
+    #[arg(long, default_value_t = 100)]
+    pub clients: usize,
+    /// SA send rate of every client, hertz.
+    #[arg(long, default_value_t = 1.0)]
+    pub rate: f64,
+    /// Measurement window, seconds.
+    #[arg(long, default_value_t = 20.0)]
+    pub duration: f64,
+    /// Sending before the measurement window starts, seconds.
+    #[arg(long, default_value_t = 3.0)]
+    pub warmup: f64,
+    /// Reading after the last send, seconds (in `--idle` mode: time given to
+    /// the replay before memory is sampled).
+    #[arg(long, default_value_t = 3.0)]
+    pub drain: f64,
+    /// Connections opened per second during ramp-up.
+    #[arg(long, default_value_t = 2_000)]
+    pub connect_rate: u32,
+    /// Process id of the server, to sample its CPU time and memory.
+    #[arg(long)]
+    pub server_pid: Option<u32>,
+    /// Print one JSON object instead of the human-readable block.
+    #[arg(long)]
+    pub json: bool,
+    /// Connect, identify once, then only read: measures memory per idle client.
+    #[arg(long)]
+    pub idle: bool,
+}
+
+/// Why a command line was refused.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ConfigError {
+    /// The target is not 127.0.0.0/8 or ::1.
+    #[error("target {0} is not a loopback address; wf-loadgen only loads this machine")]
+    NotLoopback(SocketAddr),
+    /// A numeric flag is outside its allowed range.
+    #[error("--{flag} must be in {range}, got {value}")]
+    OutOfRange {
+        /// Flag name without dashes.
+        flag: &'static str,
+        /// Allowed range, human readable.
+        range: &'static str,
+        /// Value given.
+        value: String,
+    },
+}
+
+/// A validated run description.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Loopback address of the server's streaming CoT port.
+    pub target: SocketAddr,
+    /// Number of clients, 2 ..= [`MAX_CLIENTS`].
+    pub clients: usize,
+    /// Interval between two SAs of one client.
+    pub period: Duration,
+    /// Send rate, hertz (kept for the report).
+    pub rate_hz: f64,
+    /// Measurement window.
+    pub duration: Duration,
+    /// Sending before the window.
+    pub warmup: Duration,
+    /// Reading after the window.
+    pub drain: Duration,
+    /// Connections opened per second.
+    pub connect_rate: u32,
+    /// Server process to observe, if any.
+    pub server_pid: Option<u32>,
+    /// Emit JSON.
+    pub json: bool,
+    /// Idle-memory mode.
+    pub idle: bool,
+}
+
+fn range_err(flag: &'static str, range: &'static str, value: impl ToString) -> ConfigError {
+    ConfigError::OutOfRange {
+        flag,
+        range,
+        value: value.to_string(),
+    }
+}
+
+fn seconds(
+    flag: &'static str,
+    range: &'static str,
+    v: f64,
+    min: f64,
+    max: f64,
+) -> Result<Duration, ConfigError> {
+    if v.is_finite() && v >= min && v <= max {
+        Ok(Duration::from_secs_f64(v))
+    } else {
+        Err(range_err(flag, range, v))
+    }
+}
+
+impl TryFrom<Args> for Config {
+    type Error = ConfigError;
+
+    fn try_from(a: Args) -> Result<Self, Self::Error> {
+        if !a.target.ip().is_loopback() {
+            return Err(ConfigError::NotLoopback(a.target));
+        }
+        if !(2..=MAX_CLIENTS).contains(&a.clients) {
+            return Err(range_err("clients", "2..=20000", a.clients));
+        }
+        if !(a.rate.is_finite() && a.rate >= 0.01 && a.rate <= MAX_RATE_HZ) {
+            return Err(range_err("rate", "0.01..=100 Hz", a.rate));
+        }
+        if !(1..=MAX_CONNECT_RATE).contains(&a.connect_rate) {
+            return Err(range_err(
+                "connect-rate",
+                "1..=20000 per second",
+                a.connect_rate,
+            ));
+        }
+        Ok(Config {
+            target: a.target,
+            clients: a.clients,
+            period: Duration::from_secs_f64(1.0 / a.rate),
+            rate_hz: a.rate,
+            duration: seconds("duration", "1..=600 s", a.duration, 1.0, MAX_DURATION_S)?,
+            warmup: seconds("warmup", "0..=120 s", a.warmup, 0.0, MAX_PHASE_S)?,
+            drain: seconds("drain", "0..=120 s", a.drain, 0.0, MAX_PHASE_S)?,
+            connect_rate: a.connect_rate,
+            server_pid: a.server_pid,
+            json: a.json,
+            idle: a.idle,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(extra: &[&str]) -> Args {
+        let mut v = vec!["wf-loadgen"];
+        v.extend_from_slice(extra);
+        Args::parse_from(v)
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let c = Config::try_from(args(&[])).unwrap();
+        assert_eq!(c.clients, 100);
+        assert_eq!(c.period, Duration::from_secs(1));
+        assert_eq!(c.duration, Duration::from_secs(20));
+        assert!(!c.idle);
+    }
+
+    #[test]
+    fn loopback_v4_and_v6_accepted() {
+        assert!(Config::try_from(args(&["--target", "127.0.0.2:9"])).is_ok());
+        assert!(Config::try_from(args(&["--target", "[::1]:9"])).is_ok());
+    }
+
+    #[test]
+    fn non_loopback_refused() {
+        let e = Config::try_from(args(&["--target", "10.0.0.1:8087"])).unwrap_err();
+        assert!(matches!(e, ConfigError::NotLoopback(_)));
+        let e = Config::try_from(args(&["--target", "0.0.0.0:8087"])).unwrap_err();
+        assert!(matches!(e, ConfigError::NotLoopback(_)));
+    }
+
+    #[test]
+    fn bounds_enforced() {
+        for bad in [
+            &["--clients", "20001"][..],
+            &["--clients", "1"],
+            &["--duration", "601"],
+            &["--duration", "0"],
+            &["--rate", "0"],
+            &["--rate", "101"],
+            &["--rate", "NaN"],
+            &["--warmup=-1"],
+            &["--drain", "1000"],
+            &["--connect-rate", "0"],
+        ] {
+            let e = Config::try_from(args(bad)).unwrap_err();
+            assert!(
+                matches!(e, ConfigError::OutOfRange { .. }),
+                "{bad:?} gave {e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn error_message_names_the_flag() {
+        let e = Config::try_from(args(&["--clients", "50000"])).unwrap_err();
+        assert_eq!(e.to_string(), "--clients must be in 2..=20000, got 50000");
+    }
+}
