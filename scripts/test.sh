@@ -30,7 +30,8 @@ cargo test --locked --workspace --doc
 step "fuzz targets build and smoke-run"
 bash scripts/fuzz-smoke.sh
 
-step "interop tests with pytak and takproto"
+step "interop tests with pytak and takproto; ASTERIX cross-check with libasterix"
 cargo build --locked -p watchfloor
+cargo build --locked -p sensors --example decode
 mkdir -p test-artifacts
 WATCHFLOOR_BIN="$ROOT/target/debug/watchfloor" .venv/bin/python -m pytest -q tests/interop

@@ -135,6 +135,10 @@ pub struct FeedsConfig {
     /// Published uids are `<uid_prefix>-<track id>` (default `watchfloor-trk`).
     #[serde(default = "default_prefix")]
     pub uid_prefix: String,
+    /// A label every published track carries in its callsign and remarks,
+    /// e.g. `SIMULATION` when the sensors are simulated (default none).
+    #[serde(default)]
+    pub label: Option<String>,
     /// Most CoT events waiting for [`crate::Pipeline::poll_event`]; the oldest
     /// beyond it are dropped and counted (default 100,000).
     #[serde(default = "default_queue")]
@@ -180,6 +184,7 @@ impl FeedsConfig {
             air_speed_mps: default_air_speed(),
             tracker: TrackerKnobs::default(),
             uid_prefix: default_prefix(),
+            label: None,
             max_queued_events: default_queue(),
         }
     }

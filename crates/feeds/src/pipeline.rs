@@ -89,6 +89,7 @@ impl Pipeline {
         let ctx = PublishCtx {
             frame,
             uid_prefix: cfg.uid_prefix.clone(),
+            label: cfg.label.clone(),
             sensor_ids,
             stale_s: cfg.track_stale_s,
             air_speed_mps: cfg.air_speed_mps,

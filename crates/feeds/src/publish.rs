@@ -31,6 +31,8 @@ const HOW_FUSED: &str = "m-f";
 pub(crate) struct PublishCtx {
     pub(crate) frame: EnuFrame,
     pub(crate) uid_prefix: String,
+    /// A label for every track (e.g. `SIMULATION`).
+    pub(crate) label: Option<String>,
     /// Sensor ids by index.
     pub(crate) sensor_ids: Vec<String>,
     pub(crate) stale_s: f64,
@@ -109,14 +111,25 @@ pub(crate) fn track_event(t: &TrackState, ctx: &PublishCtx, now: f64) -> Event {
             ("speed", format!("{speed:.2}").as_str()),
         ],
     ));
+    let callsign = match &ctx.label {
+        Some(label) => format!("{label} TRK-{}", r.id),
+        None => format!("TRK-{}", r.id),
+    };
     e.detail.push_element(Element::with_attrs(
         "contact",
-        [("callsign", format!("TRK-{}", r.id).as_str())],
+        [("callsign", callsign.as_str())],
     ));
-    if let Some(text) = t.mark.as_ref().and_then(|m| m.remarks.as_ref()) {
-        let mut remarks = Element::new("remarks");
-        remarks.children.push(Node::Text(text.clone()));
-        e.detail.push_element(remarks);
+    let mark = t.mark.as_ref().and_then(|m| m.remarks.as_deref());
+    let remarks = match (&ctx.label, mark) {
+        (Some(label), Some(text)) => Some(format!("{label}: {text}")),
+        (Some(label), None) => Some(label.clone()),
+        (None, Some(text)) => Some(text.to_string()),
+        (None, None) => None,
+    };
+    if let Some(text) = remarks {
+        let mut el = Element::new("remarks");
+        el.children.push(Node::Text(text));
+        e.detail.push_element(el);
     }
     e.detail.push_element(watchfloor_detail(t, ctx));
     e

@@ -82,6 +82,7 @@ pub fn feeds_config(sim: &SimConfig) -> FeedsConfig {
     });
     cfg.sensors = sensors;
     cfg.uid_prefix = "sim-trk".to_string();
+    cfg.label = Some("SIMULATION".to_string());
     cfg
 }
 
@@ -102,6 +103,7 @@ mod tests {
                 .count(),
             3
         );
+        assert_eq!(f.label.as_deref(), Some("SIMULATION"));
         assert!(feeds::Pipeline::new(f).is_ok());
     }
 }

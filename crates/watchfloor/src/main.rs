@@ -2,6 +2,7 @@
 //! wires the crates together. Nothing else lives here.
 
 mod config;
+mod demo;
 mod offline;
 mod simulate;
 
@@ -22,6 +23,8 @@ struct Cli {
 enum Command {
     /// Serve the picture to TAK clients.
     Serve(ServeArgs),
+    /// The server on built-in defaults fed by simulated sensors (SIMULATION).
+    Demo(demo::DemoArgs),
     /// Print every record of an ASTERIX recording (raw blocks or pcap) as JSON lines.
     Decode(offline::DecodeArgs),
     /// Track a recorded scenario (detections CSV) and write the tracks CSV.
@@ -76,6 +79,10 @@ fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve(args),
+        Command::Demo(args) => {
+            init_logging("text");
+            demo::run(&args)
+        }
         Command::Decode(args) => offline::decode(&args),
         Command::Track(args) => offline::track(&args),
         Command::TrackScore(args) => offline::score(&args),
@@ -151,7 +158,8 @@ fn init_logging(format: &str) {
     }
 }
 
-async fn wait_for_signal() {
+/// Resolves on SIGINT or SIGTERM.
+pub(crate) async fn wait_for_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};

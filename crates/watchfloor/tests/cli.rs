@@ -92,3 +92,70 @@ fn bad_arguments_are_refused() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad listen address"));
 }
+
+#[test]
+fn demo_shows_a_living_simulated_picture() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_watchfloor"))
+        .args([
+            "demo",
+            "--tcp",
+            "127.0.0.1:0",
+            "--http",
+            "127.0.0.1:0",
+            "--data-dir",
+            "",
+            "--duration",
+            "40",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start demo");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut addr = None;
+    for line in lines.by_ref().take(10) {
+        let line = line.expect("banner");
+        if let Some(rest) = line.split("TCP, ").nth(1) {
+            addr = rest.trim().parse::<std::net::SocketAddr>().ok();
+            break;
+        }
+    }
+    let addr = addr.expect("banner names the TCP address");
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(1)))
+        .expect("timeout");
+    let now = cot::Time::from_millis(
+        i64::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .expect("clock")
+                .as_millis(),
+        )
+        .expect("ms"),
+    );
+    let sa = format!(
+        r#"<event version="2.0" uid="DEMO-VIEWER" type="a-f-G-U-C" how="m-g" time="{now}" start="{now}" stale="{}"><point lat="31.3" lon="-109.2" hae="0" ce="10" le="10"/><detail><contact callsign="VIEWER"/></detail></event>"#,
+        now.plus_secs(60)
+    );
+    s.write_all(sa.as_bytes()).expect("send SA");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut seen = String::new();
+    let mut buf = [0u8; 8192];
+    while std::time::Instant::now() < deadline && !seen.contains("SIMULATION TRK-") {
+        if let Ok(n) = s.read(&mut buf) {
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        seen.contains("uid=\"sim-trk-"),
+        "no simulated track reached the client"
+    );
+    assert!(
+        seen.contains("SIMULATION TRK-"),
+        "tracks are not labelled as simulation"
+    );
+}

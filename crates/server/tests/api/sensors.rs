@@ -73,6 +73,10 @@ async fn simulated_sensors_become_tracks_in_the_picture() {
     let air = air.expect("an air track from the simulated sensors");
     assert!(air.contains("uid=\"sim-trk-"), "{air}");
     assert!(air.contains("<track "), "{air}");
+    assert!(
+        air.contains("SIMULATION"),
+        "simulated tracks are labelled: {air}"
+    );
     // An operator marks the track hostile; the mark stays with it.
     let uid = air
         .split("uid=\"")

@@ -1,0 +1,121 @@
+//! `watchfloor demo`: the server on built-in defaults, fed by the sensor
+//! simulator in the same process, so a new user sees a living picture in
+//! ATAK, WinTAK or iTAK within seconds. Everything it shows is SIMULATION.
+
+use std::net::{SocketAddr, UdpSocket};
+use std::time::{Duration, SystemTime};
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+/// Arguments of `watchfloor demo`.
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// Streaming CoT over plain TCP, for TAK clients.
+    #[arg(long, default_value = "0.0.0.0:8087")]
+    tcp: String,
+    /// Plain HTTP for /metrics and /healthz.
+    #[arg(long, default_value = "127.0.0.1:8180")]
+    http: String,
+    /// Folder of the SQLite store (`""` keeps nothing on disk).
+    #[arg(long, default_value = "watchfloor-demo-data")]
+    data_dir: String,
+    /// Seed of the simulated scenario.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Stop after this many seconds (default: run until interrupted).
+    #[arg(long)]
+    duration: Option<u64>,
+}
+
+/// A free loopback UDP port for a sensor feed between simulator and server.
+fn free_udp() -> Result<SocketAddr> {
+    let s = UdpSocket::bind("127.0.0.1:0").context("finding a free loopback port")?;
+    Ok(s.local_addr()?)
+}
+
+pub(crate) fn run(args: &DemoArgs) -> Result<()> {
+    let mut file = crate::config::FileConfig::load(None)?;
+    file.tcp = vec![args.tcp.clone()];
+    file.http = args.http.clone();
+    file.data_dir = args.data_dir.clone();
+    let mut config = file.to_server()?;
+
+    let mut scenario = sim::SimConfig::border_sector();
+    scenario.start_unix_s = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    let (asterix, detections) = (free_udp()?, free_udp()?);
+    config.feeds = Some(sim::feeds_config(&scenario));
+    let sbs_id = sim::feeds_config(&scenario)
+        .sensors
+        .into_iter()
+        .find(|s| s.kind == feeds::SensorKind::Sbs)
+        .map(|s| s.id);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("tokio runtime")?;
+    runtime.block_on(async move {
+        let sender = sim::net::Sender::bind(sim::net::SimTargets {
+            asterix_udp: Some(asterix),
+            sbs_tcp_listen: Some("127.0.0.1:0".parse()?),
+            sbs_tcp_connect: None,
+            detections_udp: Some(detections),
+        })
+        .await?;
+        let input = |sensor: Option<String>,
+                     udp: Option<SocketAddr>,
+                     tcp_connect: Option<SocketAddr>| server::SensorInput {
+            sensor,
+            udp,
+            tcp_listen: None,
+            tcp_connect,
+        };
+        config.sensor_inputs = vec![
+            input(None, Some(asterix), None),
+            input(
+                Some(sim::GROUND_FEED_ID.to_string()),
+                Some(detections),
+                None,
+            ),
+        ];
+        if let (Some(id), Some(addr)) = (sbs_id, sender.sbs_listen_addr()) {
+            config.sensor_inputs.push(input(Some(id), None, Some(addr)));
+        }
+        let server = server::Server::start(config).await?;
+        banner(&server);
+        let simulator = sim::Simulator::new(scenario, args.seed)?;
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let sim_task = tokio::spawn(sender.run(simulator, 1.0, None, async move {
+            let _ = stop_rx.await;
+        }));
+        match args.duration {
+            Some(secs) => tokio::select! {
+                () = tokio::time::sleep(Duration::from_secs(secs)) => {}
+                () = crate::wait_for_signal() => {}
+            },
+            None => crate::wait_for_signal().await,
+        }
+        tracing::info!("shutting down the demo");
+        let _ = stop_tx.send(());
+        let _ = sim_task.await;
+        server.shutdown().await;
+        Ok(())
+    })
+}
+
+fn banner(server: &server::Server) {
+    let tcp: Vec<String> = server.tcp_addrs.iter().map(ToString::to_string).collect();
+    println!("watchfloor demo: SIMULATION. Every track and sensor report here is simulated.");
+    println!(
+        "  TAK clients (ATAK, WinTAK, iTAK): connect to this machine, TCP, {}",
+        tcp.join(", ")
+    );
+    if let Some(h) = server.http_addr {
+        println!("  metrics: http://{h}/metrics");
+    }
+    println!("  simulated sensors: 2 radars, 2 ADS-B receivers, ground sensors and cameras on a border sector near 31.33 N 109.2 W");
+    println!("  stop with Ctrl-C");
+}
