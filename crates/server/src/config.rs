@@ -41,6 +41,26 @@ impl Listen {
     }
 }
 
+/// The routing groups of one client: it may send to `send` ("IN") and
+/// receive from `recv` ("OUT"). Empty lists mean the anonymous group.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClientGroups {
+    /// Groups the client's events go to.
+    pub send: Vec<String>,
+    /// Groups the client hears.
+    pub recv: Vec<String>,
+}
+
+impl ClientGroups {
+    /// The same groups in both directions.
+    pub fn both(names: &[String]) -> Self {
+        ClientGroups {
+            send: names.to_vec(),
+            recv: names.to_vec(),
+        }
+    }
+}
+
 /// Where sensor data comes in, and for which configured sensor.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -96,6 +116,20 @@ pub struct ServerConfig {
     pub sensor_inputs: Vec<SensorInput>,
     /// Groups that may see the tracks (empty: everyone).
     pub track_groups: Vec<String>,
+    /// Folder made by `watchfloor certs init` (CA, server certificate, CRL).
+    pub certs: Option<PathBuf>,
+    /// Mutual-TLS streaming CoT listeners.
+    pub tls: Vec<SocketAddr>,
+    /// HTTPS enrollment (no client certificate; Basic auth against the users file).
+    pub enroll: Option<SocketAddr>,
+    /// HTTPS Marti API with mutual TLS.
+    pub https: Option<SocketAddr>,
+    /// The users file (names, password hashes, groups); default `DATA_DIR/users.toml`.
+    pub users_file: Option<PathBuf>,
+    /// Largest data package accepted, bytes.
+    pub max_upload_bytes: u64,
+    /// Data package bytes one user may keep.
+    pub upload_quota_bytes: u64,
 }
 
 impl Default for ServerConfig {
@@ -117,6 +151,13 @@ impl Default for ServerConfig {
             feeds: None,
             sensor_inputs: Vec::new(),
             track_groups: Vec::new(),
+            certs: None,
+            tls: Vec::new(),
+            enroll: None,
+            https: None,
+            users_file: None,
+            max_upload_bytes: 64 << 20,
+            upload_quota_bytes: 1 << 30,
         }
     }
 }

@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::codec::{self, Inbound, StreamDecoder};
+use crate::config::ClientGroups;
 use crate::metrics::Metrics;
 use crate::negotiate;
 use crate::outbox::{OutItem, Outbox};
@@ -67,7 +68,7 @@ pub(crate) async fn serve<S>(
     stream: S,
     peer: SocketAddr,
     id: ClientId,
-    groups: Arc<Vec<String>>,
+    groups: Arc<ClientGroups>,
     shared: Arc<ConnShared>,
 ) where
     S: AsyncRead + AsyncWrite + Send + 'static,

@@ -6,7 +6,9 @@
 mod codec;
 mod config;
 mod conn;
+mod enroll;
 mod http;
+mod https;
 mod metrics;
 mod negotiate;
 mod outbox;
@@ -15,7 +17,9 @@ mod ratelimit;
 mod router;
 mod sensor_io;
 mod sensor_task;
+mod tls;
 mod udp;
+mod users;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,7 +31,7 @@ use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-pub use config::{Listen, SensorInput, ServerConfig};
+pub use config::{ClientGroups, Listen, SensorInput, ServerConfig};
 pub use metrics::{DecodeErrorKind, Metrics};
 
 /// Why the server could not start.
@@ -66,6 +70,12 @@ pub struct Server {
     pub udp_addrs: Vec<SocketAddr>,
     /// Bound HTTP address, if any.
     pub http_addr: Option<SocketAddr>,
+    /// Bound mutual-TLS streaming addresses, in the order configured.
+    pub tls_addrs: Vec<SocketAddr>,
+    /// Bound enrollment address, if any.
+    pub enroll_addr: Option<SocketAddr>,
+    /// Bound HTTPS (Marti API) address, if any.
+    pub https_addr: Option<SocketAddr>,
     metrics: Arc<Metrics>,
     shutdown: CancellationToken,
     tasks: JoinSet<()>,
@@ -106,7 +116,7 @@ impl Server {
                     addr: l.addr,
                     source,
                 })?;
-            tcp.push((listener, Arc::new(l.groups.clone())));
+            tcp.push((listener, Arc::new(ClientGroups::both(&l.groups))));
         }
         let mut udp = Vec::new();
         for l in &config.udp {
@@ -119,6 +129,34 @@ impl Server {
             udp.push((socket, Arc::new(l.groups.clone())));
         }
         let http_listener = match config.http {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| ServerError::Bind { addr, source })?,
+            ),
+            None => None,
+        };
+
+        let trust_parts = open_trust(&config)?;
+        let mut tls_listeners = Vec::new();
+        for addr in &config.tls {
+            let l = TcpListener::bind(addr)
+                .await
+                .map_err(|source| ServerError::Bind {
+                    addr: *addr,
+                    source,
+                })?;
+            tls_listeners.push(l);
+        }
+        let enroll_listener = match config.enroll {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| ServerError::Bind { addr, source })?,
+            ),
+            None => None,
+        };
+        let https_listener = match config.https {
             Some(addr) => Some(
                 TcpListener::bind(addr)
                     .await
@@ -150,6 +188,12 @@ impl Server {
             .filter_map(|(s, _)| s.local_addr().ok())
             .collect();
         let http_addr = http_listener.as_ref().and_then(|l| l.local_addr().ok());
+        let tls_addrs = tls_listeners
+            .iter()
+            .filter_map(|l| l.local_addr().ok())
+            .collect();
+        let enroll_addr = enroll_listener.as_ref().and_then(|l| l.local_addr().ok());
+        let https_addr = https_listener.as_ref().and_then(|l| l.local_addr().ok());
 
         let shared = Arc::new(conn::ConnShared {
             router: router_tx.clone(),
@@ -158,6 +202,7 @@ impl Server {
             shutdown: shutdown.clone(),
         });
         let limit = Arc::new(Semaphore::new(config.max_connections));
+        let (metrics_for_https, router_for_https) = (metrics.clone(), router_tx.clone());
         let ids = Arc::new(AtomicU64::new(1));
         for (listener, groups) in tcp {
             tasks.spawn(accept_loop(
@@ -167,6 +212,51 @@ impl Server {
                 limit.clone(),
                 ids.clone(),
             ));
+        }
+        if let Some(t) = &trust_parts {
+            for listener in tls_listeners {
+                tasks.spawn(tls::accept_loop(
+                    listener,
+                    t.reloader.clone(),
+                    t.users.clone(),
+                    shared.clone(),
+                    limit.clone(),
+                    ids.clone(),
+                ));
+            }
+            if let Some(listener) = enroll_listener {
+                let state = Arc::new(enroll::Enroll::new(
+                    t.certs.clone(),
+                    t.users.clone(),
+                    metrics.clone(),
+                ));
+                let cfg = t.enroll_config.clone();
+                let make: https::MakeRouter = Arc::new(move |peer| {
+                    enroll::router(state.clone()).layer(axum::Extension(peer))
+                });
+                tasks.spawn(https::serve(
+                    listener,
+                    move || cfg.clone(),
+                    make,
+                    metrics.clone(),
+                    shutdown.clone(),
+                ));
+            }
+            if let Some(listener) = https_listener {
+                let reloader = t.reloader.clone();
+                let make: https::MakeRouter = Arc::new(move |peer: https::Peer| {
+                    tracing::debug!(user = ?peer.user, addr = %peer.addr, "https client");
+                    http::app(metrics_for_https.clone(), router_for_https.clone(), None)
+                        .layer(axum::Extension(peer))
+                });
+                tasks.spawn(https::serve(
+                    listener,
+                    move || reloader.current(),
+                    make,
+                    metrics.clone(),
+                    shutdown.clone(),
+                ));
+            }
         }
         for (socket, groups) in udp {
             tasks.spawn(udp::run(
@@ -233,6 +323,9 @@ impl Server {
             tcp_addrs,
             udp_addrs,
             http_addr,
+            tls_addrs,
+            enroll_addr,
+            https_addr,
             metrics,
             shutdown,
             tasks,
@@ -255,6 +348,45 @@ impl Server {
     pub async fn wait(&mut self) {
         while self.tasks.join_next().await.is_some() {}
     }
+}
+
+/// The certificate folder, the TLS configurations and the users file.
+struct TrustParts {
+    certs: Arc<trust::CertDir>,
+    reloader: Arc<trust::tls::Reloader>,
+    enroll_config: Arc<rustls::ServerConfig>,
+    users: Arc<users::Users>,
+}
+
+fn open_trust(config: &ServerConfig) -> Result<Option<TrustParts>, ServerError> {
+    if config.tls.is_empty() && config.enroll.is_none() && config.https.is_none() {
+        return Ok(None);
+    }
+    let Some(dir) = &config.certs else {
+        return Err(ServerError::Config(
+            "--tls, --enroll and --https need --certs DIR (see `watchfloor certs init`)".into(),
+        ));
+    };
+    let trust_err =
+        |e: trust::Error| ServerError::Config(format!("certificates in {}: {e}", dir.display()));
+    let certs = Arc::new(trust::CertDir::open(dir).map_err(trust_err)?);
+    let reloader = Arc::new(trust::tls::Reloader::new(dir).map_err(trust_err)?);
+    let enroll_config = trust::tls::server_config_without_client_auth(dir).map_err(trust_err)?;
+    let users_path = match (&config.users_file, &config.data_dir) {
+        (Some(p), _) => p.clone(),
+        (None, Some(d)) => d.join("users.toml"),
+        (None, None) => {
+            return Err(ServerError::Config(
+                "TLS needs a users file: give --data-dir or --users".into(),
+            ))
+        }
+    };
+    Ok(Some(TrustParts {
+        certs,
+        reloader,
+        enroll_config,
+        users: Arc::new(users::Users::new(users_path)),
+    }))
 }
 
 /// Sensor sockets bound and the pipeline built, before anything runs.
@@ -331,7 +463,7 @@ async fn bind_sensors(
 
 async fn accept_loop(
     listener: TcpListener,
-    groups: Arc<Vec<String>>,
+    groups: Arc<ClientGroups>,
     shared: Arc<conn::ConnShared>,
     limit: Arc<Semaphore>,
     ids: Arc<AtomicU64>,

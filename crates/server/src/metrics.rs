@@ -69,6 +69,10 @@ pub struct Metrics {
     pub throttled: AtomicU64,
     /// Connections closed because writing to them stalled or failed.
     pub write_stalls: AtomicU64,
+    /// TLS handshakes refused (no or bad client certificate, revoked, garbage).
+    pub tls_refused: AtomicU64,
+    /// Enrollment logins refused (wrong password or rate limited).
+    pub logins_refused: AtomicU64,
     /// Datagrams that could not be decoded.
     pub udp_errors: AtomicU64,
     /// Records that the store could not accept (queue full).
@@ -159,6 +163,18 @@ impl Metrics {
             "counter",
             "Connections closed for stalled writes.",
             g(&self.write_stalls),
+        );
+        one(
+            "tls_refused_total",
+            "counter",
+            "TLS handshakes refused.",
+            g(&self.tls_refused),
+        );
+        one(
+            "logins_refused_total",
+            "counter",
+            "Enrollment logins refused.",
+            g(&self.logins_refused),
         );
         one(
             "store_dropped_total",

@@ -13,6 +13,7 @@ use picture::{ClientId, Encoding, Message, Output, Picture};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::codec;
+use crate::config::ClientGroups;
 use crate::metrics::Metrics;
 use crate::negotiate;
 use crate::outbox::{OutItem, Outbox, Pushed};
@@ -24,7 +25,7 @@ pub(crate) enum RouterMsg {
     /// A streaming client connected.
     Connect {
         id: ClientId,
-        groups: Arc<Vec<String>>,
+        groups: Arc<ClientGroups>,
         outbox: Arc<Outbox>,
         offer_proto: bool,
     },
@@ -51,7 +52,7 @@ pub(crate) fn now() -> Time {
 
 struct Client {
     outbox: Arc<Outbox>,
-    groups: Arc<Vec<String>>,
+    groups: Arc<ClientGroups>,
     offer_proto: bool,
 }
 
@@ -107,8 +108,13 @@ impl Router {
                 outbox,
                 offer_proto,
             } => {
-                let names: Vec<&str> = groups.iter().map(String::as_str).collect();
-                let g = self.picture.groups_both(&names);
+                let g = if groups.send.is_empty() && groups.recv.is_empty() {
+                    self.picture.groups_both(&[])
+                } else {
+                    let send: Vec<&str> = groups.send.iter().map(String::as_str).collect();
+                    let recv: Vec<&str> = groups.recv.iter().map(String::as_str).collect();
+                    self.picture.groups(&send, &recv)
+                };
                 self.picture.connect(id, g, now);
                 self.clients.insert(
                     id,
@@ -122,8 +128,8 @@ impl Router {
             }
             RouterMsg::Event { id, msg } => {
                 self.picture.ingest(id, msg, now);
-                let groups = self.clients.get(&id).map(|c| c.groups.clone());
-                self.drain(groups.as_deref());
+                let groups = self.clients.get(&id).map(|c| c.groups.send.clone());
+                self.drain(groups.as_ref());
             }
             RouterMsg::Feed { groups, msg } => {
                 let names: Vec<&str> = groups.iter().map(String::as_str).collect();

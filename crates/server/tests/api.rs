@@ -8,4 +8,5 @@ mod api {
     mod routing;
     mod sensors;
     mod store;
+    mod tls;
 }

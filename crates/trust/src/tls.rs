@@ -176,3 +176,19 @@ fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
     }
     Ok(certs)
 }
+
+/// A TLS server configuration with the server certificate but no client
+/// certificate requirement, for the enrollment port, where users who have
+/// no certificate yet authenticate with a password.
+pub fn server_config_without_client_auth(dir: impl AsRef<Path>) -> Result<Arc<ServerConfig>> {
+    let dir = dir.as_ref();
+    let chain = read_certs(&dir.join("server.pem"))?;
+    let key_path = dir.join("server.key");
+    let key = PrivateKeyDer::from_pem_slice(&fsutil::read(&key_path)?)
+        .map_err(|e| Error::malformed(&key_path, e))?;
+    let config = ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)?;
+    Ok(Arc::new(config))
+}

@@ -27,6 +27,13 @@ pub(crate) struct FileConfig {
     pub(crate) emergency_repeat_secs: u64,
     pub(crate) write_timeout_secs: u64,
     pub(crate) log_format: String,
+    pub(crate) tls: Vec<String>,
+    pub(crate) enroll: String,
+    pub(crate) https: String,
+    pub(crate) certs: String,
+    pub(crate) users_file: String,
+    pub(crate) max_upload_mib: u64,
+    pub(crate) upload_quota_mib: u64,
     /// The sensor-to-track pipeline (`[feeds]`), if sensors are used.
     #[serde(default)]
     pub(crate) feeds: Option<feeds::FeedsConfig>,
@@ -68,13 +75,26 @@ impl FileConfig {
                 .map(|s| Listen::parse(s).map_err(anyhow::Error::msg))
                 .collect()
         };
-        let http = match self.http.trim() {
-            "" => None,
-            a => Some(
-                a.parse()
-                    .with_context(|| format!("bad http address {a:?}"))?,
-            ),
+        let addr = |what: &str, v: &str| -> Result<Option<std::net::SocketAddr>> {
+            match v.trim() {
+                "" => Ok(None),
+                a => Ok(Some(
+                    a.parse()
+                        .with_context(|| format!("bad {what} address {a:?}"))?,
+                )),
+            }
         };
+        let http = addr("http", &self.http)?;
+        let enroll = addr("enroll", &self.enroll)?;
+        let https = addr("https", &self.https)?;
+        let mut tls = Vec::new();
+        for t in &self.tls {
+            tls.extend(addr("tls", t)?);
+        }
+        let certs = (!self.certs.trim().is_empty()).then(|| PathBuf::from(self.certs.trim()));
+        if (!tls.is_empty() || enroll.is_some() || https.is_some()) && certs.is_none() {
+            bail!("tls, enroll and https need certs (a folder made by `watchfloor certs init`)");
+        }
         if !(self.retention_days > 0.0 && self.retention_days.is_finite()) {
             bail!("retention_days must be positive");
         }
@@ -107,6 +127,14 @@ impl FileConfig {
             feeds: self.feeds.clone(),
             sensor_inputs: self.inputs.clone(),
             track_groups: self.track_groups.clone(),
+            certs,
+            tls,
+            enroll,
+            https,
+            users_file: (!self.users_file.trim().is_empty())
+                .then(|| PathBuf::from(self.users_file.trim())),
+            max_upload_bytes: self.max_upload_mib.saturating_mul(1 << 20),
+            upload_quota_bytes: self.upload_quota_mib.saturating_mul(1 << 20),
         })
     }
 }

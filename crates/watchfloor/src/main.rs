@@ -1,6 +1,7 @@
 //! The watchfloor binary: parses the command line, sets up logging and
 //! wires the crates together. Nothing else lives here.
 
+mod admin;
 mod config;
 mod demo;
 mod offline;
@@ -22,9 +23,15 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the picture to TAK clients.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// The server on built-in defaults fed by simulated sensors (SIMULATION).
     Demo(demo::DemoArgs),
+    /// Certificates: make a CA, client certificates and packages; revoke.
+    #[command(subcommand)]
+    Certs(admin::CertsCommand),
+    /// Users of the server: passwords and groups.
+    #[command(subcommand)]
+    Users(admin::UsersCommand),
     /// Print every record of an ASTERIX recording (raw blocks or pcap) as JSON lines.
     Decode(offline::DecodeArgs),
     /// Track a recorded scenario (detections CSV) and write the tracks CSV.
@@ -73,17 +80,40 @@ struct ServeArgs {
     /// Log format: text or json.
     #[arg(long, env = "WATCHFLOOR_LOG_FORMAT")]
     log_format: Option<String>,
+    /// Folder made by `watchfloor certs init` (needed by --tls, --enroll, --https).
+    #[arg(long, env = "WATCHFLOOR_CERTS")]
+    certs: Option<String>,
+    /// Mutual-TLS streaming CoT, e.g. 0.0.0.0:8089; repeatable.
+    #[arg(long, env = "WATCHFLOOR_TLS", value_delimiter = ' ')]
+    tls: Vec<String>,
+    /// HTTPS certificate enrollment for TAK clients, e.g. 0.0.0.0:8446.
+    #[arg(long, env = "WATCHFLOOR_ENROLL")]
+    enroll: Option<String>,
+    /// HTTPS Marti API with mutual TLS, e.g. 0.0.0.0:8443.
+    #[arg(long, env = "WATCHFLOOR_HTTPS")]
+    https: Option<String>,
+    /// The users file (default DATA_DIR/users.toml).
+    #[arg(long, env = "WATCHFLOOR_USERS")]
+    users: Option<String>,
+    /// Switch plain TCP off (TLS only).
+    #[arg(long)]
+    no_tcp: bool,
+    /// Largest data package accepted, MiB.
+    #[arg(long, env = "WATCHFLOOR_MAX_UPLOAD_MIB")]
+    max_upload_mib: Option<u64>,
 }
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve(args) => serve(args),
+        Command::Serve(args) => serve(*args),
         Command::Demo(args) => {
             init_logging("text");
             demo::run(&args)
         }
         Command::Decode(args) => offline::decode(&args),
+        Command::Certs(c) => admin::certs(c),
+        Command::Users(c) => admin::users(c),
         Command::Track(args) => offline::track(&args),
         Command::TrackScore(args) => offline::score(&args),
         Command::Sim(args) => {
@@ -127,6 +157,27 @@ fn serve(args: ServeArgs) -> Result<()> {
     }
     if let Some(v) = args.log_format {
         file.log_format = v;
+    }
+    if let Some(v) = args.certs {
+        file.certs = v;
+    }
+    if !args.tls.is_empty() {
+        file.tls = args.tls;
+    }
+    if let Some(v) = args.enroll {
+        file.enroll = v;
+    }
+    if let Some(v) = args.https {
+        file.https = v;
+    }
+    if let Some(v) = args.users {
+        file.users_file = v;
+    }
+    if args.no_tcp {
+        file.tcp.clear();
+    }
+    if let Some(v) = args.max_upload_mib {
+        file.max_upload_mib = v;
     }
     let config = file.to_server()?;
     init_logging(&file.log_format);

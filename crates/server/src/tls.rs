@@ -1,0 +1,110 @@
+//! Mutual-TLS listeners: streaming CoT on `--tls`, and the handshake helper
+//! the HTTPS listeners share. The certificate's common name is the user;
+//! the users file gives its groups.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use picture::ClientId;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio_rustls::server::TlsStream;
+
+use crate::conn::{self, ConnShared};
+use crate::metrics::Metrics;
+use crate::users::Users;
+
+/// How long a TLS handshake may take before the connection is dropped.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Completes a TLS handshake with the current configuration (reloaded when
+/// the certificates or the revocation list change). `None` when it fails:
+/// no client certificate, an unknown CA, expired, revoked, or garbage.
+pub(crate) async fn handshake(
+    stream: TcpStream,
+    peer: SocketAddr,
+    config: Arc<rustls::ServerConfig>,
+    metrics: &Metrics,
+) -> Option<TlsStream<TcpStream>> {
+    let acceptor = tokio_rustls::TlsAcceptor::from(config);
+    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+        Ok(Ok(tls)) => Some(tls),
+        Ok(Err(e)) => {
+            Metrics::add(&metrics.tls_refused, 1);
+            tracing::warn!(%peer, error = %e, "tls handshake refused");
+            None
+        }
+        Err(_) => {
+            Metrics::add(&metrics.tls_refused, 1);
+            tracing::warn!(%peer, "tls handshake timed out");
+            None
+        }
+    }
+}
+
+/// The user a verified client certificate names.
+pub(crate) fn user_of(tls: &TlsStream<TcpStream>) -> Option<String> {
+    let (_, session) = tls.get_ref();
+    session
+        .peer_certificates()
+        .and_then(trust::tls::peer_identity)
+}
+
+/// Accepts mutual-TLS streaming clients until shutdown.
+pub(crate) async fn accept_loop(
+    listener: TcpListener,
+    reloader: Arc<trust::tls::Reloader>,
+    users: Arc<Users>,
+    shared: Arc<ConnShared>,
+    limit: Arc<Semaphore>,
+    ids: Arc<AtomicU64>,
+) {
+    let mut conns = JoinSet::new();
+    loop {
+        let accepted = tokio::select! {
+            r = listener.accept() => r,
+            () = shared.shutdown.cancelled() => break,
+            Some(_) = conns.join_next(), if !conns.is_empty() => continue,
+        };
+        let (stream, peer) = match accepted {
+            Ok(x) => x,
+            Err(e) => {
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(permit) = limit.clone().try_acquire_owned() else {
+            Metrics::add(&shared.metrics.connections_refused, 1);
+            tracing::warn!(%peer, "connection limit reached; refused");
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let (shared, users, config) = (shared.clone(), users.clone(), reloader.current());
+        let id = ClientId(ids.fetch_add(1, Ordering::Relaxed));
+        conns.spawn(async move {
+            let Some(tls) = handshake(stream, peer, config, &shared.metrics).await else {
+                drop(permit);
+                return;
+            };
+            let Some(user) = user_of(&tls) else {
+                tracing::warn!(%peer, "client certificate names no valid user; closing");
+                return;
+            };
+            let groups = Arc::new(users.groups(&user));
+            tracing::info!(%peer, %user, ?groups, "tls client authenticated");
+            Metrics::add(&shared.metrics.connections_total, 1);
+            Metrics::add(&shared.metrics.connections_open, 1);
+            conn::serve(tls, peer, id, groups, shared.clone()).await;
+            shared
+                .metrics
+                .connections_open
+                .fetch_sub(1, Ordering::Relaxed);
+            drop(permit);
+        });
+    }
+    while conns.join_next().await.is_some() {}
+}

@@ -1,0 +1,64 @@
+//! The users file as the running server sees it: reloaded when it changes
+//! on disk, so `watchfloor users add` takes effect without a restart.
+
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use parking_lot::Mutex;
+use trust::users::UsersFile;
+
+use crate::config::ClientGroups;
+
+/// Shared, reloading access to the users file.
+#[derive(Debug)]
+pub(crate) struct Users {
+    path: PathBuf,
+    inner: Mutex<(Option<SystemTime>, Option<UsersFile>)>,
+}
+
+impl Users {
+    /// Watches `path`; a missing file means no users yet.
+    pub(crate) fn new(path: PathBuf) -> Self {
+        Users {
+            path,
+            inner: Mutex::new((None, None)),
+        }
+    }
+
+    fn with<T>(&self, f: impl FnOnce(Option<&UsersFile>) -> T) -> T {
+        let mut inner = self.inner.lock();
+        let modified = std::fs::metadata(&self.path)
+            .and_then(|m| m.modified())
+            .ok();
+        if modified != inner.0 || (modified.is_some() && inner.1.is_none()) {
+            inner.1 = match modified {
+                None => None,
+                Some(_) => match UsersFile::open_path(self.path.clone()) {
+                    Ok(u) => Some(u),
+                    Err(e) => {
+                        tracing::warn!(path = %self.path.display(), error = %e, "users file unreadable; keeping the last good one");
+                        inner.1.take()
+                    }
+                },
+            };
+            inner.0 = modified;
+        }
+        f(inner.1.as_ref())
+    }
+
+    /// The routing groups of `user`; anonymous when the user has none.
+    pub(crate) fn groups(&self, user: &str) -> ClientGroups {
+        self.with(|u| match u {
+            Some(u) if u.contains(user) => {
+                let (send, recv) = u.groups_of(user);
+                ClientGroups { send, recv }
+            }
+            _ => ClientGroups::default(),
+        })
+    }
+
+    /// Whether `password` is right for `user` (constant time for unknown users).
+    pub(crate) fn verify(&self, user: &str, password: &str) -> bool {
+        self.with(|u| u.is_some_and(|u| u.verify(user, password)))
+    }
+}
