@@ -4,7 +4,7 @@ data dir; its log goes to ``<repo>/test-artifacts/interop/<test>.<run>.log``."""
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Optional
 
 import pytest
 
@@ -26,10 +26,14 @@ def server_factory(request: pytest.FixtureRequest, tmp_path) -> Callable[..., Se
     made: list[Server] = []
     base = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
 
-    def make(*extra_args: str) -> Server:
+    def make(*extra_args: str, setup: Optional[Callable[[Server], None]] = None) -> Server:
+        """``setup(server)`` runs after the data dir exists and before the process starts
+        (e.g. to write the users file into it)."""
         s = Server(f"{base}-{len(made)}", tmp_path / f"data{len(made)}", list(extra_args))
         s.data_dir.mkdir(parents=True, exist_ok=True)
         made.append(s)
+        if setup is not None:
+            setup(s)
         s.start()
         return s
 
