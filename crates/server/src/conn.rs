@@ -63,13 +63,15 @@ async fn write_chunk<W: AsyncWrite + Unpin>(
     }
 }
 
-/// Serves one accepted stream until either side ends it.
+/// Serves one accepted stream until either side ends it, or `stop` (a
+/// child of the server's shutdown token) is cancelled.
 pub(crate) async fn serve<S>(
     stream: S,
     peer: SocketAddr,
     id: ClientId,
     groups: Arc<ClientGroups>,
     shared: Arc<ConnShared>,
+    stop: CancellationToken,
 ) where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
@@ -86,7 +88,6 @@ pub(crate) async fn serve<S>(
         if shared.router.send(connect).await.is_err() {
             return;
         }
-        let stop = shared.shutdown.child_token();
         let write_task = tokio::spawn(
             write_loop(writer, outbox.clone(), shared.clone(), stop.clone())
                 .instrument(tracing::Span::current()),

@@ -214,9 +214,17 @@ impl Server {
             ));
         }
         if let Some(t) = &trust_parts {
+            let sessions = Arc::new(tls::Sessions::default());
+            tasks.spawn(tls::watch_revocations(
+                t.certs.clone(),
+                sessions.clone(),
+                metrics.clone(),
+                shutdown.clone(),
+            ));
             for listener in tls_listeners {
                 tasks.spawn(tls::accept_loop(
                     listener,
+                    sessions.clone(),
                     t.reloader.clone(),
                     t.users.clone(),
                     shared.clone(),
@@ -497,7 +505,8 @@ async fn accept_loop(
         let shared = shared.clone();
         let groups = groups.clone();
         conns.spawn(async move {
-            conn::serve(stream, peer, id, groups, shared.clone()).await;
+            let stop = shared.shutdown.child_token();
+            conn::serve(stream, peer, id, groups, shared.clone(), stop).await;
             shared
                 .metrics
                 .connections_open

@@ -12,6 +12,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio_rustls::server::TlsStream;
+use tokio_util::sync::CancellationToken;
 
 use crate::conn::{self, ConnShared};
 use crate::metrics::Metrics;
@@ -56,6 +57,7 @@ pub(crate) fn user_of(tls: &TlsStream<TcpStream>) -> Option<String> {
 /// Accepts mutual-TLS streaming clients until shutdown.
 pub(crate) async fn accept_loop(
     listener: TcpListener,
+    sessions: Arc<Sessions>,
     reloader: Arc<trust::tls::Reloader>,
     users: Arc<Users>,
     shared: Arc<ConnShared>,
@@ -83,7 +85,12 @@ pub(crate) async fn accept_loop(
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let (shared, users, config) = (shared.clone(), users.clone(), reloader.current());
+        let (shared, users, config, sessions) = (
+            shared.clone(),
+            users.clone(),
+            reloader.current(),
+            sessions.clone(),
+        );
         let id = ClientId(ids.fetch_add(1, Ordering::Relaxed));
         conns.spawn(async move {
             let Some(tls) = handshake(stream, peer, config, &shared.metrics).await else {
@@ -98,7 +105,20 @@ pub(crate) async fn accept_loop(
             tracing::info!(%peer, %user, ?groups, "tls client authenticated");
             Metrics::add(&shared.metrics.connections_total, 1);
             Metrics::add(&shared.metrics.connections_open, 1);
-            conn::serve(tls, peer, id, groups, shared.clone()).await;
+            let serial = {
+                let (_, session) = tls.get_ref();
+                session
+                    .peer_certificates()
+                    .and_then(trust::tls::peer_serial)
+                    .unwrap_or_default()
+            };
+            let stop = shared.shutdown.child_token();
+            sessions
+                .live
+                .lock()
+                .insert(id, (serial, user, stop.clone()));
+            conn::serve(tls, peer, id, groups, shared.clone(), stop).await;
+            sessions.live.lock().remove(&id);
             shared
                 .metrics
                 .connections_open
@@ -107,4 +127,52 @@ pub(crate) async fn accept_loop(
         });
     }
     while conns.join_next().await.is_some() {}
+}
+
+/// The live mutual-TLS sessions, so that revoking a certificate also ends
+/// the sessions already open with it.
+#[derive(Debug, Default)]
+pub(crate) struct Sessions {
+    /// Certificate serial (lower-case hex), user and stop token per client.
+    live: parking_lot::Mutex<
+        std::collections::HashMap<ClientId, (String, String, CancellationToken)>,
+    >,
+}
+
+/// Every two seconds, if the revocation list changed, closes the sessions
+/// whose certificates it now lists.
+pub(crate) async fn watch_revocations(
+    certs: Arc<trust::CertDir>,
+    sessions: Arc<Sessions>,
+    metrics: Arc<Metrics>,
+    stop: CancellationToken,
+) {
+    let crl = certs.dir().join(trust::CRL_FILE);
+    let stamp = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let mut last = stamp(&crl);
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs(2)) => {}
+            () = stop.cancelled() => return,
+        }
+        let now = stamp(&crl);
+        if now == last {
+            continue;
+        }
+        last = now;
+        let revoked = match certs.revoked_serials() {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e, "revocation list unreadable");
+                continue;
+            }
+        };
+        for (id, (serial, user, token)) in sessions.live.lock().iter() {
+            if revoked.contains(serial) {
+                tracing::warn!(client = %id, %user, %serial, "certificate revoked; closing its session");
+                Metrics::add(&metrics.tls_refused, 1);
+                token.cancel();
+            }
+        }
+    }
 }

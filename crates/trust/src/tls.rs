@@ -192,3 +192,11 @@ pub fn server_config_without_client_auth(dir: impl AsRef<Path>) -> Result<Arc<Se
         .with_single_cert(chain, key)?;
     Ok(Arc::new(config))
 }
+
+/// The serial number of the leaf certificate, lower-case hex, as
+/// [`crate::CertDir::revoked_serials`] lists them.
+pub fn peer_serial(certs: &[CertificateDer<'_>]) -> Option<String> {
+    let leaf = certs.first()?;
+    let (_, cert) = x509_parser::certificate::X509Certificate::from_der(leaf).ok()?;
+    Some(crate::registry::hex(cert.raw_serial()))
+}

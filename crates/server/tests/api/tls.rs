@@ -177,6 +177,24 @@ async fn revoked_and_foreign_certificates_are_refused() {
         .revoke("mallory")
         .expect("revoke");
     assert_eq!(serials.len(), 1);
+    // The session already open with it is closed too.
+    let mut closed = false;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(6);
+    let mut buf = [0u8; 4096];
+    while tokio::time::Instant::now() < deadline {
+        match tokio::time::timeout_at(deadline, m.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => {
+                closed = true;
+                break;
+            }
+            Ok(Ok(_)) => continue,
+            Err(_) => break,
+        }
+    }
+    assert!(
+        closed,
+        "the revoked certificate's open session was not closed"
+    );
     let again = connect(addr, client_config(&s.certs, "mallory")).await;
     let refused = match again {
         Err(_) => true,
