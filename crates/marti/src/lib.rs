@@ -25,6 +25,7 @@ mod extract;
 mod info;
 mod names;
 mod openapi;
+mod receive;
 mod routes;
 mod search;
 mod upload;
@@ -169,7 +170,9 @@ impl Marti {
     /// the schema, and removes temporary files left by uploads interrupted by a crash.
     pub fn open(config: Config, ctx: Arc<dyn Context>) -> Result<Marti, MartiError> {
         if config.max_upload_bytes == 0 {
-            return Err(MartiError::Config("max_upload_bytes must be positive".into()));
+            return Err(MartiError::Config(
+                "max_upload_bytes must be positive".into(),
+            ));
         }
         let blobs = blob::Blobs::open(&config.data_dir.join("packages"))?;
         let db = db::Store::open(&config.data_dir.join("packages.sqlite"))?;

@@ -49,6 +49,8 @@ pub struct ClientGroups {
     pub send: Vec<String>,
     /// Groups the client hears.
     pub recv: Vec<String>,
+    /// The authenticated user (mutual TLS), if any.
+    pub user: Option<String>,
 }
 
 impl ClientGroups {
@@ -57,6 +59,7 @@ impl ClientGroups {
         ClientGroups {
             send: names.to_vec(),
             recv: names.to_vec(),
+            user: None,
         }
     }
 }

@@ -9,6 +9,7 @@ mod conn;
 mod enroll;
 mod http;
 mod https;
+mod marti_ctx;
 mod metrics;
 mod negotiate;
 mod outbox;
@@ -92,7 +93,7 @@ impl Server {
             emergency_repeat_ms: i64::try_from(config.emergency_repeat.as_millis()).unwrap_or(3000),
             ..picture::Config::default()
         });
-        let persist = match &config.data_dir {
+        let (persist, reader) = match &config.data_dir {
             Some(dir) => {
                 std::fs::create_dir_all(dir).map_err(|source| ServerError::DataDir {
                     path: dir.clone(),
@@ -103,7 +104,28 @@ impl Server {
                     retention_ms: i64::try_from(config.retention.as_millis()).unwrap_or(i64::MAX),
                     ..store::Config::default()
                 };
-                Some(persist::Persist::open(&store_cfg, &mut picture)?)
+                let persist = persist::Persist::open(&store_cfg, &mut picture)?;
+                (
+                    Some(persist),
+                    Some(store::Store::open_read_only(&store_cfg)?),
+                )
+            }
+            None => (None, None),
+        };
+        let directory = Arc::new(marti_ctx::MartiCtx::new(reader));
+        let marti = match &config.data_dir {
+            Some(dir) => {
+                let cfg = marti::Config {
+                    max_upload_bytes: config.max_upload_bytes,
+                    quota_bytes_per_user: config.upload_quota_bytes,
+                    server_version: concat!("watchfloor ", env!("CARGO_PKG_VERSION")).to_string(),
+                    ..marti::Config::new(dir)
+                };
+                let ctx: Arc<dyn marti::Context> = directory.clone();
+                Some(
+                    marti::Marti::open(cfg, ctx)
+                        .map_err(|e| ServerError::Config(format!("data packages: {e}")))?,
+                )
             }
             None => None,
         };
@@ -176,7 +198,8 @@ impl Server {
         };
 
         let (router_tx, router_rx) = mpsc::channel(8192);
-        let router = router::Router::new(picture, metrics.clone(), persist);
+        let router =
+            router::Router::new(picture, metrics.clone(), persist, Some(directory.clone()));
         tasks.spawn(router.run(router_rx));
 
         let tcp_addrs = tcp
@@ -252,10 +275,21 @@ impl Server {
             }
             if let Some(listener) = https_listener {
                 let reloader = t.reloader.clone();
+                let (users, marti_routes) =
+                    (t.users.clone(), marti.as_ref().map(marti::Marti::router));
                 let make: https::MakeRouter = Arc::new(move |peer: https::Peer| {
-                    tracing::debug!(user = ?peer.user, addr = %peer.addr, "https client");
-                    http::app(metrics_for_https.clone(), router_for_https.clone(), None)
-                        .layer(axum::Extension(peer))
+                    let caller = caller_of(&peer, &users);
+                    tracing::debug!(user = ?caller.user, addr = %peer.addr, "https client");
+                    let base = http::app(metrics_for_https.clone(), router_for_https.clone(), None);
+                    let app = match &marti_routes {
+                        Some(m) => m
+                            .clone()
+                            .layer(axum::Extension(caller))
+                            .layer(axum::Extension(marti::Scheme::Https))
+                            .merge(base),
+                        None => base,
+                    };
+                    app.layer(axum::Extension(peer))
                 });
                 tasks.spawn(https::serve(
                     listener,
@@ -315,7 +349,16 @@ impl Server {
             sensor_shared = Some(shared);
         }
         if let Some(listener) = http_listener {
-            let app = http::app(metrics.clone(), router_tx.clone(), sensor_shared.clone());
+            let base = http::app(metrics.clone(), router_tx.clone(), sensor_shared.clone());
+            // Plain HTTP is for trusted networks: its callers are anonymous.
+            let app = match &marti {
+                Some(m) => m
+                    .router()
+                    .layer(axum::Extension(marti::Caller::anonymous()))
+                    .layer(axum::Extension(marti::Scheme::Http))
+                    .merge(base),
+                None => base,
+            };
             let stop = shutdown.clone();
             tasks.spawn(async move {
                 let serve = axum::serve(listener, app)
@@ -355,6 +398,25 @@ impl Server {
     /// Waits until the server stops by itself (it does not, unless a task fails).
     pub async fn wait(&mut self) {
         while self.tasks.join_next().await.is_some() {}
+    }
+}
+
+/// The Marti API's view of an HTTPS peer: its user and the user's groups.
+fn caller_of(peer: &https::Peer, users: &users::Users) -> marti::Caller {
+    let Some(user) = &peer.user else {
+        return marti::Caller::anonymous();
+    };
+    let g = users.groups(user);
+    if g.send.is_empty() && g.recv.is_empty() {
+        return marti::Caller {
+            user: Some(user.clone()),
+            ..marti::Caller::anonymous()
+        };
+    }
+    marti::Caller {
+        user: Some(user.clone()),
+        send_groups: g.send,
+        recv_groups: g.recv,
     }
 }
 

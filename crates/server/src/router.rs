@@ -14,6 +14,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::codec;
 use crate::config::ClientGroups;
+use crate::marti_ctx::MartiCtx;
 use crate::metrics::Metrics;
 use crate::negotiate;
 use crate::outbox::{OutItem, Outbox, Pushed};
@@ -54,9 +55,13 @@ struct Client {
     outbox: Arc<Outbox>,
     groups: Arc<ClientGroups>,
     offer_proto: bool,
+    /// The uid it identified with.
+    uid: Option<String>,
 }
 
 pub(crate) struct Router {
+    /// Who has been seen, for the Marti API's clientEndPoints.
+    directory: Option<Arc<MartiCtx>>,
     picture: Picture,
     clients: HashMap<ClientId, Client>,
     metrics: Arc<Metrics>,
@@ -65,8 +70,14 @@ pub(crate) struct Router {
 }
 
 impl Router {
-    pub(crate) fn new(picture: Picture, metrics: Arc<Metrics>, persist: Option<Persist>) -> Self {
+    pub(crate) fn new(
+        picture: Picture,
+        metrics: Arc<Metrics>,
+        persist: Option<Persist>,
+        directory: Option<Arc<MartiCtx>>,
+    ) -> Self {
         Router {
+            directory,
             picture,
             clients: HashMap::new(),
             metrics,
@@ -122,11 +133,18 @@ impl Router {
                         outbox,
                         groups,
                         offer_proto,
+                        uid: None,
                     },
                 );
                 self.drain(None);
             }
             RouterMsg::Event { id, msg } => {
+                if let (Some(d), Some(uid)) = (
+                    &self.directory,
+                    self.clients.get(&id).and_then(|c| c.uid.as_deref()),
+                ) {
+                    d.touch(uid, now.millis());
+                }
                 self.picture.ingest(id, msg, now);
                 let groups = self.clients.get(&id).map(|c| c.groups.send.clone());
                 self.drain(groups.as_ref());
@@ -140,6 +158,9 @@ impl Router {
             RouterMsg::Disconnect { id } => {
                 if let Some(c) = self.clients.remove(&id) {
                     c.outbox.close();
+                    if let (Some(d), Some(uid)) = (&self.directory, &c.uid) {
+                        d.gone(uid);
+                    }
                 }
                 self.picture.disconnect(id, now);
                 self.drain(None);
@@ -178,6 +199,7 @@ impl Router {
                 }
                 Output::Identified { id, uid, callsign } => {
                     tracing::info!(client = %id, %uid, callsign = callsign.as_deref().unwrap_or(""), "client identified");
+                    self.note_identified(id, &uid, callsign);
                     identified.push(id);
                 }
             }
@@ -191,6 +213,27 @@ impl Router {
                     .push(OutItem::Raw(codec::encode(&offer, Encoding::Xml)));
             }
         }
+    }
+
+    /// Remembers an identified client for clientEndPoints.
+    fn note_identified(&mut self, id: ClientId, uid: &str, callsign: Option<String>) {
+        let Some(c) = self.clients.get_mut(&id) else {
+            return;
+        };
+        c.uid = Some(uid.to_string());
+        let Some(d) = &self.directory else { return };
+        let info = self.picture.client(id);
+        let groups = crate::marti_ctx::group_list(&c.groups.send.join(","));
+        d.seen(marti::ClientEndpoint {
+            callsign: callsign.unwrap_or_else(|| uid.to_string()),
+            uid: uid.to_string(),
+            username: c.groups.user.clone(),
+            team: info.and_then(|i| i.team.clone()),
+            role: info.and_then(|i| i.role.clone()),
+            last_event_ms: now().millis(),
+            connected: true,
+            groups,
+        });
     }
 
     fn gauges(&self) -> Vec<(&'static str, &'static str, u64)> {

@@ -51,9 +51,16 @@ impl Users {
         self.with(|u| match u {
             Some(u) if u.contains(user) => {
                 let (send, recv) = u.groups_of(user);
-                ClientGroups { send, recv }
+                ClientGroups {
+                    send,
+                    recv,
+                    user: Some(user.to_string()),
+                }
             }
-            _ => ClientGroups::default(),
+            _ => ClientGroups {
+                user: Some(user.to_string()),
+                ..ClientGroups::default()
+            },
         })
     }
 

@@ -1,0 +1,124 @@
+//! Visibility-aware package lookups shared by the handlers: everything goes through
+//! [`AppState::visible`], so no handler can forget the group check or the missing-file check.
+
+use crate::blob::Blobs;
+use crate::db::{Filter, Package, Store};
+use crate::{ApiError, AppState, Caller};
+
+/// Most packages one search answers.
+pub(crate) const MAX_RESULTS: usize = 1000;
+
+impl AppState {
+    /// Runs database or file work off the async threads.
+    pub(crate) async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store, &Blobs) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let db = self.db.clone();
+        let blobs = self.blobs.clone();
+        tokio::task::spawn_blocking(move || f(&db, &blobs)).await?
+    }
+
+    /// Packages matching `filter` that `caller` may see and whose file is present, newest
+    /// first, at most `limit`.
+    pub(crate) async fn visible(
+        &self,
+        filter: Filter,
+        caller: &Caller,
+        limit: usize,
+    ) -> Result<Vec<Package>, ApiError> {
+        let groups = caller.recv_groups.clone();
+        let found = self
+            .blocking(move |db, blobs| {
+                let rows = db.search(&filter, Some(&groups), limit)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|p| {
+                        let present = blobs.exists(&p.hash);
+                        (p, present)
+                    })
+                    .collect::<Vec<_>>())
+            })
+            .await?;
+        let mut out = Vec::with_capacity(found.len());
+        for (p, present) in found {
+            if present {
+                out.push(p);
+            } else {
+                self.warn_missing(&p.hash);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The newest visible package with this hash, or 404.
+    pub(crate) async fn visible_by_hash(
+        &self,
+        hash: &str,
+        caller: &Caller,
+    ) -> Result<Package, ApiError> {
+        let filter = Filter {
+            hash: Some(hash.to_owned()),
+            ..Filter::default()
+        };
+        self.visible(filter, caller, 1)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::not_found("no data package with this hash"))
+    }
+
+    /// The visible package with this uid, or 404.
+    pub(crate) async fn visible_by_uid(
+        &self,
+        uid: &str,
+        caller: &Caller,
+    ) -> Result<Package, ApiError> {
+        let filter = Filter {
+            uid: Some(uid.to_owned()),
+            ..Filter::default()
+        };
+        self.visible(filter, caller, 1)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::not_found("no data package with this uid"))
+    }
+
+    /// A row whose file vanished (deleted by hand, disk restored from an old backup) is
+    /// treated as absent; say so once per hash rather than on every request.
+    fn warn_missing(&self, hash: &str) {
+        let mut warned = self
+            .warned_missing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if warned.insert(hash.to_owned()) {
+            tracing::warn!(
+                hash,
+                "data package file is missing; treating the package as absent"
+            );
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// ISO-8601 UTC text (`2024-05-01T12:00:00.000Z`) for milliseconds since the Unix epoch.
+pub(crate) fn iso(ms: i64) -> String {
+    cot::Time::from_millis(ms).to_string()
+}
+
+/// Milliseconds since the Unix epoch from an ISO-8601 parameter, or 400.
+pub(crate) fn parse_iso(field: &str, raw: &str) -> Result<i64, ApiError> {
+    cot::Time::parse(raw).map(|t| t.millis()).map_err(|e| {
+        ApiError::bad_request(
+            "bad_time",
+            format!("{field} is not an ISO-8601 time ({e}), e.g. 2024-05-01T12:00:00Z"),
+        )
+    })
+}

@@ -1,0 +1,121 @@
+//! Extractors that turn every rejection into an [`ApiError`], the caller, and the request's
+//! origin (for URLs in responses).
+
+use std::convert::Infallible;
+
+use axum::async_trait;
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::header::HOST;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::{ApiError, Caller, Scheme, Shared};
+
+/// `Query<T>` whose rejection is an [`ApiError`] (400 `bad_query`).
+pub(crate) struct Q<T>(pub(crate) T);
+
+#[async_trait]
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Q<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Query(v) = Query::<T>::from_request_parts(parts, state).await?;
+        Ok(Q(v))
+    }
+}
+
+/// `Path<T>` whose rejection is an [`ApiError`] (400 `bad_path`).
+pub(crate) struct P<T>(pub(crate) T);
+
+#[async_trait]
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for P<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(v) = Path::<T>::from_request_parts(parts, state).await?;
+        Ok(P(v))
+    }
+}
+
+#[async_trait]
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .unwrap_or_else(Caller::anonymous))
+    }
+}
+
+/// Where the request was addressed: the host for `version/config` and the base of URLs.
+pub(crate) struct Origin {
+    /// `Host` header (validated), else the URI authority, else `localhost`.
+    pub(crate) host: String,
+    /// `scheme://host` or the configured public base URL, without a trailing slash.
+    pub(crate) base: String,
+}
+
+#[async_trait]
+impl FromRequestParts<Shared> for Origin {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Infallible> {
+        let host = parts
+            .headers
+            .get(HOST)
+            .and_then(|h| h.to_str().ok())
+            .or_else(|| parts.uri.authority().map(|a| a.as_str()))
+            .filter(|h| is_plausible_host(h))
+            .unwrap_or("localhost")
+            .to_owned();
+        let scheme = match parts.extensions.get::<Scheme>() {
+            Some(Scheme::Https) => "https",
+            Some(Scheme::Http) => "http",
+            None => parts.uri.scheme_str().unwrap_or("http"),
+        };
+        let base = match &state.config.public_base_url {
+            Some(b) => b.trim_end_matches('/').to_owned(),
+            None => format!("{scheme}://{host}"),
+        };
+        Ok(Origin { host, base })
+    }
+}
+
+/// A `Host` value is echoed into URLs and JSON, so only host-ish characters are accepted
+/// (no spaces, slashes, quotes or anything that could break out of a URL).
+fn is_plausible_host(h: &str) -> bool {
+    !h.is_empty()
+        && h.len() <= 255
+        && h.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']' | b'_')
+        })
+}
+
+/// Host name part of a `Host` value (drops the port; keeps IPv6 brackets' content).
+pub(crate) fn host_name(host: &str) -> &str {
+    if let Some(rest) = host.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    host.split(':').next().unwrap_or(host)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts() {
+        assert!(is_plausible_host("tak.example:8443"));
+        assert!(is_plausible_host("[::1]:8443"));
+        assert!(!is_plausible_host("evil.com/x?"));
+        assert!(!is_plausible_host("a b"));
+        assert!(!is_plausible_host(""));
+        assert_eq!(host_name("tak.example:8443"), "tak.example");
+        assert_eq!(host_name("[::1]:8443"), "::1");
+        assert_eq!(host_name("localhost"), "localhost");
+    }
+}

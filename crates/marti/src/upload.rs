@@ -1,0 +1,206 @@
+//! `POST /Marti/sync/missionupload` (ATAK's data-package upload) and `POST /Marti/sync/upload`
+//! (raw body or multipart, answered with the metadata as JSON).
+
+use axum::extract::{Request, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::access::now_ms;
+use crate::blob::FinishedBlob;
+use crate::db::Package;
+use crate::extract::{Origin, Q};
+use crate::names::{parse_hash, parse_list, parse_mime, parse_text, parse_tool, sanitize_filename};
+use crate::receive::{receive_multipart, receive_raw, Part};
+use crate::search::package_json;
+use crate::{ApiError, Caller, Shared};
+
+/// Query of `missionupload`.
+#[derive(Deserialize)]
+pub(crate) struct MissionUploadQuery {
+    hash: Option<String>,
+    filename: Option<String>,
+    #[serde(rename = "creatorUid", alias = "CreatorUid")]
+    creator_uid: Option<String>,
+    mimetype: Option<String>,
+    keyword: Option<String>,
+    tool: Option<String>,
+    groups: Option<String>,
+}
+
+/// Query of `upload`.
+#[derive(Deserialize)]
+pub(crate) struct UploadQuery {
+    name: Option<String>,
+    filename: Option<String>,
+    keywords: Option<String>,
+    #[serde(rename = "creatorUid", alias = "CreatorUid")]
+    creator_uid: Option<String>,
+    mimetype: Option<String>,
+    tool: Option<String>,
+    groups: Option<String>,
+}
+
+/// Metadata of an upload, validated before any byte of the body is read.
+struct Meta {
+    name: Option<String>,
+    filename: Option<String>,
+    mime: Option<String>,
+    keywords: Vec<String>,
+    creator_uid: String,
+    tool: String,
+    groups: Vec<String>,
+}
+
+/// Stores the multipart part `assetfile`; answers the content URL as text.
+pub(crate) async fn mission_upload(
+    State(st): State<Shared>,
+    caller: Caller,
+    origin: Origin,
+    Q(q): Q<MissionUploadQuery>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let claimed = q.hash.as_deref().map(parse_hash).transpose()?;
+    let meta = Meta {
+        name: None,
+        filename: q.filename.as_deref().map(sanitize_filename).transpose()?,
+        mime: Some(parse_mime(
+            q.mimetype
+                .as_deref()
+                .unwrap_or("application/x-zip-compressed"),
+        )?),
+        keywords: parse_list("keyword", q.keyword.as_deref().unwrap_or("missionpackage"))?,
+        creator_uid: parse_text("creatorUid", q.creator_uid.as_deref().unwrap_or(""))?,
+        tool: parse_tool(q.tool.as_deref().unwrap_or("public"))?,
+        groups: share_groups(&caller, q.groups.as_deref())?,
+    };
+    let (blob, part) = receive_multipart(&st, req, Some("assetfile")).await?;
+    if let Some(claimed) = claimed.filter(|c| *c != blob.hash) {
+        // TAK Server ignores the client's hash too; the computed one is the truth.
+        tracing::info!(claimed, computed = %blob.hash, "missionupload hash parameter disagrees with the content");
+    }
+    let pkg = store(&st, &caller, meta, blob, part).await?;
+    Ok(content_url(&origin, &pkg.hash).into_response())
+}
+
+/// Stores a raw body or the first file part of a multipart body; answers the metadata.
+pub(crate) async fn upload(
+    State(st): State<Shared>,
+    caller: Caller,
+    Q(q): Q<UploadQuery>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let meta = Meta {
+        name: q
+            .name
+            .as_deref()
+            .map(|n| parse_text("name", n))
+            .transpose()?,
+        filename: q.filename.as_deref().map(sanitize_filename).transpose()?,
+        mime: q.mimetype.as_deref().map(parse_mime).transpose()?,
+        keywords: parse_list("keywords", q.keywords.as_deref().unwrap_or(""))?,
+        creator_uid: parse_text("creatorUid", q.creator_uid.as_deref().unwrap_or(""))?,
+        tool: parse_tool(q.tool.as_deref().unwrap_or("public"))?,
+        groups: share_groups(&caller, q.groups.as_deref())?,
+    };
+    let is_multipart = content_type(req.headers()).starts_with("multipart/form-data");
+    let (blob, part) = if is_multipart {
+        receive_multipart(&st, req, None).await?
+    } else {
+        let mime = parse_mime(content_type(req.headers())).ok();
+        let blob = receive_raw(&st, req).await?;
+        (
+            blob,
+            Part {
+                filename: None,
+                mime,
+            },
+        )
+    };
+    let pkg = store(&st, &caller, meta, blob, part).await?;
+    Ok(axum::Json(package_json(&pkg)).into_response())
+}
+
+fn content_type(headers: &HeaderMap) -> &str {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+/// The groups a new package is shared with: the caller's send groups, or the requested
+/// comma-separated ones that the caller belongs to.
+fn share_groups(caller: &Caller, requested: Option<&str>) -> Result<Vec<String>, ApiError> {
+    let requested = parse_list("groups", requested.unwrap_or(""))?;
+    let groups: Vec<String> = if requested.is_empty() {
+        caller.send_groups.clone()
+    } else {
+        requested
+            .into_iter()
+            .filter(|g| caller.send_groups.contains(g))
+            .collect()
+    };
+    if groups.is_empty() {
+        return Err(ApiError::forbidden(
+            "the caller may not share with any of the requested groups",
+        ));
+    }
+    Ok(groups)
+}
+
+/// Checks the quota, moves the file into place and records the package.
+async fn store(
+    st: &Shared,
+    caller: &Caller,
+    meta: Meta,
+    blob: FinishedBlob,
+    part: Part,
+) -> Result<Package, ApiError> {
+    let filename = match (
+        meta.filename,
+        part.filename.as_deref(),
+        meta.name.as_deref(),
+    ) {
+        (Some(f), _, _) => f,
+        (None, Some(f), _) | (None, None, Some(f)) => sanitize_filename(f)?,
+        (None, None, None) => {
+            return Err(ApiError::bad_request(
+                "missing_filename",
+                "filename is required",
+            ))
+        }
+    };
+    let pkg = Package {
+        pk: 0,
+        uid: uuid::Uuid::new_v4().to_string(),
+        name: meta.name.unwrap_or_else(|| filename.clone()),
+        filename,
+        hash: blob.hash.clone(),
+        mime: meta
+            .mime
+            .or(part.mime)
+            .unwrap_or_else(|| "application/octet-stream".to_owned()),
+        size: blob.size,
+        keywords: meta.keywords,
+        creator_uid: meta.creator_uid,
+        submitter: caller
+            .user
+            .clone()
+            .unwrap_or_else(|| "anonymous".to_owned()),
+        submitted_ms: now_ms(),
+        tool: meta.tool,
+        groups: meta.groups,
+    };
+    let quota = st.config.quota_bytes_per_user;
+    let pkg = st
+        .blocking(move |db, blobs| db.insert(pkg, quota, move || blobs.commit(blob)))
+        .await?;
+    tracing::info!(uid = %pkg.uid, hash = %pkg.hash, size = pkg.size, submitter = %pkg.submitter, "data package stored");
+    Ok(pkg)
+}
+
+/// The URL TAK clients download a package from.
+pub(crate) fn content_url(origin: &Origin, hash: &str) -> String {
+    format!("{}/Marti/sync/content?hash={hash}", origin.base)
+}
