@@ -280,7 +280,12 @@ impl Server {
                 let make: https::MakeRouter = Arc::new(move |peer: https::Peer| {
                     let caller = caller_of(&peer, &users);
                     tracing::debug!(user = ?caller.user, addr = %peer.addr, "https client");
-                    let base = http::app(metrics_for_https.clone(), router_for_https.clone(), None);
+                    let base = http::app(
+                        metrics_for_https.clone(),
+                        router_for_https.clone(),
+                        None,
+                        None,
+                    );
                     let app = match &marti_routes {
                         Some(m) => m
                             .clone()
@@ -349,7 +354,12 @@ impl Server {
             sensor_shared = Some(shared);
         }
         if let Some(listener) = http_listener {
-            let base = http::app(metrics.clone(), router_tx.clone(), sensor_shared.clone());
+            let base = http::app(
+                metrics.clone(),
+                router_tx.clone(),
+                sensor_shared.clone(),
+                Some(directory.clone()),
+            );
             // Plain HTTP is for trusted networks: its callers are anonymous.
             let app = match &marti {
                 Some(m) => m

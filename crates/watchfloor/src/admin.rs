@@ -232,3 +232,58 @@ pub(crate) fn users(cmd: UsersCommand) -> Result<()> {
     }
     Ok(())
 }
+
+/// `watchfloor clients`: who is connected, asked of a running server's
+/// plain HTTP listener.
+pub(crate) fn clients(http: &str) -> Result<()> {
+    use std::io::Write as _;
+    let addr: std::net::SocketAddr = http
+        .parse()
+        .with_context(|| format!("bad address {http:?}"))?;
+    let mut s = std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(5))
+        .with_context(|| {
+            format!("connecting to {addr} (is `watchfloor serve --http {addr}` running?)")
+        })?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    s.write_all(b"GET /api/clients HTTP/1.0\r\nHost: watchfloor\r\n\r\n")?;
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).context("reading the answer")?;
+    let body = reply
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b)
+        .unwrap_or_default();
+    let v: serde_json::Value =
+        serde_json::from_str(body).context("the server's answer is not JSON")?;
+    let rows = v["clients"].as_array().cloned().unwrap_or_default();
+    println!(
+        "{:<20} {:<12} {:<10} {:<8} {:<24} uid",
+        "callsign", "user", "team", "state", "groups"
+    );
+    for c in &rows {
+        let groups: Vec<&str> = c["groups"]
+            .as_array()
+            .map(|g| g.iter().filter_map(|x| x.as_str()).collect())
+            .unwrap_or_default();
+        println!(
+            "{:<20} {:<12} {:<10} {:<8} {:<24} {}",
+            c["callsign"].as_str().unwrap_or(""),
+            c["user"].as_str().unwrap_or("-"),
+            c["team"].as_str().unwrap_or("-"),
+            if c["connected"].as_bool() == Some(true) {
+                "online"
+            } else {
+                "offline"
+            },
+            groups.join(","),
+            c["uid"].as_str().unwrap_or("")
+        );
+    }
+    println!(
+        "{} client(s), {} connected",
+        rows.len(),
+        rows.iter()
+            .filter(|c| c["connected"].as_bool() == Some(true))
+            .count()
+    );
+    Ok(())
+}

@@ -32,6 +32,12 @@ enum Command {
     /// Users of the server: passwords and groups.
     #[command(subcommand)]
     Users(admin::UsersCommand),
+    /// List the clients a running server has seen, connected or not.
+    Clients {
+        /// The server's plain HTTP address.
+        #[arg(long, default_value = "127.0.0.1:8180")]
+        http: String,
+    },
     /// Print every record of an ASTERIX recording (raw blocks or pcap) as JSON lines.
     Decode(offline::DecodeArgs),
     /// Track a recorded scenario (detections CSV) and write the tracks CSV.
@@ -114,6 +120,7 @@ fn main() -> Result<()> {
         Command::Decode(args) => offline::decode(&args),
         Command::Certs(c) => admin::certs(c),
         Command::Users(c) => admin::users(c),
+        Command::Clients { http } => admin::clients(&http),
         Command::Track(args) => offline::track(&args),
         Command::TrackScore(args) => offline::score(&args),
         Command::Sim(args) => {

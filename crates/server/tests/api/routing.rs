@@ -134,3 +134,33 @@ async fn udp_datagrams_reach_streaming_clients() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn clients_are_listed_for_the_administrator() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = start(config()).await;
+    let addr = server.tcp_addrs[0];
+    let _a = joined(addr, "UID-A", "ALPHA").await;
+    let b = joined(addr, "UID-B", "BRAVO").await;
+    drop(b);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut s = tokio::net::TcpStream::connect(server.http_addr.expect("http"))
+        .await
+        .expect("connect");
+    s.write_all(b"GET /api/clients HTTP/1.0\r\nHost: x\r\n\r\n")
+        .await
+        .expect("send");
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).await.expect("read");
+    let body = reply.split_once("\r\n\r\n").map(|(_, b)| b).expect("body");
+    let v: serde_json::Value = serde_json::from_str(body).expect("json");
+    let list = v["clients"].as_array().expect("list");
+    let state = |cs: &str| {
+        list.iter()
+            .find(|c| c["callsign"] == cs)
+            .and_then(|c| c["connected"].as_bool())
+    };
+    assert_eq!(state("ALPHA"), Some(true), "{body}");
+    assert_eq!(state("BRAVO"), Some(false), "{body}");
+    server.shutdown().await;
+}
