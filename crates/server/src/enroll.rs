@@ -27,6 +27,8 @@ pub(crate) struct Enroll {
     pub(crate) limiter: Mutex<LoginLimiter>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) org: String,
+    /// One warning per period for refused logins, so a password flood cannot flood the log.
+    pub(crate) warn: Mutex<crate::ratelimit::WarnLimit>,
 }
 
 impl Enroll {
@@ -42,6 +44,7 @@ impl Enroll {
             limiter: Mutex::new(LoginLimiter::new(5, Duration::from_secs(60))),
             metrics,
             org: "watchfloor".into(),
+            warn: Mutex::new(crate::ratelimit::WarnLimit::new(Duration::from_secs(10))),
         }
     }
 }
@@ -81,7 +84,9 @@ async fn authenticate(state: &Enroll, headers: &HeaderMap, ip: IpAddr) -> Result
     };
     if let Err(wait) = state.limiter.lock().check(&user, ip, Instant::now()) {
         Metrics::add(&state.metrics.logins_refused, 1);
-        tracing::warn!(%user, %ip, "enrollment login rate limited");
+        if state.warn.lock().allow(tokio::time::Instant::now()) {
+            tracing::warn!(%user, %ip, refused_so_far = state.metrics.logins_refused.load(std::sync::atomic::Ordering::Relaxed), "enrollment login rate limited");
+        }
         let mut r = error(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
@@ -107,7 +112,9 @@ async fn authenticate(state: &Enroll, headers: &HeaderMap, ip: IpAddr) -> Result
             .lock()
             .record_failure(&user, ip, Instant::now());
         Metrics::add(&state.metrics.logins_refused, 1);
-        tracing::warn!(%user, %ip, "enrollment login refused");
+        if state.warn.lock().allow(tokio::time::Instant::now()) {
+            tracing::warn!(%user, %ip, refused_so_far = state.metrics.logins_refused.load(std::sync::atomic::Ordering::Relaxed), "enrollment login refused");
+        }
         Err(unauthorized())
     }
 }
