@@ -9,17 +9,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::watch;
 use tokio::time::{sleep_until, timeout, timeout_at, Instant};
 
 use crate::hist::LatencyHistogram;
 use crate::sa::{unix_micros, write_sa, Mark};
 use crate::scan::{read_mark, Splitter};
+use crate::tls::{Stream, Transport};
 
-/// How long connecting, and then sending the first SA, may each take.
+/// How long connecting (TLS handshake included), and then sending the first
+/// SA, may each take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Receive buffer per connection, bytes: large so that one read syscall
 /// brings in a hundred or so events.
@@ -92,15 +92,17 @@ pub struct ClientStats {
     pub latency: LatencyHistogram,
 }
 
-/// Runs client `index` against `target` until the schedule's read end.
+/// Runs client `index` against `target` over `transport` until the
+/// schedule's read end.
 pub async fn run_client(
     index: u32,
     target: SocketAddr,
+    transport: Transport,
     schedule: watch::Receiver<Option<Schedule>>,
     progress: Arc<Progress>,
 ) -> ClientStats {
     let mut stats = ClientStats::default();
-    let mut stream = match timeout(CONNECT_TIMEOUT, TcpStream::connect(target)).await {
+    let mut stream = match timeout(CONNECT_TIMEOUT, transport.connect(target)).await {
         Ok(Ok(s)) => s,
         _ => {
             stats.connect_failed = true;
@@ -108,8 +110,6 @@ pub async fn run_client(
             return stats;
         }
     };
-    // Nagle would add up to 40 ms to every SA and show up as latency.
-    let _ = stream.set_nodelay(true);
     let mut first = Vec::with_capacity(600);
     write_sa(
         &mut first,
@@ -120,10 +120,11 @@ pub async fn run_client(
             measured: false,
         },
     );
-    if !matches!(
-        timeout(CONNECT_TIMEOUT, stream.write_all(&first)).await,
-        Ok(Ok(()))
-    ) {
+    let identify = async {
+        stream.write_all(&first).await?;
+        stream.flush().await
+    };
+    if !matches!(timeout(CONNECT_TIMEOUT, identify).await, Ok(Ok(()))) {
         stats.write_error = true;
         progress.failed.fetch_add(1, Ordering::Relaxed);
         return stats;
@@ -132,11 +133,25 @@ pub async fn run_client(
     stats.sent_total = 1;
     progress.connected.fetch_add(1, Ordering::Relaxed);
 
-    let (rd, wr) = stream.into_split();
-    let (r, w) = tokio::join!(
-        read_loop(index, rd, schedule.clone()),
-        write_loop(index, wr, schedule)
-    );
+    // Plain TCP keeps tokio's lock-free owned halves so that its numbers do
+    // not move; TLS needs one session for both directions, behind a lock
+    // that is never contended because both loops run in this one task.
+    let (r, w) = match stream {
+        Stream::Plain(tcp) => {
+            let (rd, wr) = tcp.into_split();
+            tokio::join!(
+                read_loop(index, rd, schedule.clone()),
+                write_loop(index, wr, schedule)
+            )
+        }
+        tls @ Stream::Tls(_) => {
+            let (rd, wr) = tokio::io::split(tls);
+            tokio::join!(
+                read_loop(index, rd, schedule.clone()),
+                write_loop(index, wr, schedule)
+            )
+        }
+    };
     stats.delivered = r.delivered;
     stats.unmeasured = r.unmeasured;
     stats.other = r.other;
@@ -157,9 +172,9 @@ async fn published(rx: &mut watch::Receiver<Option<Schedule>>) -> Option<Schedul
     rx.wait_for(Option::is_some).await.ok().and_then(|s| *s)
 }
 
-async fn read_loop(
+async fn read_loop<R: AsyncRead + Unpin>(
     index: u32,
-    mut rd: OwnedReadHalf,
+    mut rd: R,
     mut rx: watch::Receiver<Option<Schedule>>,
 ) -> ClientStats {
     let mut st = ClientStats::default();
@@ -228,9 +243,9 @@ async fn read_loop(
     st
 }
 
-async fn write_loop(
+async fn write_loop<W: AsyncWrite + Unpin>(
     index: u32,
-    mut wr: OwnedWriteHalf,
+    mut wr: W,
     mut rx: watch::Receiver<Option<Schedule>>,
 ) -> ClientStats {
     let mut st = ClientStats::default();
@@ -260,7 +275,8 @@ async fn write_loop(
                         measured,
                     },
                 );
-                if wr.write_all(&buf).await.is_err() {
+                // Flushing is free on TCP; on TLS it pushes the record out.
+                if wr.write_all(&buf).await.is_err() || wr.flush().await.is_err() {
                     st.write_error = true;
                     break;
                 }

@@ -6,9 +6,12 @@
 //! load at someone else's.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
+
+use crate::tls::TlsFiles;
 
 /// Most clients one run may open.
 pub const MAX_CLIENTS: usize = 20_000;
@@ -20,6 +23,10 @@ pub const MAX_PHASE_S: f64 = 120.0;
 pub const MAX_RATE_HZ: f64 = 100.0;
 /// Most connections opened per second while ramping up.
 pub const MAX_CONNECT_RATE: u32 = 20_000;
+/// Most connections one `--handshakes` run may open.
+pub const MAX_HANDSHAKES: u32 = 100_000;
+/// Most handshakes in flight at once.
+pub const MAX_CONCURRENCY: usize = 1_024;
 
 /// Raw command line of `wf-loadgen`.
 #[derive(Debug, Clone, Parser)]
@@ -60,6 +67,29 @@ pub struct Args {
     /// Connect, identify once, then only read: measures memory per idle client.
     #[arg(long)]
     pub idle: bool,
+    /// CA certificate (PEM) the server's chain must lead to; with --tls-cert
+    /// and --tls-key, every client connects with mutual TLS.
+    #[arg(long, value_name = "PEM")]
+    pub tls_ca: Option<PathBuf>,
+    /// Client certificate chain (PEM, leaf first), shared by every client.
+    #[arg(long, value_name = "PEM")]
+    pub tls_cert: Option<PathBuf>,
+    /// Client private key (PEM).
+    #[arg(long, value_name = "PEM")]
+    pub tls_key: Option<PathBuf>,
+    /// Name the server certificate must carry [default: the target's IP].
+    #[arg(long, value_name = "NAME")]
+    pub tls_name: Option<String>,
+    /// Let connections resume TLS sessions (default: every handshake is full).
+    #[arg(long)]
+    pub tls_resume: bool,
+    /// Handshake-rate mode: open N connections, each completes its handshake,
+    /// sends one byte of whitespace, closes, and waits for the server to close.
+    #[arg(long, value_name = "N")]
+    pub handshakes: Option<u32>,
+    /// Connections in flight at once in --handshakes mode.
+    #[arg(long, default_value_t = 64)]
+    pub concurrency: usize,
 }
 
 /// Why a command line was refused.
@@ -78,6 +108,15 @@ pub enum ConfigError {
         /// Value given.
         value: String,
     },
+    /// Some but not all of --tls-ca, --tls-cert and --tls-key were given.
+    #[error("--tls-ca, --tls-cert and --tls-key go together; missing {0}")]
+    TlsIncomplete(&'static str),
+    /// A TLS option was given without the TLS files.
+    #[error("--{0} needs --tls-ca, --tls-cert and --tls-key")]
+    TlsOptionWithoutTls(&'static str),
+    /// --handshakes and --idle were both given.
+    #[error("--handshakes and --idle are separate modes; give one")]
+    ModeConflict,
 }
 
 /// A validated run description.
@@ -105,6 +144,12 @@ pub struct Config {
     pub json: bool,
     /// Idle-memory mode.
     pub idle: bool,
+    /// Mutual-TLS settings; `None` for plain TCP.
+    pub tls: Option<TlsFiles>,
+    /// Handshake-rate mode: connections to open.
+    pub handshakes: Option<u32>,
+    /// Connections in flight at once in handshake mode, 1 ..= [`MAX_CONCURRENCY`].
+    pub concurrency: usize,
 }
 
 fn range_err(flag: &'static str, range: &'static str, value: impl ToString) -> ConfigError {
@@ -149,6 +194,18 @@ impl TryFrom<Args> for Config {
                 a.connect_rate,
             ));
         }
+        if a.handshakes.is_some() && a.idle {
+            return Err(ConfigError::ModeConflict);
+        }
+        if let Some(n) = a.handshakes {
+            if !(1..=MAX_HANDSHAKES).contains(&n) {
+                return Err(range_err("handshakes", "1..=100000", n));
+            }
+        }
+        if !(1..=MAX_CONCURRENCY).contains(&a.concurrency) {
+            return Err(range_err("concurrency", "1..=1024", a.concurrency));
+        }
+        let tls = tls_files(&a)?;
         Ok(Config {
             target: a.target,
             clients: a.clients,
@@ -161,7 +218,38 @@ impl TryFrom<Args> for Config {
             server_pid: a.server_pid,
             json: a.json,
             idle: a.idle,
+            tls,
+            handshakes: a.handshakes,
+            concurrency: a.concurrency,
         })
+    }
+}
+
+/// The TLS settings, if the three files were given; refuses half a set.
+fn tls_files(a: &Args) -> Result<Option<TlsFiles>, ConfigError> {
+    match (&a.tls_ca, &a.tls_cert, &a.tls_key) {
+        (None, None, None) => {
+            if a.tls_name.is_some() {
+                return Err(ConfigError::TlsOptionWithoutTls("tls-name"));
+            }
+            if a.tls_resume {
+                return Err(ConfigError::TlsOptionWithoutTls("tls-resume"));
+            }
+            Ok(None)
+        }
+        (Some(ca), Some(cert), Some(key)) => Ok(Some(TlsFiles {
+            ca: ca.clone(),
+            cert: cert.clone(),
+            key: key.clone(),
+            server_name: a
+                .tls_name
+                .clone()
+                .unwrap_or_else(|| a.target.ip().to_string()),
+            resume: a.tls_resume,
+        })),
+        (None, _, _) => Err(ConfigError::TlsIncomplete("--tls-ca")),
+        (_, None, _) => Err(ConfigError::TlsIncomplete("--tls-cert")),
+        (_, _, None) => Err(ConfigError::TlsIncomplete("--tls-key")),
     }
 }
 
@@ -218,6 +306,73 @@ mod tests {
                 "{bad:?} gave {e:?}"
             );
         }
+    }
+
+    const TLS: [&str; 6] = [
+        "--tls-ca",
+        "d/ca.pem",
+        "--tls-cert",
+        "d/u.pem",
+        "--tls-key",
+        "d/u.key",
+    ];
+
+    #[test]
+    fn tls_flags_make_tls_files_with_the_target_ip_as_name() {
+        let c = Config::try_from(args(&["--target", "[::1]:8089"])).unwrap();
+        assert_eq!(c.tls, None);
+        let mut v = TLS.to_vec();
+        v.extend(["--target", "[::1]:8089"]);
+        let t = Config::try_from(args(&v)).unwrap().tls.unwrap();
+        assert_eq!(t.ca, PathBuf::from("d/ca.pem"));
+        assert_eq!(t.cert, PathBuf::from("d/u.pem"));
+        assert_eq!(t.key, PathBuf::from("d/u.key"));
+        assert_eq!(t.server_name, "::1");
+        assert!(!t.resume);
+        v.extend(["--tls-name", "tak.example", "--tls-resume"]);
+        let t = Config::try_from(args(&v)).unwrap().tls.unwrap();
+        assert_eq!(t.server_name, "tak.example");
+        assert!(t.resume);
+    }
+
+    #[test]
+    fn half_a_tls_set_is_refused() {
+        let e = Config::try_from(args(&TLS[..4])).unwrap_err();
+        assert_eq!(e, ConfigError::TlsIncomplete("--tls-key"));
+        let e = Config::try_from(args(&TLS[2..])).unwrap_err();
+        assert_eq!(e, ConfigError::TlsIncomplete("--tls-ca"));
+        let e = Config::try_from(args(&["--tls-name", "x"])).unwrap_err();
+        assert_eq!(e, ConfigError::TlsOptionWithoutTls("tls-name"));
+        let e = Config::try_from(args(&["--tls-resume"])).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--tls-resume needs --tls-ca, --tls-cert and --tls-key"
+        );
+    }
+
+    #[test]
+    fn tls_does_not_lift_the_loopback_rule() {
+        let mut v = TLS.to_vec();
+        v.extend(["--target", "192.0.2.7:8089", "--handshakes", "10"]);
+        let e = Config::try_from(args(&v)).unwrap_err();
+        assert!(matches!(e, ConfigError::NotLoopback(_)));
+    }
+
+    #[test]
+    fn handshake_mode_is_bounded() {
+        let c = Config::try_from(args(&["--handshakes", "2000"])).unwrap();
+        assert_eq!((c.handshakes, c.concurrency), (Some(2000), 64));
+        for bad in [
+            &["--handshakes", "0"][..],
+            &["--handshakes", "100001"],
+            &["--handshakes", "5", "--concurrency", "0"],
+            &["--concurrency", "1025"],
+        ] {
+            let e = Config::try_from(args(bad)).unwrap_err();
+            assert!(matches!(e, ConfigError::OutOfRange { .. }), "{bad:?}");
+        }
+        let e = Config::try_from(args(&["--handshakes", "5", "--idle"])).unwrap_err();
+        assert_eq!(e, ConfigError::ModeConflict);
     }
 
     #[test]

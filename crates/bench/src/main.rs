@@ -4,12 +4,20 @@
 
 use std::process::ExitCode;
 
-use bench::{Args, Config};
+use bench::{Args, Config, Transport};
 use clap::Parser;
+use serde::Serialize;
 
 fn main() -> ExitCode {
     let cfg = match Config::try_from(Args::parse()) {
         Ok(c) => c,
+        Err(e) => {
+            eprintln!("wf-loadgen: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let transport = match Transport::new(cfg.tls.as_ref()) {
+        Ok(t) => t,
         Err(e) => {
             eprintln!("wf-loadgen: {e}");
             return ExitCode::from(2);
@@ -25,17 +33,20 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let report = runtime.block_on(bench::run(&cfg));
-    if cfg.json {
-        match serde_json::to_string(&report) {
-            Ok(s) => println!("{s}"),
-            Err(e) => {
-                eprintln!("wf-loadgen: cannot encode the report: {e}");
-                return ExitCode::FAILURE;
-            }
+    if cfg.handshakes.is_some() {
+        let report = runtime.block_on(bench::run_handshakes(&cfg, &transport));
+        if let Err(code) = print(&report, cfg.json) {
+            return code;
         }
-    } else {
-        println!("{report}");
+        if report.handshakes == 0 {
+            eprintln!("wf-loadgen: no handshake completed");
+            return ExitCode::FAILURE;
+        }
+        return ExitCode::SUCCESS;
+    }
+    let report = runtime.block_on(bench::run(&cfg, &transport));
+    if let Err(code) = print(&report, cfg.json) {
+        return code;
     }
     // A run in which fewer than two clients got in measured nothing; say so
     // in the exit status so that scripts do not tabulate it.
@@ -47,4 +58,20 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// Prints a report as JSON or text.
+fn print<R: Serialize + std::fmt::Display>(report: &R, json: bool) -> Result<(), ExitCode> {
+    if json {
+        match serde_json::to_string(report) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("wf-loadgen: cannot encode the report: {e}");
+                return Err(ExitCode::FAILURE);
+            }
+        }
+    } else {
+        println!("{report}");
+    }
+    Ok(())
 }

@@ -112,6 +112,8 @@ impl Totals {
 pub struct Report {
     /// "routing" or "idle".
     pub mode: &'static str,
+    /// "tcp" or "tls".
+    pub transport: &'static str,
     /// Server address.
     pub target: String,
     /// Clients requested.
@@ -165,7 +167,11 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let t = &self.totals;
         let s = &self.server;
-        writeln!(f, "wf-loadgen {} run against {}", self.mode, self.target)?;
+        writeln!(
+            f,
+            "wf-loadgen {} run against {} over {}",
+            self.mode, self.target, self.transport
+        )?;
         writeln!(
             f,
             "  clients      {} requested, {} connected, {} failed",

@@ -15,6 +15,7 @@ use crate::hist::LatencyHistogram;
 use crate::procstat::{cpu_percent, machine_busy, Proc};
 use crate::report::{Report, ServerSample};
 use crate::sa::unix_micros;
+use crate::tls::Transport;
 
 /// Connections are opened in batches this far apart.
 const BATCH_EVERY: Duration = Duration::from_millis(100);
@@ -33,15 +34,17 @@ fn rss(p: Option<Proc>) -> Option<u64> {
     p.and_then(|p| p.rss_kib().ok())
 }
 
-/// Runs the benchmark described by `cfg` and returns its report.
+/// Runs the benchmark described by `cfg`, every client connecting over
+/// `transport`, and returns its report.
 ///
 /// Connection failures, disconnects and socket errors are counted in the
 /// report, not returned as errors; the run itself ends within about
 /// `ramp-up + warmup + duration + drain + 15 s`.
-pub async fn run(cfg: &Config) -> Report {
+pub async fn run(cfg: &Config, transport: &Transport) -> Report {
     let server = cfg.server_pid.map(Proc::Pid);
     let mut report = Report {
         mode: if cfg.idle { "idle" } else { "routing" },
+        transport: transport.label(),
         target: cfg.target.to_string(),
         clients: cfg.clients as u64,
         rate_hz: cfg.rate_hz,
@@ -60,7 +63,7 @@ pub async fn run(cfg: &Config) -> Report {
 
     let (tx, rx) = watch::channel(None);
     let progress = Arc::new(Progress::default());
-    let handles = ramp_up(cfg, &rx, &progress).await;
+    let handles = ramp_up(cfg, transport, &rx, &progress).await;
     wait_identified(cfg, &progress).await;
     sleep(if cfg.idle { cfg.drain } else { SETTLE }).await;
     sample.rss_kib_connected = rss(server);
@@ -146,6 +149,7 @@ pub async fn run(cfg: &Config) -> Report {
 /// the server's accept backlog and connection limiter are not flooded.
 async fn ramp_up(
     cfg: &Config,
+    transport: &Transport,
     rx: &watch::Receiver<Option<Schedule>>,
     progress: &Arc<Progress>,
 ) -> Vec<JoinHandle<ClientStats>> {
@@ -161,6 +165,7 @@ async fn ramp_up(
         handles.push(tokio::spawn(run_client(
             index,
             cfg.target,
+            transport.clone(),
             rx.clone(),
             Arc::clone(progress),
         )));
