@@ -257,3 +257,70 @@ async fn write_loop<W: AsyncWrite + Unpin>(
     }
     let _ = writer.shutdown().await;
 }
+
+/// Accepts streams on `listener` until shutdown: the connection limit, the
+/// accept back-off and the task bookkeeping that plain TCP and TLS share.
+/// `serve` gets each admitted socket and its client id; the limit's permit
+/// is held until it returns.
+pub(crate) async fn accept_loop<F, Fut>(
+    listener: tokio::net::TcpListener,
+    shared: Arc<ConnShared>,
+    limit: Arc<tokio::sync::Semaphore>,
+    ids: Arc<std::sync::atomic::AtomicU64>,
+    serve: F,
+) where
+    F: Fn(tokio::net::TcpStream, SocketAddr, ClientId) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let mut conns = tokio::task::JoinSet::new();
+    loop {
+        let accepted = tokio::select! {
+            r = listener.accept() => r,
+            () = shared.shutdown.cancelled() => break,
+            Some(_) = conns.join_next(), if !conns.is_empty() => continue,
+        };
+        let (stream, peer) = match accepted {
+            Ok(x) => x,
+            Err(e) => {
+                // Out of file descriptors and the like: back off instead of spinning.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(permit) = limit.clone().try_acquire_owned() else {
+            Metrics::add(&shared.metrics.connections_refused, 1);
+            tracing::warn!(%peer, "connection limit reached; refused");
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let id = ClientId(ids.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let fut = serve(stream, peer, id);
+        conns.spawn(async move {
+            fut.await;
+            drop(permit);
+        });
+    }
+    // Connections see the same cancellation; wait for them to finish.
+    while conns.join_next().await.is_some() {}
+}
+
+/// [`serve`] with the open-connection counters kept around it.
+pub(crate) async fn serve_counted<S>(
+    stream: S,
+    peer: SocketAddr,
+    id: ClientId,
+    groups: Arc<ClientGroups>,
+    shared: Arc<ConnShared>,
+    stop: CancellationToken,
+) where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let metrics = shared.metrics.clone();
+    Metrics::add(&metrics.connections_total, 1);
+    Metrics::add(&metrics.connections_open, 1);
+    serve(stream, peer, id, groups, shared, stop).await;
+    metrics
+        .connections_open
+        .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+}

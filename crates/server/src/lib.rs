@@ -23,10 +23,10 @@ mod udp;
 mod users;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
-use picture::{ClientId, Picture};
+use picture::Picture;
 use tokio::net::{TcpListener, UdpSocket};
 use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
@@ -541,6 +541,7 @@ async fn bind_sensors(
     Ok(bound)
 }
 
+/// Plain TCP: every accepted client joins the listener's groups.
 async fn accept_loop(
     listener: TcpListener,
     groups: Arc<ClientGroups>,
@@ -548,44 +549,11 @@ async fn accept_loop(
     limit: Arc<Semaphore>,
     ids: Arc<AtomicU64>,
 ) {
-    let mut conns = JoinSet::new();
-    loop {
-        let accepted = tokio::select! {
-            r = listener.accept() => r,
-            () = shared.shutdown.cancelled() => break,
-            Some(_) = conns.join_next(), if !conns.is_empty() => continue,
-        };
-        let (stream, peer) = match accepted {
-            Ok(x) => x,
-            Err(e) => {
-                // Out of file descriptors and the like: back off instead of spinning.
-                tracing::warn!(error = %e, "accept failed");
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                continue;
-            }
-        };
-        let Ok(permit) = limit.clone().try_acquire_owned() else {
-            Metrics::add(&shared.metrics.connections_refused, 1);
-            tracing::warn!(%peer, "connection limit reached; refused");
-            drop(stream);
-            continue;
-        };
-        let _ = stream.set_nodelay(true);
-        let id = ClientId(ids.fetch_add(1, Ordering::Relaxed));
-        Metrics::add(&shared.metrics.connections_total, 1);
-        Metrics::add(&shared.metrics.connections_open, 1);
-        let shared = shared.clone();
-        let groups = groups.clone();
-        conns.spawn(async move {
-            let stop = shared.shutdown.child_token();
-            conn::serve(stream, peer, id, groups, shared.clone(), stop).await;
-            shared
-                .metrics
-                .connections_open
-                .fetch_sub(1, Ordering::Relaxed);
-            drop(permit);
-        });
-    }
-    // Connections see the same cancellation; wait for them to finish.
-    while conns.join_next().await.is_some() {}
+    let serve_shared = shared.clone();
+    conn::accept_loop(listener, shared, limit, ids, move |stream, peer, id| {
+        let (shared, groups) = (serve_shared.clone(), groups.clone());
+        let stop = shared.shutdown.child_token();
+        conn::serve_counted(stream, peer, id, groups, shared, stop)
+    })
+    .await;
 }

@@ -146,8 +146,8 @@ impl Router {
                     d.touch(uid, now.millis());
                 }
                 self.picture.ingest(id, msg, now);
-                let groups = self.clients.get(&id).map(|c| c.groups.send.clone());
-                self.drain(groups.as_ref());
+                let groups = self.clients.get(&id).map(|c| c.groups.clone());
+                self.drain(groups.as_ref().map(|g| &g.send));
             }
             RouterMsg::Feed { groups, msg } => {
                 let names: Vec<&str> = groups.iter().map(String::as_str).collect();

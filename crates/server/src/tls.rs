@@ -3,14 +3,13 @@
 //! the users file gives its groups.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 
 use picture::ClientId;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
 use tokio_rustls::server::TlsStream;
 use tokio_util::sync::CancellationToken;
 
@@ -64,37 +63,12 @@ pub(crate) async fn accept_loop(
     limit: Arc<Semaphore>,
     ids: Arc<AtomicU64>,
 ) {
-    let mut conns = JoinSet::new();
-    loop {
-        let accepted = tokio::select! {
-            r = listener.accept() => r,
-            () = shared.shutdown.cancelled() => break,
-            Some(_) = conns.join_next(), if !conns.is_empty() => continue,
-        };
-        let (stream, peer) = match accepted {
-            Ok(x) => x,
-            Err(e) => {
-                tracing::warn!(error = %e, "accept failed");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            }
-        };
-        let Ok(permit) = limit.clone().try_acquire_owned() else {
-            Metrics::add(&shared.metrics.connections_refused, 1);
-            tracing::warn!(%peer, "connection limit reached; refused");
-            continue;
-        };
-        let _ = stream.set_nodelay(true);
-        let (shared, users, config, sessions) = (
-            shared.clone(),
-            users.clone(),
-            reloader.current(),
-            sessions.clone(),
-        );
-        let id = ClientId(ids.fetch_add(1, Ordering::Relaxed));
-        conns.spawn(async move {
+    let serve_shared = shared.clone();
+    conn::accept_loop(listener, shared, limit, ids, move |stream, peer, id| {
+        let (shared, users, sessions) = (serve_shared.clone(), users.clone(), sessions.clone());
+        let config = reloader.current();
+        async move {
             let Some(tls) = handshake(stream, peer, config, &shared.metrics).await else {
-                drop(permit);
                 return;
             };
             let Some(user) = user_of(&tls) else {
@@ -103,8 +77,6 @@ pub(crate) async fn accept_loop(
             };
             let groups = Arc::new(users.groups(&user));
             tracing::info!(%peer, %user, ?groups, "tls client authenticated");
-            Metrics::add(&shared.metrics.connections_total, 1);
-            Metrics::add(&shared.metrics.connections_open, 1);
             let serial = {
                 let (_, session) = tls.get_ref();
                 session
@@ -117,16 +89,11 @@ pub(crate) async fn accept_loop(
                 .live
                 .lock()
                 .insert(id, (serial, user, stop.clone()));
-            conn::serve(tls, peer, id, groups, shared.clone(), stop).await;
+            conn::serve_counted(tls, peer, id, groups, shared, stop).await;
             sessions.live.lock().remove(&id);
-            shared
-                .metrics
-                .connections_open
-                .fetch_sub(1, Ordering::Relaxed);
-            drop(permit);
-        });
-    }
-    while conns.join_next().await.is_some() {}
+        }
+    })
+    .await;
 }
 
 /// The live mutual-TLS sessions, so that revoking a certificate also ends
