@@ -158,6 +158,20 @@ class Server:
             return ""
         return self.log_path.read_text("utf-8", errors="replace")
 
+    def wait_for_log(self, needle: str, timeout: float = 5.0) -> bool:
+        """Whether `needle` (case-insensitive) appears in the log within `timeout` s.
+
+        The server writes its log line after it has answered the peer, so a
+        client can see a refusal a moment before the line reaches the file.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            if needle.lower() in self.log_text().lower():
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+
     def log_tail(self, lines: int = 40) -> str:
         """The last lines of the log."""
         return "\n".join(self.log_text().splitlines()[-lines:])
