@@ -101,7 +101,7 @@ try_start_server() {
         extra=(--tls "127.0.0.1:$TARGET_PORT" --certs "$CERTS")
     fi
     mkdir -p "$data"
-    "$SERVER" serve --tcp "127.0.0.1:$TCP_PORT" --http "127.0.0.1:$HTTP_PORT" \
+    "$SERVER" serve --tcp "127.0.0.1:$TCP_PORT" --http "127.0.0.1:$HTTP_PORT" --web 127.0.0.1:0 \
         "${extra[@]}" --data-dir "$data" >"$OUT/$1.server.log" 2>&1 &
     SERVER_PID=$!
     local i

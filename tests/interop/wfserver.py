@@ -55,6 +55,7 @@ class Server:
         self.blue_port = free_port()
         self.udp_port = free_port(socket.SOCK_DGRAM)
         self.http_port = free_port()
+        self.web_port = free_port()
         self.proc: Optional[subprocess.Popen] = None
         self.runs = 0
         self.log_path: Optional[Path] = None
@@ -73,6 +74,7 @@ class Server:
             "--tcp", f"127.0.0.1:{self.blue_port}#blue",
             "--udp", f"127.0.0.1:{self.udp_port}",
             "--http", f"127.0.0.1:{self.http_port}",
+            "--web", f"127.0.0.1:{self.web_port}",
             "--data-dir", str(self.data_dir),
             *self.extra_args,
         ]

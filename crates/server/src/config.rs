@@ -133,6 +133,8 @@ pub struct ServerConfig {
     pub max_upload_bytes: u64,
     /// Data package bytes one user may keep.
     pub upload_quota_bytes: u64,
+    /// The web COP, if it is served.
+    pub web: Option<crate::web::WebConfig>,
 }
 
 impl Default for ServerConfig {
@@ -161,6 +163,7 @@ impl Default for ServerConfig {
             users_file: None,
             max_upload_bytes: 64 << 20,
             upload_quota_bytes: 1 << 30,
+            web: None,
         }
     }
 }

@@ -21,6 +21,7 @@ mod sensor_task;
 mod tls;
 mod udp;
 mod users;
+mod web;
 
 use std::net::SocketAddr;
 use std::sync::atomic::AtomicU64;
@@ -34,6 +35,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use config::{ClientGroups, Listen, SensorInput, ServerConfig};
 pub use metrics::{DecodeErrorKind, Metrics};
+pub use web::{TileSource, WebConfig};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +79,8 @@ pub struct Server {
     pub enroll_addr: Option<SocketAddr>,
     /// Bound HTTPS (Marti API) address, if any.
     pub https_addr: Option<SocketAddr>,
+    /// Bound web COP address, if any, and whether it is HTTPS.
+    pub web_addr: Option<(SocketAddr, bool)>,
     metrics: Arc<Metrics>,
     shutdown: CancellationToken,
     tasks: JoinSet<()>,
@@ -93,6 +97,7 @@ impl Server {
             emergency_repeat_ms: i64::try_from(config.emergency_repeat.as_millis()).unwrap_or(3000),
             ..picture::Config::default()
         });
+        let mut web_store = None;
         let (persist, reader) = match &config.data_dir {
             Some(dir) => {
                 std::fs::create_dir_all(dir).map_err(|source| ServerError::DataDir {
@@ -105,6 +110,9 @@ impl Server {
                     ..store::Config::default()
                 };
                 let persist = persist::Persist::open(&store_cfg, &mut picture)?;
+                if config.web.is_some() {
+                    web_store = Some(store::Store::open_read_only(&store_cfg)?);
+                }
                 (
                     Some(persist),
                     Some(store::Store::open_read_only(&store_cfg)?),
@@ -197,9 +205,36 @@ impl Server {
             None => None,
         };
 
+        let web_bound = match &config.web {
+            Some(w) => {
+                Some(web::bind(w.clone(), Arc::new(users::Users::new(users_path(&config)))).await?)
+            }
+            None => None,
+        };
+        let web_addr = web_bound.as_ref().and_then(web::BoundWeb::local_addr);
+
         let (router_tx, router_rx) = mpsc::channel(8192);
-        let router =
-            router::Router::new(picture, metrics.clone(), persist, Some(directory.clone()));
+        let web_tls = trust_parts.as_ref().map(|t| t.enroll_config.clone());
+        let web_secure = web_tls.is_some();
+        let web_hub = web_bound.map(|bound| {
+            web::start(
+                &mut tasks,
+                bound,
+                web_store,
+                web_tls,
+                metrics.clone(),
+                router_tx.clone(),
+                shutdown.clone(),
+            )
+            .hub
+        });
+        let router = router::Router::new(
+            picture,
+            metrics.clone(),
+            persist,
+            Some(directory.clone()),
+            web_hub,
+        );
         tasks.spawn(router.run(router_rx));
 
         let tcp_addrs = tcp
@@ -379,7 +414,13 @@ impl Server {
             });
         }
         drop(router_tx);
-        tracing::info!(?tcp_addrs, ?udp_addrs, ?http_addr, "watchfloor serving");
+        tracing::info!(
+            ?tcp_addrs,
+            ?udp_addrs,
+            ?http_addr,
+            ?web_addr,
+            "watchfloor serving"
+        );
         Ok(Server {
             tcp_addrs,
             udp_addrs,
@@ -387,6 +428,7 @@ impl Server {
             tls_addrs,
             enroll_addr,
             https_addr,
+            web_addr: web_addr.map(|a| (a, web_secure)),
             metrics,
             shutdown,
             tasks,
@@ -452,21 +494,28 @@ fn open_trust(config: &ServerConfig) -> Result<Option<TrustParts>, ServerError> 
     let certs = Arc::new(trust::CertDir::open(dir).map_err(trust_err)?);
     let reloader = Arc::new(trust::tls::Reloader::new(dir).map_err(trust_err)?);
     let enroll_config = trust::tls::server_config_without_client_auth(dir).map_err(trust_err)?;
-    let users_path = match (&config.users_file, &config.data_dir) {
-        (Some(p), _) => p.clone(),
-        (None, Some(d)) => d.join("users.toml"),
-        (None, None) => {
-            return Err(ServerError::Config(
-                "TLS needs a users file: give --data-dir or --users".into(),
-            ))
-        }
-    };
+    if config.users_file.is_none() && config.data_dir.is_none() {
+        return Err(ServerError::Config(
+            "TLS needs a users file: give --data-dir or --users".into(),
+        ));
+    }
+    let users_path = users_path(config);
     Ok(Some(TrustParts {
         certs,
         reloader,
         enroll_config,
         users: Arc::new(users::Users::new(users_path)),
     }))
+}
+
+/// The users file: as given, else `DATA_DIR/users.toml`, else a name that
+/// does not exist (no users).
+fn users_path(config: &ServerConfig) -> std::path::PathBuf {
+    match (&config.users_file, &config.data_dir) {
+        (Some(p), _) => p.clone(),
+        (None, Some(d)) => d.join("users.toml"),
+        (None, None) => std::path::PathBuf::from("/nonexistent/watchfloor-users.toml"),
+    }
 }
 
 /// Sensor sockets bound and the pipeline built, before anything runs.

@@ -77,6 +77,28 @@ pub struct Metrics {
     pub udp_errors: AtomicU64,
     /// Records that the store could not accept (queue full).
     pub store_dropped: AtomicU64,
+    /// Browsers connected to the web COP's feed now.
+    pub web_sessions: AtomicU64,
+    /// Objects in the web picture now.
+    pub web_objects: AtomicU64,
+    /// Frames (snapshots and deltas) sent to browsers.
+    pub web_frames: AtomicU64,
+    /// Bytes of frames sent to browsers.
+    pub web_bytes: AtomicU64,
+    /// Snapshots sent (on connect and after falling behind).
+    pub web_snapshots: AtomicU64,
+    /// Times a browser fell behind and was resynchronised with a snapshot.
+    pub web_lagged: AtomicU64,
+    /// Events the web picture missed because its inbox was full.
+    pub web_feed_dropped: AtomicU64,
+    /// Commands from browsers carried out (chat, markers, deletes).
+    pub web_commands: AtomicU64,
+    /// Commands from browsers refused (garbage, too large, too fast, not allowed).
+    pub web_commands_refused: AtomicU64,
+    /// Web logins refused (wrong password or rate limited).
+    pub web_logins_refused: AtomicU64,
+    /// New objects the web picture refused because it was full.
+    pub web_objects_refused: AtomicU64,
     decode_errors: [AtomicU64; 5],
 }
 
@@ -182,6 +204,67 @@ impl Metrics {
             "Records the store queue refused.",
             g(&self.store_dropped),
         );
+        one(
+            "web_sessions",
+            "gauge",
+            "Browsers on the web COP feed.",
+            g(&self.web_sessions),
+        );
+        one(
+            "web_objects",
+            "gauge",
+            "Objects in the web picture.",
+            g(&self.web_objects),
+        );
+        for (name, help, v) in [
+            (
+                "web_frames_total",
+                "Frames sent to browsers.",
+                &self.web_frames,
+            ),
+            (
+                "web_bytes_total",
+                "Bytes of frames sent to browsers.",
+                &self.web_bytes,
+            ),
+            (
+                "web_snapshots_total",
+                "Snapshots sent to browsers.",
+                &self.web_snapshots,
+            ),
+            (
+                "web_lagged_total",
+                "Browsers that fell behind and got a snapshot.",
+                &self.web_lagged,
+            ),
+            (
+                "web_feed_dropped_total",
+                "Events the web picture missed (inbox full).",
+                &self.web_feed_dropped,
+            ),
+            (
+                "web_commands_total",
+                "Browser commands carried out.",
+                &self.web_commands,
+            ),
+            (
+                "web_commands_refused_total",
+                "Browser commands refused.",
+                &self.web_commands_refused,
+            ),
+            (
+                "web_logins_refused_total",
+                "Web logins refused.",
+                &self.web_logins_refused,
+            ),
+            (
+                "web_objects_refused_total",
+                "New objects the full web picture refused.",
+                &self.web_objects_refused,
+            ),
+        ] {
+            one(name, "counter", help, g(v));
+        }
         for (name, help, v) in extra {
             one(name, "gauge", help, *v);
         }

@@ -19,6 +19,7 @@ use crate::metrics::Metrics;
 use crate::negotiate;
 use crate::outbox::{OutItem, Outbox, Pushed};
 use crate::persist::Persist;
+use crate::web::{HubIn, HubTx};
 
 /// What connections and listeners tell the router.
 #[derive(Debug)]
@@ -32,10 +33,12 @@ pub(crate) enum RouterMsg {
     },
     /// A client sent an event.
     Event { id: ClientId, msg: Arc<Message> },
-    /// A datagram or sensor event arrived for these groups.
+    /// A datagram, sensor or web event arrived for these groups.
     Feed {
         groups: Arc<Vec<String>>,
         msg: Arc<Message>,
+        /// Who it is from, for the web COP ("udp", "tracker", a web user).
+        source: Option<Arc<str>>,
     },
     /// A streaming client is gone.
     Disconnect { id: ClientId },
@@ -54,6 +57,8 @@ pub(crate) fn now() -> Time {
 struct Client {
     outbox: Arc<Outbox>,
     groups: Arc<ClientGroups>,
+    /// Its send group names, shared with the web feed.
+    send_names: Arc<Vec<String>>,
     offer_proto: bool,
     /// The uid it identified with.
     uid: Option<String>,
@@ -67,6 +72,8 @@ pub(crate) struct Router {
     metrics: Arc<Metrics>,
     persist: Option<Persist>,
     offers: u64,
+    /// The web COP's feed, if it runs.
+    web: Option<HubTx>,
 }
 
 impl Router {
@@ -75,6 +82,7 @@ impl Router {
         metrics: Arc<Metrics>,
         persist: Option<Persist>,
         directory: Option<Arc<MartiCtx>>,
+        web: Option<HubTx>,
     ) -> Self {
         Router {
             directory,
@@ -83,6 +91,7 @@ impl Router {
             metrics,
             persist,
             offers: 0,
+            web,
         }
     }
 
@@ -131,6 +140,7 @@ impl Router {
                     id,
                     Client {
                         outbox,
+                        send_names: Arc::new(groups.send.clone()),
                         groups,
                         offer_proto,
                         uid: None,
@@ -145,21 +155,43 @@ impl Router {
                 ) {
                     d.touch(uid, now.millis());
                 }
+                let for_web = self.web.is_some().then(|| msg.clone());
                 self.picture.ingest(id, msg, now);
                 let groups = self.clients.get(&id).map(|c| c.groups.clone());
                 self.drain(groups.as_ref().map(|g| &g.send));
+                if let Some(msg) = for_web {
+                    self.to_web(id, msg);
+                }
             }
-            RouterMsg::Feed { groups, msg } => {
+            RouterMsg::Feed {
+                groups,
+                msg,
+                source,
+            } => {
                 let names: Vec<&str> = groups.iter().map(String::as_str).collect();
                 let g = self.picture.groups_both(&names);
+                let for_web = self.web.is_some().then(|| msg.clone());
                 self.picture.ingest_feed(&g, msg, now);
                 self.drain(Some(&groups));
+                if let (Some(web), Some(msg)) = (&self.web, for_web) {
+                    if !msg.event.is_ping() {
+                        web.send(HubIn::Event {
+                            msg,
+                            groups,
+                            sender: source,
+                            contact: false,
+                        });
+                    }
+                }
             }
             RouterMsg::Disconnect { id } => {
                 if let Some(c) = self.clients.remove(&id) {
                     c.outbox.close();
                     if let (Some(d), Some(uid)) = (&self.directory, &c.uid) {
                         d.gone(uid);
+                    }
+                    if let (Some(web), Some(uid)) = (&self.web, &c.uid) {
+                        web.send(HubIn::Gone { uid: uid.clone() });
                     }
                 }
                 self.picture.disconnect(id, now);
@@ -213,6 +245,29 @@ impl Router {
                     .push(OutItem::Raw(codec::encode(&offer, Encoding::Xml)));
             }
         }
+    }
+
+    /// Shows a client's event to the web COP, with who sent it.
+    fn to_web(&self, id: ClientId, msg: Arc<Message>) {
+        let (Some(web), Some(c)) = (&self.web, self.clients.get(&id)) else {
+            return;
+        };
+        if msg.event.is_ping() {
+            return;
+        }
+        let contact = c.uid.as_deref() == Some(msg.event.uid.as_str());
+        let sender = self
+            .picture
+            .client(id)
+            .and_then(|i| i.callsign.clone())
+            .or_else(|| c.uid.clone())
+            .map(Arc::<str>::from);
+        web.send(HubIn::Event {
+            msg,
+            groups: c.send_names.clone(),
+            sender,
+            contact,
+        });
     }
 
     /// Remembers an identified client for clientEndPoints.

@@ -180,6 +180,7 @@ pub(crate) async fn run(
             let msg = RouterMsg::Feed {
                 groups: groups.clone(),
                 msg: Arc::new(Message::new(event)),
+                source: Some(Arc::from("tracker")),
             };
             if router.send(msg).await.is_err() {
                 return;

@@ -46,6 +46,7 @@ pub(crate) async fn run(
                     .try_send(RouterMsg::Feed {
                         groups: groups.clone(),
                         msg,
+                        source: Some(Arc::from("udp")),
                     })
                     .is_err()
                 {

@@ -64,6 +64,11 @@ impl Users {
         })
     }
 
+    /// Whether the file names at least one user.
+    pub(crate) fn any(&self) -> bool {
+        self.with(|u| u.is_some_and(|u| !u.list().is_empty()))
+    }
+
     /// Whether `password` is right for `user` (constant time for unknown users).
     pub(crate) fn verify(&self, user: &str, password: &str) -> bool {
         self.with(|u| u.is_some_and(|u| u.verify(user, password)))

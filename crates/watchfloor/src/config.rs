@@ -34,6 +34,14 @@ pub(crate) struct FileConfig {
     pub(crate) users_file: String,
     pub(crate) max_upload_mib: u64,
     pub(crate) upload_quota_mib: u64,
+    pub(crate) web: String,
+    pub(crate) web_tiles: String,
+    pub(crate) web_tiles_attribution: String,
+    pub(crate) web_callsign: String,
+    pub(crate) web_team: String,
+    pub(crate) web_position: [f64; 2],
+    pub(crate) web_center: [f64; 2],
+    pub(crate) web_zoom: f64,
     /// The sensor-to-track pipeline (`[feeds]`), if sensors are used.
     #[serde(default)]
     pub(crate) feeds: Option<feeds::FeedsConfig>,
@@ -110,6 +118,7 @@ impl FileConfig {
         if !matches!(self.log_format.as_str(), "text" | "json") {
             bail!("log_format must be \"text\" or \"json\"");
         }
+        let web = self.web_config()?;
         Ok(ServerConfig {
             tcp: parse_all(&self.tcp)?,
             udp: parse_all(&self.udp)?,
@@ -135,7 +144,55 @@ impl FileConfig {
                 .then(|| PathBuf::from(self.users_file.trim())),
             max_upload_bytes: self.max_upload_mib.saturating_mul(1 << 20),
             upload_quota_bytes: self.upload_quota_mib.saturating_mul(1 << 20),
+            web,
         })
+    }
+
+    /// The web COP's settings, checked; `None` when it is switched off.
+    fn web_config(&self) -> Result<Option<server::WebConfig>> {
+        let addr = match self.web.trim() {
+            "" => return Ok(None),
+            a => a
+                .parse()
+                .with_context(|| format!("bad web address {a:?}"))?,
+        };
+        let latlon = |what: &str, v: [f64; 2]| -> Result<(f64, f64)> {
+            if v[0].abs() <= 90.0 && v[1].abs() <= 180.0 {
+                Ok((v[0], v[1]))
+            } else {
+                bail!("{what} must be [lat, lon] in degrees")
+            }
+        };
+        if !(0.0..=22.0).contains(&self.web_zoom) {
+            bail!("web_zoom must be between 0 and 22");
+        }
+        let callsign = self.web_callsign.trim();
+        if callsign.is_empty() || callsign.len() > 40 {
+            bail!("web_callsign must have 1 to 40 characters");
+        }
+        let tiles = match self.web_tiles.trim() {
+            "" => None,
+            url if url.contains("{z}") && url.contains("{x}") && url.contains("{y}") => {
+                Some(server::TileSource {
+                    url: url.to_string(),
+                    attribution: self.web_tiles_attribution.clone(),
+                    max_zoom: 19,
+                })
+            }
+            url => {
+                bail!("web_tiles must be a URL template with {{z}}, {{x}} and {{y}}, not {url:?}")
+            }
+        };
+        Ok(Some(server::WebConfig {
+            addr,
+            callsign: callsign.to_string(),
+            team: self.web_team.trim().to_string(),
+            position: latlon("web_position", self.web_position)?,
+            center: latlon("web_center", self.web_center)?,
+            zoom: self.web_zoom,
+            tiles,
+            ..server::WebConfig::default()
+        }))
     }
 }
 

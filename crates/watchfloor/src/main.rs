@@ -101,6 +101,12 @@ struct ServeArgs {
     /// The users file (default DATA_DIR/users.toml).
     #[arg(long, env = "WATCHFLOOR_USERS")]
     users: Option<String>,
+    /// The web COP, e.g. 0.0.0.0:8080 (`""` switches it off; loopback only while there are no users).
+    #[arg(long, env = "WATCHFLOOR_WEB")]
+    web: Option<String>,
+    /// Imagery for the web map: a tile URL template with {z}/{x}/{y}.
+    #[arg(long, env = "WATCHFLOOR_WEB_TILES")]
+    web_tiles: Option<String>,
     /// Switch plain TCP off (TLS only).
     #[arg(long)]
     no_tcp: bool,
@@ -180,6 +186,12 @@ fn serve(args: ServeArgs) -> Result<()> {
     if let Some(v) = args.users {
         file.users_file = v;
     }
+    if let Some(v) = args.web {
+        file.web = v;
+    }
+    if let Some(v) = args.web_tiles {
+        file.web_tiles = v;
+    }
     if args.no_tcp {
         file.tcp.clear();
     }
@@ -194,6 +206,9 @@ fn serve(args: ServeArgs) -> Result<()> {
         .context("tokio runtime")?;
     runtime.block_on(async move {
         let server = server::Server::start(config).await?;
+        if let Some((addr, https)) = server.web_addr {
+            tracing::info!(url = %web_url(addr, https), "web COP ready");
+        }
         wait_for_signal().await;
         tracing::info!("shutting down");
         server.shutdown().await;
@@ -237,4 +252,21 @@ pub(crate) async fn wait_for_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// The URL to open for the web COP at `addr` (a wildcard address is shown
+/// as this machine's loopback).
+pub(crate) fn web_url(addr: std::net::SocketAddr, https: bool) -> String {
+    let scheme = if https { "https" } else { "http" };
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        addr.ip().to_string()
+    };
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host
+    };
+    format!("{scheme}://{host}:{}/", addr.port())
 }

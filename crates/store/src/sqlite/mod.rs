@@ -209,6 +209,45 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// The picture as it was at `at_ms` (server time): for every uid with a
+    /// history row in `(at_ms - lookback_ms, at_ms]`, its latest such row,
+    /// if that row is not stale at `at_ms`. Chat, alerts and control
+    /// messages are left out. Ordered by uid, at most `limit` rows.
+    ///
+    /// # Errors
+    /// Any SQLite failure.
+    pub fn state_at(
+        &self,
+        at_ms: i64,
+        lookback_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<Record>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{SELECT_HISTORY} WHERE id IN (SELECT MAX(id) FROM history \
+             WHERE server_time_ms <= ?1 AND server_time_ms > ?2 GROUP BY uid) \
+             AND stale_ms > ?1 AND type NOT LIKE 'b-t-%' AND type NOT LIKE 'b-a-%' \
+             AND type NOT LIKE 't-%' ORDER BY uid LIMIT ?3"
+        ))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(
+            params![at_ms, at_ms.saturating_sub(lookback_ms), limit],
+            record_from_row,
+        )?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// The first and last server times in history, ms; `None` when empty.
+    ///
+    /// # Errors
+    /// Any SQLite failure.
+    pub fn time_span(&self) -> Result<Option<(i64, i64)>, StoreError> {
+        let (a, b): (Option<i64>, Option<i64>) = self
+            .conn
+            .prepare_cached("SELECT MIN(server_time_ms), MAX(server_time_ms) FROM history")?
+            .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(a.zip(b))
+    }
+
     /// Number of history rows. Scans an index, so it is for tests and
     /// status pages, not per-event paths.
     ///

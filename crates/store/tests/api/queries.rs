@@ -192,3 +192,37 @@ fn history_limit_is_bounded() {
     };
     assert!(store.history(&q).unwrap().is_empty());
 }
+
+#[test]
+fn state_at_is_the_latest_live_row_per_uid_in_the_window() {
+    let f = Fixture::new();
+    let mut store = f.open();
+    assert_eq!(store.time_span().unwrap(), None);
+    let mut a2 = record("a", 2_000);
+    a2.lat = 2.0;
+    let mut a3 = record("a", 3_000);
+    a3.lat = 3.0;
+    let mut chat = record("GeoChat.x", 2_500);
+    chat.kind = "b-t-f".into();
+    let mut short = record("short", 1_000);
+    short.stale_ms = 1_500;
+    store
+        .write_batch(&[record("a", 1_000), a2, a3, chat, short, record("old", 100)])
+        .unwrap();
+    let at = |t, back| -> Vec<(String, f64)> {
+        store
+            .state_at(t, back, 100)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.uid, r.lat))
+            .collect()
+    };
+    // At 2.5 s: a as it was at 2 s; chat left out; "short" stale by then.
+    assert_eq!(at(2_500, 10_000), [("a".to_string(), 2.0), ("old".to_string(), 31.7619)]);
+    assert_eq!(at(3_000, 10_000)[0], ("a".to_string(), 3.0));
+    // The lookback bounds what is searched.
+    assert_eq!(at(2_500, 1_000), [("a".to_string(), 2.0)]);
+    assert_eq!(at(1_200, 10_000).len(), 3);
+    assert!(store.state_at(3_000, 10_000, 1).unwrap().len() == 1);
+    assert_eq!(store.time_span().unwrap(), Some((100, 3_000)));
+}

@@ -1,0 +1,481 @@
+//! The web picture: what browsers are shown, kept apart from the routing
+//! core so that no browser can ever slow a TAK client. Pure: the feed task
+//! owns it behind a lock and passes `now` in.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+
+use super::view::{AlertView, ChatView, ObjectView, Room, Shown};
+
+/// The routing core's anonymous group, as stored with events.
+const ANON: &str = picture::ANON_GROUP;
+
+/// Bounds of the web picture.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HubLimits {
+    /// Most objects kept; new uids beyond it are refused and counted.
+    pub(crate) max_objects: usize,
+    /// Chat lines kept for the snapshot.
+    pub(crate) max_chat: usize,
+    /// How long after going stale an object is still shown (greyed), ms.
+    pub(crate) stale_grace_ms: i64,
+}
+
+impl Default for HubLimits {
+    fn default() -> Self {
+        HubLimits {
+            max_objects: 100_000,
+            max_chat: 500,
+            stale_grace_ms: 10 * 60 * 1000,
+        }
+    }
+}
+
+/// Who looks: which groups they may see, and their own uid and team (for
+/// direct and team chat).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Viewer {
+    /// `None`: everything (the loopback-only mode without users).
+    pub(crate) groups: Option<Vec<String>>,
+    /// The web user's uid in the picture.
+    pub(crate) uid: String,
+    /// The web user's team.
+    pub(crate) team: String,
+}
+
+impl Viewer {
+    pub(crate) fn sees(&self, groups: &[String]) -> bool {
+        match &self.groups {
+            None => true,
+            Some(mine) => mine.iter().any(|g| groups.contains(g)),
+        }
+    }
+
+    /// The object's groups this viewer is in, without the anonymous one.
+    pub(crate) fn shown_groups(&self, groups: &[String]) -> Vec<String> {
+        groups
+            .iter()
+            .filter(|g| g.as_str() != ANON)
+            .filter(|g| self.groups.as_ref().is_none_or(|m| m.contains(g)))
+            .cloned()
+            .collect()
+    }
+
+    fn hears(&self, c: &ChatItem) -> bool {
+        if !self.sees(&c.groups) && c.view.from_uid != self.uid {
+            return false;
+        }
+        match &c.view.room {
+            Room::All => true,
+            Room::Team(t) => t.eq_ignore_ascii_case(&self.team) || c.view.from_uid == self.uid,
+            Room::Direct { to_uid, .. } => *to_uid == self.uid || c.view.from_uid == self.uid,
+        }
+    }
+}
+
+struct Obj {
+    view: ObjectView,
+    groups: Arc<Vec<String>>,
+    /// The JSON with every group (what an all-seeing viewer gets).
+    json: Arc<str>,
+}
+
+impl Obj {
+    fn json_for(&self, v: &Viewer) -> Option<Arc<str>> {
+        if !v.sees(&self.groups) {
+            return None;
+        }
+        if v.groups.is_none() {
+            return Some(self.json.clone());
+        }
+        let mut view = self.view.clone();
+        view.groups = v.shown_groups(&self.groups);
+        Some(Arc::from(serde_json::to_string(&view).unwrap_or_default()))
+    }
+}
+
+/// A chat line and who may read it.
+#[derive(Debug)]
+pub(crate) struct ChatItem {
+    /// Increases by one per line, so a viewer never gets a line twice.
+    pub(crate) serial: u64,
+    view: ChatView,
+    groups: Arc<Vec<String>>,
+}
+
+/// An alert and who may see it.
+#[derive(Debug)]
+pub(crate) struct AlertItem {
+    view: AlertView,
+    groups: Arc<Vec<String>>,
+    json: String,
+}
+
+/// Everything that changed since the last frame.
+#[derive(Default)]
+struct Pending {
+    upsert: HashSet<String>,
+    remove: HashSet<String>,
+    chat: Vec<Arc<ChatItem>>,
+    alerts: Vec<Arc<AlertItem>>,
+    cleared: Vec<Arc<AlertItem>>,
+}
+
+/// One frame's worth of changes, taken out of the hub under its lock and
+/// turned into per-viewer text outside it.
+pub(crate) struct Batch {
+    /// The frame's sequence number.
+    pub(crate) seq: u64,
+    /// Server time, ms.
+    pub(crate) now: i64,
+    upserts: Vec<(Arc<str>, ObjectView, Arc<Vec<String>>)>,
+    removes: Vec<String>,
+    chat: Vec<Arc<ChatItem>>,
+    alerts: Vec<Arc<AlertItem>>,
+    cleared: Vec<Arc<AlertItem>>,
+}
+
+/// Counters of the web picture.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct HubStats {
+    /// Objects shown now.
+    pub(crate) objects: u64,
+    /// New objects refused because the hub was full.
+    pub(crate) refused: u64,
+}
+
+/// The web picture.
+pub(crate) struct Hub {
+    objects: HashMap<String, Obj>,
+    chat: VecDeque<Arc<ChatItem>>,
+    alerts: HashMap<String, Arc<AlertItem>>,
+    seq: u64,
+    chat_serial: u64,
+    pending: Pending,
+    limits: HubLimits,
+    refused: u64,
+}
+
+impl Hub {
+    /// An empty web picture.
+    pub(crate) fn new(limits: HubLimits) -> Self {
+        Hub {
+            objects: HashMap::new(),
+            chat: VecDeque::new(),
+            alerts: HashMap::new(),
+            seq: 0,
+            chat_serial: 0,
+            pending: Pending::default(),
+            limits,
+            refused: 0,
+        }
+    }
+
+    /// Takes in an event the router accepted, sent with `groups` (names;
+    /// empty means anonymous). `contact` says it is the own SA of a
+    /// connected client.
+    pub(crate) fn ingest(
+        &mut self,
+        event: &cot::Event,
+        groups: &Arc<Vec<String>>,
+        sender: Option<&str>,
+        contact: bool,
+    ) {
+        let groups = if groups.is_empty() {
+            Arc::new(vec![ANON.to_string()])
+        } else {
+            groups.clone()
+        };
+        match super::view::show(event, sender) {
+            Shown::Object(mut view) => {
+                if !self.objects.contains_key(&view.uid)
+                    && self.objects.len() >= self.limits.max_objects
+                {
+                    self.refused += 1;
+                    return;
+                }
+                let alerted = self.alerts.values().any(|a| a.view.from_uid == view.uid);
+                view.emergency = alerted;
+                // A client's SA stays its own until it disconnects, even
+                // when something else relays an update for that uid.
+                let was_contact = self
+                    .objects
+                    .get(&view.uid)
+                    .is_some_and(|o| o.view.contact && !o.view.gone);
+                view.contact = contact || was_contact;
+                self.put(view, groups);
+            }
+            Shown::Chat(view) => {
+                self.chat_serial += 1;
+                let item = Arc::new(ChatItem {
+                    serial: self.chat_serial,
+                    view,
+                    groups,
+                });
+                if self.chat.len() >= self.limits.max_chat {
+                    self.chat.pop_front();
+                }
+                self.chat.push_back(item.clone());
+                self.pending.chat.push(item);
+            }
+            Shown::Alert(view) => {
+                let from = view.from_uid.clone();
+                let json = serde_json::to_string(&view).unwrap_or_default();
+                let item = Arc::new(AlertItem { view, groups, json });
+                self.alerts.insert(item.view.uid.clone(), item.clone());
+                self.pending.alerts.push(item);
+                self.flag_emergency(&from, true);
+            }
+            Shown::Cancel { uid, from_uid } => {
+                let gone: Vec<String> = self
+                    .alerts
+                    .iter()
+                    .filter(|(k, a)| **k == uid || a.view.from_uid == from_uid)
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                for k in gone {
+                    if let Some(a) = self.alerts.remove(&k) {
+                        self.pending.cleared.push(a);
+                    }
+                }
+                self.flag_emergency(&from_uid, false);
+            }
+            Shown::Delete(uids) => {
+                for uid in uids {
+                    self.remove(&uid);
+                }
+            }
+            Shown::Nothing => {}
+        }
+    }
+
+    /// A client disconnected: its own SA is shown as gone (greyed) until it
+    /// goes stale.
+    pub(crate) fn gone(&mut self, uid: &str) {
+        if let Some(o) = self.objects.get(uid) {
+            let mut view = o.view.clone();
+            view.gone = true;
+            let groups = o.groups.clone();
+            self.put(view, groups);
+        }
+    }
+
+    fn flag_emergency(&mut self, uid: &str, on: bool) {
+        if let Some(o) = self.objects.get(uid) {
+            if o.view.emergency != on {
+                let mut view = o.view.clone();
+                view.emergency = on;
+                let groups = o.groups.clone();
+                self.put(view, groups);
+            }
+        }
+    }
+
+    fn put(&mut self, mut view: ObjectView, groups: Arc<Vec<String>>) {
+        view.groups = groups
+            .iter()
+            .filter(|g| g.as_str() != ANON)
+            .cloned()
+            .collect();
+        let json = Arc::from(serde_json::to_string(&view).unwrap_or_default());
+        self.pending.remove.remove(&view.uid);
+        self.pending.upsert.insert(view.uid.clone());
+        self.objects
+            .insert(view.uid.clone(), Obj { view, groups, json });
+    }
+
+    fn remove(&mut self, uid: &str) {
+        if self.objects.remove(uid).is_some() {
+            self.pending.upsert.remove(uid);
+            self.pending.remove.insert(uid.to_string());
+        }
+    }
+
+    /// Drops objects that have been stale for longer than the grace time.
+    pub(crate) fn sweep(&mut self, now_ms: i64) -> usize {
+        let grace = self.limits.stale_grace_ms;
+        let old: Vec<String> = self
+            .objects
+            .values()
+            .filter(|o| o.view.stale.saturating_add(grace) <= now_ms)
+            .map(|o| o.view.uid.clone())
+            .collect();
+        for uid in &old {
+            self.remove(uid);
+        }
+        old.len()
+    }
+
+    /// Takes what changed into a numbered batch; `None` when nothing did.
+    pub(crate) fn take_batch(&mut self, now_ms: i64) -> Option<Batch> {
+        let p = &mut self.pending;
+        if p.upsert.is_empty()
+            && p.remove.is_empty()
+            && p.chat.is_empty()
+            && p.alerts.is_empty()
+            && p.cleared.is_empty()
+        {
+            return None;
+        }
+        let p = std::mem::take(p);
+        self.seq += 1;
+        let upserts = p
+            .upsert
+            .iter()
+            .filter_map(|uid| self.objects.get(uid))
+            .map(|o| (o.json.clone(), o.view.clone(), o.groups.clone()))
+            .collect();
+        Some(Batch {
+            seq: self.seq,
+            now: now_ms,
+            upserts,
+            removes: p.remove.into_iter().collect(),
+            chat: p.chat,
+            alerts: p.alerts,
+            cleared: p.cleared,
+        })
+    }
+
+    /// The whole picture for `v` as a snapshot frame, and the last chat
+    /// serial it holds (later deltas must not repeat those lines).
+    pub(crate) fn snapshot(&self, v: &Viewer, now_ms: i64) -> (u64, u64, String) {
+        let mut s = String::with_capacity(256 + self.objects.len() * 300);
+        s.push_str(&format!(
+            "{{\"t\":\"snapshot\",\"seq\":{},\"now\":{now_ms},\"objects\":[",
+            self.seq
+        ));
+        let mut first = true;
+        for o in self.objects.values() {
+            if let Some(j) = o.json_for(v) {
+                if !first {
+                    s.push(',');
+                }
+                first = false;
+                s.push_str(&j);
+            }
+        }
+        s.push_str("],\"chat\":[");
+        push_joined(
+            &mut s,
+            self.chat
+                .iter()
+                .filter(|c| v.hears(c))
+                .map(|c| c.view.json_for(&v.uid)),
+        );
+        s.push_str("],\"alerts\":[");
+        push_joined(
+            &mut s,
+            self.alerts
+                .values()
+                .filter(|a| v.sees(&a.groups))
+                .map(|a| a.json.clone()),
+        );
+        s.push_str("]}");
+        (self.seq, self.chat_serial, s)
+    }
+
+    /// Counters.
+    pub(crate) fn stats(&self) -> HubStats {
+        HubStats {
+            objects: self.objects.len() as u64,
+            refused: self.refused,
+        }
+    }
+
+    /// The object with this uid as the all-seeing viewer has it.
+    pub(crate) fn object(&self, uid: &str) -> Option<&ObjectView> {
+        self.objects.get(uid).map(|o| &o.view)
+    }
+}
+
+fn push_joined(s: &mut String, items: impl Iterator<Item = impl AsRef<str>>) {
+    for (i, j) in items.enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(j.as_ref());
+    }
+}
+
+/// The object part of a delta for one kind of viewer: upserts and removes.
+/// Computed once per distinct group list, then shared.
+pub(crate) struct ObjectPart {
+    upsert: String,
+    remove: String,
+}
+
+impl Batch {
+    /// The objects of this batch as viewer `v` sees them.
+    pub(crate) fn object_part(&self, v: &Viewer) -> ObjectPart {
+        let mut upsert = String::new();
+        let mut removes: Vec<&str> = self.removes.iter().map(String::as_str).collect();
+        let mut n = 0;
+        for (json, view, groups) in &self.upserts {
+            let j = if v.groups.is_none() {
+                Some(json.clone())
+            } else if v.sees(groups) {
+                let mut view = view.clone();
+                view.groups = v.shown_groups(groups);
+                Some(Arc::from(serde_json::to_string(&view).unwrap_or_default()))
+            } else {
+                // It may have been visible before under other groups.
+                removes.push(&view.uid);
+                None
+            };
+            if let Some(j) = j {
+                if n > 0 {
+                    upsert.push(',');
+                }
+                n += 1;
+                upsert.push_str(&j);
+            }
+        }
+        ObjectPart {
+            upsert,
+            remove: serde_json::to_string(&removes).unwrap_or_else(|_| "[]".into()),
+        }
+    }
+
+    /// The delta frame for `v`, given its object part and the chat serial
+    /// its snapshot already covered.
+    pub(crate) fn frame(&self, v: &Viewer, part: &ObjectPart, chat_floor: u64) -> String {
+        let mut s = String::with_capacity(part.upsert.len() + part.remove.len() + 256);
+        s.push_str(&format!(
+            "{{\"t\":\"delta\",\"seq\":{},\"now\":{},\"upsert\":[",
+            self.seq, self.now
+        ));
+        s.push_str(&part.upsert);
+        s.push_str("],\"remove\":");
+        s.push_str(&part.remove);
+        s.push_str(",\"chat\":[");
+        push_joined(
+            &mut s,
+            self.chat
+                .iter()
+                .filter(|c| c.serial > chat_floor && v.hears(c))
+                .map(|c| c.view.json_for(&v.uid)),
+        );
+        s.push_str("],\"alerts\":[");
+        push_joined(
+            &mut s,
+            self.alerts
+                .iter()
+                .filter(|a| v.sees(&a.groups))
+                .map(|a| a.json.as_str()),
+        );
+        s.push_str("],\"cleared\":");
+        let cleared: Vec<&str> = self
+            .cleared
+            .iter()
+            .filter(|a| v.sees(&a.groups))
+            .map(|a| a.view.uid.as_str())
+            .collect();
+        s.push_str(&serde_json::to_string(&cleared).unwrap_or_else(|_| "[]".into()));
+        s.push('}');
+        s
+    }
+}
+
+#[cfg(test)]
+#[path = "hub_tests.rs"]
+mod tests;

@@ -1,0 +1,198 @@
+//! The web COP: the page, its API and the live WebSocket feed, served by
+//! the same binary on its own listener (`--web`).
+//!
+//! The router hands each accepted event to the feed task through a bounded
+//! inbox it never waits on ([`HubTx`]); the feed task keeps the web picture
+//! ([`hub::Hub`]) and fans batched deltas out to browsers, each with a
+//! small queue of its own. A browser that cannot keep up gets a fresh
+//! snapshot instead of a gap, and never slows the TAK clients. The wire
+//! contract is `web/PROTOCOL.md`.
+
+mod auth;
+mod command;
+mod feed;
+mod hub;
+mod replay;
+mod routes;
+mod session;
+mod view;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+pub(crate) use feed::{HubIn, HubTx};
+
+use crate::metrics::Metrics;
+use crate::router::RouterMsg;
+use crate::users::Users;
+use crate::ServerError;
+
+/// How far back replay looks for an object's last report, ms.
+const REPLAY_LOOKBACK_MS: i64 = 15 * 60 * 1000;
+/// Most objects one replay answer holds.
+const REPLAY_MAX_OBJECTS: usize = 50_000;
+
+/// An imagery source for the map, drawn under the outlines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TileSource {
+    /// URL template with `{z}`, `{x}`, `{y}`.
+    pub url: String,
+    /// Credit shown on the map.
+    pub attribution: String,
+    /// Highest zoom level the source has.
+    pub max_zoom: u8,
+}
+
+/// What the web COP is told to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebConfig {
+    /// Where to listen. Without users it is forced to loopback.
+    pub addr: SocketAddr,
+    /// The web user's callsign when there is no login.
+    pub callsign: String,
+    /// The web users' team (their GeoChat team room).
+    pub team: String,
+    /// Where the C2 center is, `(lat, lon)` degrees: the web user's position.
+    pub position: (f64, f64),
+    /// The map's first view, `(lat, lon)` degrees.
+    pub center: (f64, f64),
+    /// The map's first zoom level.
+    pub zoom: f64,
+    /// Optional imagery.
+    pub tiles: Option<TileSource>,
+    /// Whether the picture is simulated (`watchfloor demo`): the page says so.
+    pub simulation: bool,
+    /// Groups the web user sends to when there is no login (empty: anonymous).
+    pub groups: Vec<String>,
+    /// Set by the server: cookies marked `Secure` (the page is on HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 8080)),
+            callsign: "WATCH FLOOR".into(),
+            team: "Cyan".into(),
+            position: (31.33, -109.2),
+            center: (31.33, -109.2),
+            zoom: 9.0,
+            tiles: None,
+            simulation: false,
+            groups: Vec::new(),
+            secure_cookies: false,
+        }
+    }
+}
+
+/// The web listener, bound; the feed not yet running.
+pub(crate) struct BoundWeb {
+    listener: TcpListener,
+    config: WebConfig,
+    users: Arc<Users>,
+}
+
+/// Binds the web listener. With no users in the users file it binds the
+/// loopback address only, whatever was asked, and says so.
+pub(crate) async fn bind(
+    mut config: WebConfig,
+    users: Arc<Users>,
+) -> Result<BoundWeb, ServerError> {
+    if !users.any() && !config.addr.ip().is_loopback() {
+        let asked = config.addr;
+        config.addr = SocketAddr::from((Ipv4Addr::LOCALHOST, asked.port()));
+        tracing::warn!(%asked, bound = %config.addr, "no users configured: the web COP listens on loopback only; add users (`watchfloor users add`) to open it to the network with a login");
+    }
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| ServerError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+    Ok(BoundWeb {
+        listener,
+        config,
+        users,
+    })
+}
+
+impl BoundWeb {
+    /// The bound address.
+    pub(crate) fn local_addr(&self) -> Option<SocketAddr> {
+        self.listener.local_addr().ok()
+    }
+}
+
+/// The running web COP's parts the rest of the server needs.
+pub(crate) struct Started {
+    /// The router's handle on the feed.
+    pub(crate) hub: HubTx,
+}
+
+/// Starts the feed task and the listener. `tls` serves the page over HTTPS
+/// (no client certificate) instead of plain HTTP.
+pub(crate) fn start(
+    tasks: &mut JoinSet<()>,
+    bound: BoundWeb,
+    store: Option<store::Store>,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    metrics: Arc<Metrics>,
+    router: mpsc::Sender<RouterMsg>,
+    stop: CancellationToken,
+) -> Started {
+    let BoundWeb {
+        listener,
+        mut config,
+        users,
+    } = bound;
+    config.secure_cookies = tls.is_some();
+    let (feed, hub, inbox) = feed::Feed::new(
+        hub::Hub::new(hub::HubLimits::default()),
+        metrics.clone(),
+        router,
+    );
+    tasks.spawn(feed::run(feed.clone(), inbox, stop.clone()));
+    let state = routes::WebState {
+        feed,
+        config: Arc::new(config),
+        users,
+        logins: Arc::new(auth::Logins::default()),
+        store: store.map(|s| Arc::new(Mutex::new(s))),
+        stop: stop.clone(),
+    };
+    let app = routes::router(state);
+    match tls {
+        Some(cfg) => {
+            let make: crate::https::MakeRouter = Arc::new(move |peer: crate::https::Peer| {
+                app.clone()
+                    .layer(axum::Extension(axum::extract::ConnectInfo(peer.addr)))
+            });
+            tasks.spawn(crate::https::serve(
+                listener,
+                move || cfg.clone(),
+                make,
+                metrics,
+                stop,
+            ));
+        }
+        None => {
+            tasks.spawn(async move {
+                let serve = axum::serve(
+                    listener,
+                    app.into_make_service_with_connect_info::<SocketAddr>(),
+                )
+                .with_graceful_shutdown(async move { stop.cancelled().await });
+                if let Err(e) = serve.await {
+                    tracing::error!(error = %e, "web server failed");
+                }
+            });
+        }
+    }
+    Started { hub }
+}

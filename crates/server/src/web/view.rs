@@ -1,0 +1,341 @@
+//! What the browser is shown of a CoT event: an object on the map, a chat
+//! line or an alert, in the JSON shapes of `web/PROTOCOL.md`. Pure.
+
+use serde::Serialize;
+
+/// CoT's "unknown" for heights and errors.
+const UNKNOWN: f64 = 9_999_999.0;
+
+/// How an event is shown, if at all.
+#[derive(Debug)]
+pub(crate) enum Shown {
+    /// A thing on the map (unit, track, marker, drawing's anchor).
+    Object(ObjectView),
+    /// A GeoChat message.
+    Chat(ChatView),
+    /// An emergency raised.
+    Alert(AlertView),
+    /// An emergency cancelled: by this alert uid and sender uid.
+    Cancel {
+        /// The uid of the cancelling event (ATAK reuses the alert's).
+        uid: String,
+        /// Whose alert is cancelled.
+        from_uid: String,
+    },
+    /// A delete (`t-x-d-d`) of these uids.
+    Delete(Vec<String>),
+    /// Not for the web (pings, file transfers, other control).
+    Nothing,
+}
+
+/// An object as the browser sees it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ObjectView {
+    pub(crate) uid: String,
+    #[serde(rename = "type")]
+    pub(crate) kind: String,
+    pub(crate) how: String,
+    pub(crate) callsign: Option<String>,
+    pub(crate) lat: f64,
+    pub(crate) lon: f64,
+    pub(crate) hae: Option<f64>,
+    pub(crate) ce: Option<f64>,
+    pub(crate) course: Option<f64>,
+    pub(crate) speed: Option<f64>,
+    pub(crate) time: i64,
+    pub(crate) stale: i64,
+    pub(crate) remarks: Option<String>,
+    pub(crate) team: Option<String>,
+    pub(crate) role: Option<String>,
+    pub(crate) sender: Option<String>,
+    pub(crate) groups: Vec<String>,
+    pub(crate) contact: bool,
+    pub(crate) gone: bool,
+    pub(crate) emergency: bool,
+}
+
+/// Where a chat message was said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Room {
+    /// "All Chat Rooms".
+    All,
+    /// A team room, by team name.
+    Team(String),
+    /// A direct message to this uid (named `to_name` in the sender's client).
+    Direct { to_uid: String, to_name: String },
+}
+
+/// A GeoChat message.
+#[derive(Debug, Clone)]
+pub(crate) struct ChatView {
+    pub(crate) id: String,
+    pub(crate) time: i64,
+    pub(crate) room: Room,
+    pub(crate) from_uid: String,
+    pub(crate) from: String,
+    pub(crate) text: String,
+}
+
+/// The chat message's JSON for one viewer (direct rooms are named after
+/// the other party).
+#[derive(Debug, Serialize)]
+struct ChatJson<'a> {
+    id: &'a str,
+    time: i64,
+    room: &'a str,
+    room_id: &'a str,
+    from_uid: &'a str,
+    from: &'a str,
+    to_uid: Option<&'a str>,
+    text: &'a str,
+}
+
+impl ChatView {
+    /// Its JSON as seen by the viewer with uid `me`.
+    pub(crate) fn json_for(&self, me: &str) -> String {
+        let (room, room_id, to_uid) = match &self.room {
+            Room::All => (ALL_ROOMS, ALL_ROOMS, None),
+            Room::Team(t) => (t.as_str(), t.as_str(), None),
+            Room::Direct { to_uid, to_name } if to_uid == me => (
+                self.from.as_str(),
+                self.from_uid.as_str(),
+                Some(to_uid.as_str()),
+            ),
+            Room::Direct { to_uid, to_name } => {
+                (to_name.as_str(), to_uid.as_str(), Some(to_uid.as_str()))
+            }
+        };
+        let j = ChatJson {
+            id: &self.id,
+            time: self.time,
+            room,
+            room_id,
+            from_uid: &self.from_uid,
+            from: &self.from,
+            to_uid,
+            text: &self.text,
+        };
+        serde_json::to_string(&j).unwrap_or_default()
+    }
+}
+
+/// An emergency from the field.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct AlertView {
+    pub(crate) uid: String,
+    #[serde(rename = "type")]
+    pub(crate) kind_code: String,
+    pub(crate) kind: &'static str,
+    pub(crate) from_uid: String,
+    pub(crate) from: String,
+    pub(crate) lat: f64,
+    pub(crate) lon: f64,
+    pub(crate) time: i64,
+    pub(crate) text: Option<String>,
+}
+
+/// The GeoChat room every client is in.
+pub(crate) const ALL_ROOMS: &str = "All Chat Rooms";
+
+/// Rounds a coordinate to 1e-7 degrees (about a centimetre), which keeps
+/// the JSON short without moving anything visibly.
+fn round7(x: f64) -> f64 {
+    (x * 1e7).round() / 1e7
+}
+
+fn known(x: f64) -> Option<f64> {
+    (x.is_finite() && x.abs() < UNKNOWN - 1.0).then_some((x * 10.0).round() / 10.0)
+}
+
+/// How `event` is shown; `sender` is the display name of whoever sent it.
+pub(crate) fn show(event: &cot::Event, sender: Option<&str>) -> Shown {
+    let k = event.kind.as_str();
+    if event.is_type("t-x-d-d") {
+        return Shown::Delete(event.detail.links().into_iter().map(|l| l.uid).collect());
+    }
+    if event.is_control() || event.is_type("b-f-t-r") || event.is_type("t") {
+        return Shown::Nothing;
+    }
+    let p = &event.point;
+    if !(p.lat.is_finite() && p.lon.is_finite() && p.lat.abs() <= 90.0 && p.lon.abs() <= 180.0) {
+        return Shown::Nothing;
+    }
+    let owner = || {
+        event
+            .detail
+            .links()
+            .into_iter()
+            .find(|l| l.relation.as_deref() == Some("p-p"))
+            .map(|l| l.uid)
+    };
+    if event.is_chat() {
+        return chat(event, owner());
+    }
+    if event.is_type("b-a") {
+        let from_uid = owner().unwrap_or_else(|| event.uid.clone());
+        if event.is_emergency_cancel() {
+            return Shown::Cancel {
+                uid: event.uid.clone(),
+                from_uid,
+            };
+        }
+        let em = event.detail.emergency();
+        return Shown::Alert(AlertView {
+            uid: event.uid.clone(),
+            kind_code: k.to_string(),
+            kind: alert_kind(k),
+            from: em
+                .as_ref()
+                .map(|e| e.text.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .or_else(|| event.detail.callsign())
+                .unwrap_or_else(|| from_uid.clone()),
+            from_uid,
+            lat: round7(p.lat),
+            lon: round7(p.lon),
+            time: event.time.millis(),
+            text: event.detail.remarks().filter(|r| !r.trim().is_empty()),
+        });
+    }
+    let track = event.detail.track();
+    let team = event.detail.team();
+    Shown::Object(ObjectView {
+        uid: event.uid.clone(),
+        kind: k.to_string(),
+        how: event.how.clone(),
+        callsign: event.detail.callsign(),
+        lat: round7(p.lat),
+        lon: round7(p.lon),
+        hae: known(p.hae),
+        ce: known(p.ce),
+        course: track.as_ref().and_then(|t| t.course).and_then(known),
+        speed: track.as_ref().and_then(|t| t.speed).and_then(known),
+        time: event.time.millis(),
+        stale: event.stale.millis(),
+        remarks: event.detail.remarks().filter(|r| !r.trim().is_empty()),
+        team: team.as_ref().and_then(|t| t.name.clone()),
+        role: team.and_then(|t| t.role),
+        sender: sender.map(str::to_string),
+        groups: Vec::new(),
+        contact: false,
+        gone: false,
+        emergency: false,
+    })
+}
+
+fn chat(event: &cot::Event, link: Option<String>) -> Shown {
+    let Some(c) = event.detail.chat() else {
+        return Shown::Nothing;
+    };
+    let from_uid = c
+        .members
+        .first()
+        .cloned()
+        .or(link)
+        .unwrap_or_else(|| event.uid.clone());
+    let room_name = c.chatroom.clone().unwrap_or_default();
+    let room = if room_name == ALL_ROOMS || c.id.as_deref() == Some(ALL_ROOMS) {
+        Room::All
+    } else if c.parent.as_deref() == Some("TeamGroups") {
+        Room::Team(room_name)
+    } else {
+        Room::Direct {
+            to_uid: c.id.clone().unwrap_or_default(),
+            to_name: room_name,
+        }
+    };
+    Shown::Chat(ChatView {
+        id: event.uid.clone(),
+        time: event.time.millis(),
+        room,
+        from: c.sender_callsign.unwrap_or_else(|| from_uid.clone()),
+        from_uid,
+        text: event.detail.remarks().unwrap_or_default(),
+    })
+}
+
+/// The words for an alert type.
+pub(crate) fn alert_kind(kind: &str) -> &'static str {
+    match kind {
+        "b-a-o-tbl" => "911 Alert",
+        "b-a-o-pan" => "Ring The Bell",
+        "b-a-o-opn" => "Troops In Contact",
+        "b-a-g" => "Geo-fence Breached",
+        "b-a-o-c" => "Custom",
+        _ => "Alert",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(xml: &str) -> cot::Event {
+        cot::parse_event(xml.as_bytes()).expect("valid CoT")
+    }
+
+    #[test]
+    fn sa_becomes_an_object() {
+        let e = parse(
+            r#"<event version="2.0" uid="A-1" type="a-f-G-U-C" how="m-g" time="2026-01-01T00:00:00Z" start="2026-01-01T00:00:00Z" stale="2026-01-01T00:01:00Z"><point lat="31.123456789" lon="-109.5" hae="9999999" ce="12.34" le="9999999"/><detail><contact callsign="ALPHA 1"/><track course="90.04" speed="4.26"/><__group name="Cyan" role="Team Lead"/><remarks>on patrol</remarks></detail></event>"#,
+        );
+        let Shown::Object(o) = show(&e, Some("ALPHA 1")) else {
+            panic!("not an object")
+        };
+        assert_eq!(o.callsign.as_deref(), Some("ALPHA 1"));
+        assert_eq!(o.lat, 31.1234568);
+        assert_eq!((o.hae, o.ce), (None, Some(12.3)));
+        assert_eq!((o.course, o.speed), (Some(90.0), Some(4.3)));
+        assert_eq!(o.team.as_deref(), Some("Cyan"));
+        assert_eq!(o.stale - o.time, 60_000);
+        let json = serde_json::to_value(&o).expect("json");
+        assert_eq!(json["type"], "a-f-G-U-C");
+    }
+
+    #[test]
+    fn chat_rooms_and_alerts() {
+        let direct = parse(
+            r#"<event version="2.0" uid="GeoChat.A-1.B-2.x" type="b-t-f" how="h-g-i-g-o" time="2026-01-01T00:00:00Z" start="2026-01-01T00:00:00Z" stale="2026-01-02T00:00:00Z"><point lat="0" lon="0" hae="0" ce="0" le="0"/><detail><__chat parent="RootContactGroup" chatroom="BRAVO" id="B-2" senderCallsign="ALPHA"><chatgrp uid0="A-1" uid1="B-2" id="B-2"/></__chat><remarks>hello &amp; bye</remarks></detail></event>"#,
+        );
+        let Shown::Chat(c) = show(&direct, None) else {
+            panic!("not chat")
+        };
+        assert_eq!(c.text, "hello & bye");
+        let to_me: serde_json::Value = serde_json::from_str(&c.json_for("B-2")).expect("json");
+        assert_eq!(
+            (to_me["room_id"].as_str(), to_me["room"].as_str()),
+            (Some("A-1"), Some("ALPHA"))
+        );
+        let mine: serde_json::Value = serde_json::from_str(&c.json_for("A-1")).expect("json");
+        assert_eq!(mine["room_id"], "B-2");
+
+        let tic = parse(
+            r#"<event version="2.0" uid="A-1-9-1-1" type="b-a-o-opn" how="m-g" time="2026-01-01T00:00:00Z" start="2026-01-01T00:00:00Z" stale="2026-01-01T00:10:00Z"><point lat="31" lon="-109" hae="0" ce="0" le="0"/><detail><link uid="A-1" type="a-f-G-U-C" relation="p-p"/><emergency type="Troops In Contact">ALPHA</emergency></detail></event>"#,
+        );
+        let Shown::Alert(a) = show(&tic, None) else {
+            panic!("not an alert")
+        };
+        assert_eq!(
+            (a.kind, a.from.as_str(), a.from_uid.as_str()),
+            ("Troops In Contact", "ALPHA", "A-1")
+        );
+        let cancel = parse(
+            r#"<event version="2.0" uid="A-1-9-1-1" type="b-a-o-can" how="m-g" time="2026-01-01T00:00:00Z" start="2026-01-01T00:00:00Z" stale="2026-01-01T00:10:00Z"><point lat="31" lon="-109" hae="0" ce="0" le="0"/><detail><link uid="A-1" type="a-f-G-U-C" relation="p-p"/><emergency cancel="true">ALPHA</emergency></detail></event>"#,
+        );
+        assert!(
+            matches!(show(&cancel, None), Shown::Cancel { ref from_uid, .. } if from_uid == "A-1")
+        );
+    }
+
+    #[test]
+    fn control_and_bad_points_are_not_shown() {
+        let ping = parse(
+            r#"<event version="2.0" uid="p" type="t-x-c-t" how="h-g-i-g-o" time="2026-01-01T00:00:00Z" start="2026-01-01T00:00:00Z" stale="2026-01-01T00:00:10Z"><point lat="0" lon="0" hae="0" ce="0" le="0"/><detail/></event>"#,
+        );
+        assert!(matches!(show(&ping, None), Shown::Nothing));
+        let mut far = ping.clone();
+        far.kind = "a-u-G".into();
+        far.point.lat = 91.0;
+        assert!(matches!(show(&far, None), Shown::Nothing));
+    }
+}
