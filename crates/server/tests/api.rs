@@ -9,4 +9,5 @@ mod api {
     mod sensors;
     mod store;
     mod tls;
+    mod web;
 }
