@@ -10,4 +10,5 @@ mod api {
     mod store;
     mod tls;
     mod web;
+    mod web_login;
 }
