@@ -151,3 +151,39 @@ fn presence_is_a_chat_contact() {
     assert_eq!(d.kind, "t-x-d-d");
     assert_eq!(d.detail.links()[0].uid, "mk-1");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// Whatever a browser sends, parsing and building give a command or a
+    /// refusal, never a panic; what is built always parses back as CoT.
+    #[test]
+    fn any_frame_is_answered(
+        op in proptest::sample::select(vec!["chat", "marker", "delete", "other"]),
+        text in "(\\PC|[\\x00-\\x1f])*",
+        lat in proptest::num::f64::ANY,
+        lon in -200.0f64..200.0,
+        aff in "[fhnuxz]{0,2}",
+        kind in proptest::sample::select(vec!["ground", "air", "sea", "point", "tank", ""]),
+        raw in proptest::collection::vec(proptest::num::u8::ANY, 0..64),
+    ) {
+        let _ = parse(&String::from_utf8_lossy(&raw));
+        let frame = serde_json::json!({
+            "op": op, "id": 1, "room_id": text, "text": text, "lat": lat, "lon": lon,
+            "label": text, "affiliation": aff, "kind": kind, "uid": text,
+        });
+        if let Ok(cmd) = parse(&frame.to_string()) {
+            let built = match cmd {
+                Command::Chat { room_id, text, .. } => chat(&me(), &room_id, None, &text, "m", Time::from_millis(0)),
+                Command::Marker { lat, lon, label, affiliation, kind, remarks, .. } => {
+                    marker(&me(), "u", lat, lon, &label, &affiliation, &kind, remarks.as_deref(), Time::from_millis(0))
+                }
+                Command::Delete { uid, .. } => Ok(delete(&uid, "a-u-G", "d", Time::from_millis(0))),
+            };
+            if let Ok(e) = built {
+                let back = cot::parse_event(&cot::to_xml(&e));
+                proptest::prop_assert!(back.is_ok(), "{:?}", back.err());
+            }
+        }
+    }
+}
