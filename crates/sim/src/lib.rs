@@ -33,6 +33,8 @@ mod adsb;
 mod config;
 pub mod encode;
 mod feeds_config;
+/// A simulated task force (units, aircraft, chat, alerts) as TAK clients, labelled simulation.
+pub mod force;
 mod ground;
 pub mod net;
 mod radar;

@@ -2,7 +2,7 @@
 //! simulator in the same process, so a new user sees a living picture in
 //! ATAK, WinTAK or iTAK within seconds. Everything it shows is SIMULATION.
 
-use std::net::{SocketAddr, UdpSocket};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result};
@@ -17,6 +17,9 @@ pub(crate) struct DemoArgs {
     /// Plain HTTP for /metrics and /healthz.
     #[arg(long, default_value = "127.0.0.1:8180")]
     http: String,
+    /// The web COP to open in a browser (`""` switches it off).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    web: String,
     /// Folder of the SQLite store (`""` keeps nothing on disk).
     #[arg(long, default_value = "watchfloor-demo-data")]
     data_dir: String,
@@ -39,7 +42,11 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
     file.tcp = vec![args.tcp.clone()];
     file.http = args.http.clone();
     file.data_dir = args.data_dir.clone();
+    file.web = args.web.clone();
     let mut config = file.to_server()?;
+    if let Some(w) = &mut config.web {
+        w.simulation = true;
+    }
 
     let mut scenario = sim::SimConfig::border_sector();
     scenario.start_unix_s = SystemTime::now()
@@ -91,6 +98,27 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
         let sim_task = tokio::spawn(sender.run(simulator, 1.0, None, async move {
             let _ = stop_rx.await;
         }));
+        // --- simulated task force (sim::force): one TAK connection per unit ---
+        let (force_stop, force_task) = match server.tcp_addrs.first() {
+            Some(&addr) => {
+                let force = sim::force::ForceScenario::new(
+                    &sim::force::ForceConfig::border_sector(),
+                    args.seed,
+                );
+                let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+                let task = tokio::spawn(async move {
+                    let stop = async move {
+                        let _ = rx.await;
+                    };
+                    if let Err(e) = sim::force::run(loopback_of(addr), force, stop).await {
+                        tracing::warn!(error = %e, "simulated task force not started");
+                    }
+                });
+                (Some(tx), Some(task))
+            }
+            None => (None, None),
+        };
+        // --- end simulated task force ---
         match args.duration {
             Some(secs) => tokio::select! {
                 () = tokio::time::sleep(Duration::from_secs(secs)) => {}
@@ -101,6 +129,10 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
         tracing::info!("shutting down the demo");
         let _ = stop_tx.send(());
         let _ = sim_task.await;
+        if let (Some(tx), Some(task)) = (force_stop, force_task) {
+            let _ = tx.send(());
+            let _ = task.await;
+        }
         server.shutdown().await;
         Ok(())
     })
@@ -113,9 +145,31 @@ fn banner(server: &server::Server) {
         "  TAK clients (ATAK, WinTAK, iTAK): connect to this machine, TCP, {}",
         tcp.join(", ")
     );
+    if let Some((addr, https)) = server.web_addr {
+        println!(
+            "  web COP (map, units, chat, alerts, replay): open {}",
+            crate::web_url(addr, https)
+        );
+    }
     if let Some(h) = server.http_addr {
         println!("  metrics: http://{h}/metrics");
     }
     println!("  simulated sensors: 2 radars, 2 ADS-B receivers, ground sensors and cameras on a border sector near 31.33 N 109.2 W");
+    let force = sim::force::ForceConfig::border_sector();
+    println!(
+        "  simulated task force: {} units, {} aircraft, chat and an alert now and then (SIMULATION)",
+        force.units.len(),
+        force.aircraft.len()
+    );
     println!("  stop with Ctrl-C");
+}
+
+/// Where the simulated task force connects: the server's listener, through
+/// loopback when it listens on every interface.
+fn loopback_of(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => (Ipv4Addr::LOCALHOST, addr.port()).into(),
+        IpAddr::V6(ip) if ip.is_unspecified() => (Ipv6Addr::LOCALHOST, addr.port()).into(),
+        _ => addr,
+    }
 }
