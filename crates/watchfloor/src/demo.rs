@@ -46,6 +46,9 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
     let mut config = file.to_server()?;
     if let Some(w) = &mut config.web {
         w.simulation = true;
+        // The simulated sector is about 60 km wide: frame it.
+        w.center = (31.36, -109.2);
+        w.zoom = 10.6;
     }
 
     let mut scenario = sim::SimConfig::border_sector();

@@ -1,0 +1,201 @@
+// Entry point: session and login, then the COP (map, panel, chat, alerts,
+// markers, replay) fed by the WebSocket.
+import './styles.css';
+import { fetchSession, showLogin, logout } from './session.js';
+import { LiveState } from './state.js';
+import { Feed } from './feed.js';
+import { createMap } from './map.js';
+import { createPanel } from './panel.js';
+import { createChat } from './chat.js';
+import { createAlerts } from './alerts.js';
+import { createMarkers } from './markers.js';
+import { createReplay } from './replay.js';
+import { hmsText } from './format.js';
+
+const $ = (id) => document.getElementById(id);
+
+// Test hook (see PROTOCOL.md "Page test hooks"); filled in as parts start.
+const wf = {
+  map: null,
+  objects: new Map(),
+  renderedUids: () => [],
+  frames: 0,
+  ready: false,
+};
+window.__wf = wf;
+
+function setStatus(state) {
+  const s = $('conn-status');
+  s.dataset.state = state;
+  s.textContent = state.toUpperCase();
+}
+
+function showIdentity(session) {
+  $('sim-band').hidden = !session.simulation;
+  const who = $('whoami');
+  who.replaceChildren();
+  if (session.callsign || session.user) {
+    const b = document.createElement('b');
+    b.textContent = session.callsign || session.user;
+    who.append(b, session.user ? ` (${session.user})` : '', session.team ? ` · ${session.team}` : '');
+  }
+  who.title = session.version || '';
+  $('logout').hidden = !(session.login_required && session.authenticated);
+  $('logout').onclick = () => logout();
+}
+
+function startCop(session) {
+  showIdentity(session);
+  const live = new LiveState();
+  // What is drawn: the live picture, or a replayed one while replaying.
+  const replayView = { active: false, at: 0, objects: new Map() };
+  const getView = () =>
+    replayView.active
+      ? { objects: replayView.objects, now: replayView.at, live: false }
+      : { objects: live.objects, now: live.now(), live: true };
+
+  let feed = null;
+  const send = (cmd) => (feed ? feed.send(cmd) : Promise.resolve({ ok: false, error: 'not connected' }));
+
+  let panel = null;
+  const select = (uid, fly) => {
+    mapApi.select(uid);
+    panel.select(uid);
+    if (fly && uid) {
+      const o = getView().objects.get(uid);
+      if (o) mapApi.flyTo(o.lat, o.lon);
+    }
+  };
+
+  const markers = { openAt: () => {} };
+  const mapApi = createMap($('map'), session, {
+    getView,
+    onSelect: (uid) => select(uid, false),
+    onMapClick: (lngLat) => markers.openAt(lngLat),
+  });
+  // Markers this page made; the server names the web user as their sender and
+  // gives them `watchfloor-web-marker-` uids, PROTOCOL.md says sender "web".
+  const madeHere = new Set();
+  const isWebMarker = (o) =>
+    madeHere.has(o.uid) || o.sender === 'web' || String(o.uid).startsWith('watchfloor-web-marker-');
+  Object.assign(markers, createMarkers({ mapApi, send, onMade: (uid) => madeHere.add(uid) }));
+
+  const chat = createChat({ session, send });
+  panel = createPanel({
+    getView,
+    onSelect: select,
+    onDelete: (uid) => send({ op: 'delete', uid }),
+    onChat: (uid) => chat.open(uid),
+    isWebMarker,
+  });
+  const alerts = createAlerts({
+    locate: (a) => mapApi.flyTo(a.lat, a.lon, 13),
+    now: () => live.now(),
+  });
+
+  let connState = 'connecting';
+  const replay = createReplay({
+    onEnter: () => {
+      replayView.active = true;
+      replayView.objects = new Map();
+      replayView.at = live.now();
+      setStatus('replay');
+      mapApi.invalidate();
+      panel.refresh();
+    },
+    onLeave: () => {
+      replayView.active = false;
+      setStatus(connState);
+      mapApi.invalidate();
+      panel.drawNow();
+    },
+    onPicture: (at, objects) => {
+      replayView.at = at;
+      replayView.objects = new Map(objects.filter((o) => o && o.uid).map((o) => [o.uid, o]));
+      mapApi.flushNow();
+      panel.drawNow();
+    },
+  });
+
+  live.on('objects', (changed, removed, snapshot) => {
+    wf.objects = live.objects;
+    mapApi.track(live.objects, changed, removed, snapshot);
+    if (snapshot) chat.syncContacts(live.objects);
+    if (!replayView.active) panel.refresh();
+  });
+  live.on('chat', (msgs, initial) => chat.add(msgs, initial));
+  live.on('alerts', () => {
+    alerts.set(live.alerts);
+    mapApi.setAlerts([...live.alerts.values()]);
+  });
+  // Contacts come and go; their chat rooms follow at a calm pace.
+  setInterval(() => chat.syncContacts(live.objects), 2000);
+
+  let firstSnapshot = true;
+  feed = new Feed({
+    onFrame: (frame) => {
+      wf.frames = feed.frames;
+      live.apply(frame);
+      if (frame.t === 'snapshot' && firstSnapshot) {
+        firstSnapshot = false;
+        markReadyWhenDrawn();
+      }
+    },
+    onState: (state) => {
+      connState = state;
+      if (!replayView.active) setStatus(state);
+    },
+  });
+
+  // Ready once the first snapshot's symbols reached the map: the map has
+  // loaded and the objects source finished processing data sent after it.
+  function markReadyWhenDrawn() {
+    const map = mapApi.map;
+    const arm = () => {
+      const onData = (e) => {
+        if (e.sourceId === 'objects' && map.isSourceLoaded('objects')) {
+          map.off('sourcedata', onData);
+          wf.ready = true;
+          wf.readyAt = performance.now();
+        }
+      };
+      map.on('sourcedata', onData);
+      mapApi.flushNow();
+    };
+    if (mapApi.loaded) arm();
+    else map.once('load', () => setTimeout(arm, 0));
+  }
+
+  wf.map = mapApi.map;
+  wf.objects = live.objects;
+  wf.renderedUids = () => mapApi.renderedUids();
+  wf.live = live;
+  wf.mapApi = mapApi;
+  wf.replay = replay;
+  wf.panelDraw = () => panel.drawNow();
+
+  setInterval(() => {
+    $('clock').textContent = `${hmsText(live.now())} Z`;
+    const n = getView().objects.size;
+    $('status-count').textContent = `${n} object${n === 1 ? '' : 's'}`;
+  }, 500);
+  feed.connect();
+}
+
+async function boot() {
+  let session;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      session = await fetchSession();
+      break;
+    } catch (e) {
+      setStatus('offline');
+      console.warn(`watchfloor: ${e.message}; retrying`);
+      await new Promise((r) => setTimeout(r, Math.min(5000, 500 * 2 ** attempt)));
+    }
+  }
+  if (session.login_required && !session.authenticated) session = await showLogin();
+  startCop(session);
+}
+
+boot();

@@ -1,0 +1,324 @@
+// The MapLibre map and the object layers: one GeoJSON source and one symbol
+// layer for all objects, lines for trails and speed leaders, circles for
+// emergencies, alerts and the selection. Sources are rebuilt at most ~3 times
+// a second however fast deltas come.
+import { Map as MlMap, NavigationControl, ScaleControl, AttributionControl, setWorkerUrl } from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { baseStyle, emptySource } from './basemap.js';
+import { imageKey, makeImage } from './symbols.js';
+import { isStale } from './state.js';
+
+// MapLibre finds its worker next to its own module, which Vite's bundle
+// breaks; point it at the copy Vite emits as an asset.
+setWorkerUrl(workerUrl);
+
+const FLUSH_MS = 300; // at most ~3 source updates a second
+const FULL_MS = 1000; // staleness moves with the clock: redraw at least this often
+const TRAIL_LEN = 8; // positions kept per object
+const LEADER_MIN_SPEED = 0.5; // m/s; slower objects get no speed leader
+const EARTH_R = 6371008.8; // metres
+// Labelled symbols are one image per callsign: only draw labels when at most
+// this many objects are in view, so a zoomed-out 10,000-object picture stays
+// a few dozen shared images instead of 10,000 unique ones.
+const LABEL_LIMIT = 400;
+const IMAGE_TTL_MS = 60000; // labelled images unused this long are dropped
+
+/** A point `dist` metres from lat/lon along `course` degrees (short distances, spherical). */
+function ahead(lat, lon, course, dist) {
+  const c = (course * Math.PI) / 180;
+  const dLat = ((dist * Math.cos(c)) / EARTH_R) * (180 / Math.PI);
+  const dLon = ((dist * Math.sin(c)) / (EARTH_R * Math.cos((lat * Math.PI) / 180) || 1)) * (180 / Math.PI);
+  return [lon + dLon, lat + dLat];
+}
+
+function validPos(o) {
+  return Number.isFinite(o.lat) && Number.isFinite(o.lon) && Math.abs(o.lat) <= 90 && Math.abs(o.lon) <= 180;
+}
+
+/**
+ * Creates the map in `container`. `getView()` returns {objects: Map, now: ms,
+ * live: bool} to draw; `onSelect(uid)` on a symbol click; `onMapClick(lngLat)`
+ * for clicks while `placing` is set.
+ */
+export function createMap(container, session, { getView, onSelect, onMapClick }) {
+  const center = Array.isArray(session.center) && session.center.length === 2 ? session.center : [0, 0];
+  const map = new MlMap({
+    container,
+    style: baseStyle(session.tiles),
+    center: [center[1], center[0]],
+    zoom: Number.isFinite(session.zoom) ? session.zoom : 3,
+    attributionControl: false,
+    maxPitch: 0,
+    dragRotate: false,
+    fadeDuration: 0,
+  });
+  map.touchZoomRotate.disableRotation();
+  map.addControl(new NavigationControl({ showCompass: false }), 'top-left');
+  map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+  if (session.tiles) map.addControl(new AttributionControl({ compact: true }), 'bottom-right');
+
+  const dpr = window.devicePixelRatio || 1;
+  const imageUse = new Map(); // labelled image key -> last flush that used it (ms)
+  map.setMissingStyleImageResolver((id) => {
+    if (map.hasImage(id)) return;
+    const { image, pixelRatio } = makeImage(id, dpr);
+    map.addImage(id, image, { pixelRatio });
+    if (!id.endsWith('|0|') && !id.endsWith('|1|')) imageUse.set(id, performance.now());
+  });
+  // Panning over many callsigns would grow the image set without end.
+  setInterval(() => {
+    const old = performance.now() - IMAGE_TTL_MS;
+    for (const [id, used] of imageUse) {
+      if (used < old) {
+        imageUse.delete(id);
+        if (map.hasImage(id)) map.removeImage(id);
+      }
+    }
+  }, 15000);
+
+  const api = {
+    map,
+    placing: false,
+    selected: null,
+    trails: new Map(), // uid -> [[lon, lat], ...]
+    dirty: true,
+    loaded: false,
+    lastFull: 0,
+    alerts: [],
+  };
+
+  map.on('load', () => {
+    api.loadedAt = performance.now();
+    for (const id of ['objects', 'trails', 'leaders', 'alerts']) map.addSource(id, emptySource());
+    map.addLayer({
+      id: 'trails',
+      type: 'line',
+      source: 'trails',
+      paint: { 'line-color': '#9fd4ff', 'line-width': 1.5, 'line-opacity': 0.45 },
+    });
+    map.addLayer({
+      id: 'leaders',
+      type: 'line',
+      source: 'leaders',
+      paint: { 'line-color': '#ffffff', 'line-width': 2, 'line-opacity': 0.8 },
+    });
+    map.addLayer({
+      id: 'alert-ring',
+      type: 'circle',
+      source: 'alerts',
+      paint: { 'circle-radius': 26, 'circle-color': 'rgba(255,0,0,0.15)', 'circle-stroke-color': '#ff2020', 'circle-stroke-width': 3 },
+    });
+    map.addLayer({
+      id: 'emergency-ring',
+      type: 'circle',
+      source: 'objects',
+      filter: ['==', ['get', 'em'], true],
+      paint: { 'circle-radius': 22, 'circle-color': 'rgba(255,0,0,0)', 'circle-stroke-color': '#ff2020', 'circle-stroke-width': 4 },
+    });
+    map.addLayer({
+      id: 'selection',
+      type: 'circle',
+      source: 'objects',
+      filter: ['==', ['get', 'uid'], ''],
+      paint: { 'circle-radius': 24, 'circle-color': 'rgba(79,179,255,0.18)', 'circle-stroke-color': '#4fb3ff', 'circle-stroke-width': 2 },
+    });
+    map.addLayer({
+      id: 'objects',
+      type: 'symbol',
+      source: 'objects',
+      layout: {
+        'icon-image': ['get', 'icon'],
+        'icon-allow-overlap': true,
+        'icon-ignore-placement': true,
+        'symbol-sort-key': ['get', 'z'],
+      },
+      paint: { 'icon-opacity': ['case', ['get', 'dim'], 0.55, 1] },
+    });
+    api.loaded = true;
+    api.dirty = true;
+    flush();
+  });
+
+  function inViewTest() {
+    const b = map.getBounds();
+    const padLat = (b.getNorth() - b.getSouth()) * 0.1;
+    const padLon = (b.getEast() - b.getWest()) * 0.1;
+    const s = b.getSouth() - padLat;
+    const n = b.getNorth() + padLat;
+    const w = b.getWest() - padLon;
+    const e = b.getEast() + padLon;
+    if (e - w >= 360) return (o) => o.lat >= s && o.lat <= n;
+    return (o) => {
+      if (o.lat < s || o.lat > n) return false;
+      // The view may cross the antimeridian: compare longitudes shifted into it.
+      let lon = o.lon;
+      while (lon < w) lon += 360;
+      while (lon > e + 1e-9 && lon - 360 >= w) lon -= 360;
+      return lon <= e;
+    };
+  }
+
+  function buildFeatures() {
+    const view = getView();
+    const now = view.now;
+    const objs = [];
+    const leaders = [];
+    let emergencies = 0;
+    const inView = inViewTest();
+    let visible = 0;
+    for (const o of view.objects.values()) if (validPos(o) && inView(o)) visible++;
+    const labels = visible <= LABEL_LIMIT;
+    const stamp = performance.now();
+    for (const o of view.objects.values()) {
+      if (!validPos(o)) continue;
+      const stale = isStale(o, now) || o.gone === true;
+      const em = o.emergency === true;
+      if (em) emergencies++;
+      const labelled = labels || em || o.uid === api.selected;
+      const icon = imageKey(o.type, stale, labelled && inView(o) ? o.callsign || o.uid : '');
+      if (imageUse.has(icon)) imageUse.set(icon, stamp);
+      objs.push({
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [o.lon, o.lat] },
+        properties: { uid: o.uid, icon, dim: stale, em, z: stale ? 0 : em ? 2 : 1 },
+      });
+      if (!stale && Number.isFinite(o.speed) && o.speed >= LEADER_MIN_SPEED && Number.isFinite(o.course)) {
+        // A minute's travel, kept visible but short at both ends of the speed range.
+        const dist = Math.min(20000, Math.max(150, o.speed * 60));
+        leaders.push({
+          type: 'Feature',
+          geometry: { type: 'LineString', coordinates: [[o.lon, o.lat], ahead(o.lat, o.lon, o.course, dist)] },
+          properties: {},
+        });
+      }
+    }
+    const trails = [];
+    if (view.live) {
+      for (const [uid, pts] of api.trails) {
+        if (pts.length >= 2 && view.objects.has(uid)) {
+          trails.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: pts }, properties: {} });
+        }
+      }
+    }
+    api.emergencies = emergencies;
+    return { objs, leaders, trails };
+  }
+
+  function flush() {
+    if (!api.loaded) return;
+    const t0 = performance.now();
+    const { objs, leaders, trails } = buildFeatures();
+    map.getSource('objects').setData({ type: 'FeatureCollection', features: objs });
+    map.getSource('leaders').setData({ type: 'FeatureCollection', features: leaders });
+    map.getSource('trails').setData({ type: 'FeatureCollection', features: trails });
+    const alertFeatures = api.alerts
+      .filter((a) => Number.isFinite(a.lat) && Number.isFinite(a.lon))
+      .map((a) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [a.lon, a.lat] }, properties: { uid: a.uid } }));
+    map.getSource('alerts').setData({ type: 'FeatureCollection', features: alertFeatures });
+    api.dirty = false;
+    api.lastFull = performance.now();
+    api.lastFlushMs = api.lastFull - t0;
+    api.flushes = (api.flushes || 0) + 1;
+    api.imageCount = imageUse.size;
+  }
+
+  setInterval(() => {
+    if (api.dirty || performance.now() - api.lastFull >= FULL_MS) flush();
+  }, FLUSH_MS);
+
+  // The rings pulse; only repaint for it while there is something to pulse.
+  setInterval(() => {
+    if (!api.loaded || (!api.emergencies && !api.alerts.length)) return;
+    const phase = (Math.sin(performance.now() / 250) + 1) / 2;
+    map.setPaintProperty('emergency-ring', 'circle-radius', 16 + 12 * phase);
+    map.setPaintProperty('emergency-ring', 'circle-stroke-opacity', 1 - 0.6 * phase);
+    map.setPaintProperty('alert-ring', 'circle-radius', 22 + 14 * phase);
+  }, 120);
+
+  map.on('click', (e) => {
+    if (api.placing) {
+      onMapClick(e.lngLat);
+      return;
+    }
+    const pad = 8;
+    const box = [
+      [e.point.x - pad, e.point.y - pad],
+      [e.point.x + pad, e.point.y + pad],
+    ];
+    const hit = api.loaded ? map.queryRenderedFeatures(box, { layers: ['objects'] }) : [];
+    if (hit.length) onSelect(hit[0].properties.uid);
+  });
+  // Which objects are labelled depends on the view.
+  map.on('moveend', () => {
+    api.dirty = true;
+  });
+  map.on('mousemove', (e) => {
+    if (!api.loaded || api.placing) return;
+    const hit = map.queryRenderedFeatures(e.point, { layers: ['objects'] });
+    map.getCanvas().style.cursor = hit.length ? 'pointer' : '';
+  });
+
+  /** Records live position changes for trails (bounded per object). */
+  api.track = (objects, changed, removed, snapshot) => {
+    if (snapshot) {
+      for (const uid of api.trails.keys()) if (!objects.has(uid)) api.trails.delete(uid);
+    }
+    for (const uid of removed) api.trails.delete(uid);
+    for (const uid of changed) {
+      const o = objects.get(uid);
+      if (!o || !validPos(o)) continue;
+      let pts = api.trails.get(uid);
+      if (!pts) {
+        pts = [];
+        api.trails.set(uid, pts);
+      }
+      const last = pts[pts.length - 1];
+      if (!last || last[0] !== o.lon || last[1] !== o.lat) {
+        pts.push([o.lon, o.lat]);
+        if (pts.length > TRAIL_LEN) pts.shift();
+      }
+    }
+    api.dirty = true;
+  };
+
+  /** Marks the picture changed; the next flush tick redraws. */
+  api.invalidate = () => {
+    api.dirty = true;
+  };
+
+  /** Highlights a selected object (or none). */
+  api.select = (uid) => {
+    api.selected = uid;
+    if (api.loaded) map.setFilter('selection', ['==', ['get', 'uid'], uid || '']);
+    else map.once('load', () => map.setFilter('selection', ['==', ['get', 'uid'], uid || '']));
+  };
+
+  /** Alerts to ring on the map. */
+  api.setAlerts = (alerts) => {
+    api.alerts = alerts;
+    api.dirty = true;
+  };
+
+  api.flyTo = (lat, lon, zoom) => {
+    if (!Number.isFinite(lat) || !Number.isFinite(lon)) return;
+    map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), zoom || 12), essential: true });
+  };
+
+  /** Uids of the symbols MapLibre has drawn in the current view. */
+  api.renderedUids = () => {
+    if (!api.loaded) return [];
+    const seen = new Set();
+    for (const f of map.queryRenderedFeatures({ layers: ['objects'] })) seen.add(f.properties.uid);
+    return [...seen];
+  };
+
+  api.setPlacing = (on) => {
+    api.placing = on;
+    container.classList.toggle('placing', on);
+    map.getCanvas().style.cursor = on ? 'crosshair' : '';
+  };
+
+  api.flushNow = flush;
+  return api;
+}

@@ -1,0 +1,94 @@
+// The live picture as the feed tells it: objects, chat and alerts, plus the
+// offset between the server's clock and ours (staleness uses server time).
+
+const CHAT_MAX = 5000; // messages kept in total, oldest dropped first
+
+/** Holds what the server said and tells listeners what changed. */
+export class LiveState {
+  constructor() {
+    /** @type {Map<string, object>} uid -> Object */
+    this.objects = new Map();
+    /** @type {Map<string, object>} alert uid -> Alert */
+    this.alerts = new Map();
+    /** @type {object[]} chat messages, oldest first */
+    this.chat = [];
+    this.chatIds = new Set();
+    this.offsetMs = 0; // server now - local now
+    this.listeners = { objects: [], chat: [], alerts: [] };
+  }
+
+  /** Server time now, ms. */
+  now() {
+    return Date.now() + this.offsetMs;
+  }
+
+  /** Subscribes to 'objects' (changed uids, removed uids, snapshot flag), 'chat' (new messages) or 'alerts'. */
+  on(what, fn) {
+    this.listeners[what].push(fn);
+  }
+
+  emit(what, ...args) {
+    for (const fn of this.listeners[what]) fn(...args);
+  }
+
+  /** Applies one server frame (snapshot or delta). */
+  apply(frame) {
+    if (typeof frame.now === 'number') this.offsetMs = frame.now - Date.now();
+    if (frame.t === 'snapshot') {
+      const old = this.objects;
+      this.objects = new Map();
+      for (const o of frame.objects || []) if (o && o.uid) this.objects.set(o.uid, o);
+      const removed = [...old.keys()].filter((u) => !this.objects.has(u));
+      this.alerts = new Map();
+      for (const a of frame.alerts || []) if (a && a.uid) this.alerts.set(a.uid, a);
+      this.chat = [];
+      this.chatIds = new Set();
+      const fresh = this.addChat(frame.chat || []);
+      this.emit('objects', [...this.objects.keys()], removed, true);
+      this.emit('chat', fresh, true);
+      this.emit('alerts');
+      return;
+    }
+    if (frame.t !== 'delta') return;
+    const changed = [];
+    for (const o of frame.upsert || []) {
+      if (!o || !o.uid) continue;
+      this.objects.set(o.uid, o);
+      changed.push(o.uid);
+    }
+    const removed = [];
+    for (const uid of frame.remove || []) if (this.objects.delete(uid)) removed.push(uid);
+    if (changed.length || removed.length) this.emit('objects', changed, removed, false);
+    const fresh = this.addChat(frame.chat || []);
+    if (fresh.length) this.emit('chat', fresh, false);
+    let alertsChanged = false;
+    for (const a of frame.alerts || []) {
+      if (a && a.uid) {
+        this.alerts.set(a.uid, a);
+        alertsChanged = true;
+      }
+    }
+    for (const uid of frame.cleared || []) alertsChanged = this.alerts.delete(uid) || alertsChanged;
+    if (alertsChanged) this.emit('alerts');
+  }
+
+  /** Appends messages not seen before; returns them. */
+  addChat(msgs) {
+    const fresh = [];
+    for (const m of msgs) {
+      if (!m || this.chatIds.has(m.id)) continue;
+      this.chatIds.add(m.id);
+      this.chat.push(m);
+      fresh.push(m);
+    }
+    if (this.chat.length > CHAT_MAX) {
+      for (const m of this.chat.splice(0, this.chat.length - CHAT_MAX)) this.chatIds.delete(m.id);
+    }
+    return fresh;
+  }
+}
+
+/** Whether an object is stale at server time `now`. */
+export function isStale(o, now) {
+  return typeof o.stale === 'number' && now >= o.stale;
+}
