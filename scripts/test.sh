@@ -35,3 +35,6 @@ cargo build --locked -p watchfloor
 cargo build --locked -p sensors --example decode
 mkdir -p test-artifacts
 WATCHFLOOR_BIN="$ROOT/target/debug/watchfloor" .venv/bin/python -m pytest -q tests/interop
+
+step "browser tests (chromium + playwright-core)"
+WATCHFLOOR_BIN="$ROOT/target/debug/watchfloor" bash tests/browser/run.sh

@@ -14,6 +14,16 @@ import { isStale } from './state.js';
 setWorkerUrl(workerUrl);
 
 const FLUSH_MS = 300; // at most ~3 source updates a second
+// A big picture is redrawn once a second (objects report about that often):
+// every source update re-tiles and re-uploads all of it.
+const BIG_PICTURE = 5000;
+const BIG_FLUSH_MS = 1000;
+// With more objects than this in view, trails and speed leaders are drawn for
+// the selected object only and symbols are smaller: at 10,000 objects those
+// lines cost more to draw than the symbols, and a zoomed-out picture of that
+// size is read by its symbols, not its lines.
+const DETAIL_LIMIT = 2000;
+const SMALL_ICON = 0.7;
 const FULL_MS = 1000; // staleness moves with the clock: redraw at least this often
 const TRAIL_LEN = 8; // positions kept per object
 const LEADER_MIN_SPEED = 0.5; // m/s; slower objects get no speed leader
@@ -169,6 +179,11 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
     let visible = 0;
     for (const o of view.objects.values()) if (validPos(o) && inView(o)) visible++;
     const labels = visible <= LABEL_LIMIT;
+    const detailed = visible <= DETAIL_LIMIT;
+    if (detailed !== api.detailed) {
+      api.detailed = detailed;
+      map.setLayoutProperty('objects', 'icon-size', detailed ? 1 : SMALL_ICON);
+    }
     const stamp = performance.now();
     for (const o of view.objects.values()) {
       if (!validPos(o)) continue;
@@ -183,7 +198,7 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
         geometry: { type: 'Point', coordinates: [o.lon, o.lat] },
         properties: { uid: o.uid, icon, dim: stale, em, z: stale ? 0 : em ? 2 : 1 },
       });
-      if (!stale && Number.isFinite(o.speed) && o.speed >= LEADER_MIN_SPEED && Number.isFinite(o.course)) {
+      if ((detailed || o.uid === api.selected) && !stale && Number.isFinite(o.speed) && o.speed >= LEADER_MIN_SPEED && Number.isFinite(o.course)) {
         // A minute's travel, kept visible but short at both ends of the speed range.
         const dist = Math.min(20000, Math.max(150, o.speed * 60));
         leaders.push({
@@ -196,7 +211,7 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
     const trails = [];
     if (view.live) {
       for (const [uid, pts] of api.trails) {
-        if (pts.length >= 2 && view.objects.has(uid)) {
+        if (pts.length >= 2 && (detailed || uid === api.selected) && view.objects.has(uid)) {
           trails.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: pts }, properties: {} });
         }
       }
@@ -224,7 +239,9 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
   }
 
   setInterval(() => {
-    if (api.dirty || performance.now() - api.lastFull >= FULL_MS) flush();
+    const since = performance.now() - api.lastFull;
+    const every = getView().objects.size > BIG_PICTURE ? BIG_FLUSH_MS : FLUSH_MS;
+    if ((api.dirty && since >= every) || since >= FULL_MS) flush();
   }, FLUSH_MS);
 
   // The rings pulse; only repaint for it while there is something to pulse.

@@ -33,9 +33,13 @@ pub const MAX_CONCURRENCY: usize = 1_024;
 #[command(
     name = "wf-loadgen",
     version,
-    about = "Routing load generator for a watchfloor server"
+    about = "Routing load generator for a watchfloor server",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Args {
+    /// Another mode than the routing benchmark (`objects`).
+    #[command(subcommand)]
+    pub command: Option<Command>,
     /// Server's streaming CoT TCP address; must be loopback.
     #[arg(long, default_value = "127.0.0.1:8087")]
     pub target: SocketAddr,
@@ -90,6 +94,13 @@ pub struct Args {
     /// Connections in flight at once in --handshakes mode.
     #[arg(long, default_value_t = 64)]
     pub concurrency: usize,
+}
+
+/// The modes of `wf-loadgen` other than the default routing benchmark.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Relay N moving objects over a few connections (web COP picture load).
+    Objects(crate::objects::ObjectsArgs),
 }
 
 /// Why a command line was refused.
@@ -373,6 +384,17 @@ mod tests {
         }
         let e = Config::try_from(args(&["--handshakes", "5", "--idle"])).unwrap_err();
         assert_eq!(e, ConfigError::ModeConflict);
+    }
+
+    #[test]
+    fn objects_subcommand_parses_and_leaves_the_routing_flags_alone() {
+        let a = args(&["objects", "--addr", "127.0.0.1:9", "--objects", "500"]);
+        let Some(Command::Objects(o)) = a.command else {
+            panic!("no objects subcommand");
+        };
+        assert_eq!((o.objects, o.connections), (500, 4));
+        assert!(args(&["--clients", "5"]).command.is_none());
+        assert!(Args::try_parse_from(["wf-loadgen", "--clients", "5", "objects"]).is_err());
     }
 
     #[test]

@@ -14,6 +14,9 @@
 //! [`procstat`] reads `/proc`, [`report`] shapes the result. [`client`] and
 //! [`run`] are the thin tokio layer that drives real connections;
 //! [`handshake`] measures connection (TLS handshake) rate instead.
+//!
+//! `wf-loadgen objects` ([`objects`]) is a separate mode for the web COP
+//! benchmark: a few connections relay thousands of moving objects.
 
 // Tests unwrap freely: a panic there is a failed assertion.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
@@ -22,6 +25,7 @@ pub mod client;
 pub mod config;
 pub mod handshake;
 pub mod hist;
+pub mod objects;
 pub mod procstat;
 pub mod report;
 pub mod run;
@@ -32,6 +36,7 @@ pub mod tls;
 pub use config::{Args, Config, ConfigError};
 pub use handshake::{run_handshakes, HandshakeReport};
 pub use hist::LatencyHistogram;
+pub use objects::{run_objects, ObjectsArgs, ObjectsConfig, ObjectsReport};
 pub use report::Report;
 pub use run::run;
 pub use tls::{TlsFiles, TlsSetupError, Transport};

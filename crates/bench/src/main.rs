@@ -4,12 +4,17 @@
 
 use std::process::ExitCode;
 
-use bench::{Args, Config, Transport};
+use bench::config::Command;
+use bench::{Args, Config, ObjectsArgs, ObjectsConfig, Transport};
 use clap::Parser;
 use serde::Serialize;
 
 fn main() -> ExitCode {
-    let cfg = match Config::try_from(Args::parse()) {
+    let mut args = Args::parse();
+    if let Some(Command::Objects(o)) = args.command.take() {
+        return objects(o);
+    }
+    let cfg = match Config::try_from(args) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("wf-loadgen: {e}");
@@ -55,6 +60,49 @@ fn main() -> ExitCode {
             "wf-loadgen: only {} of {} clients connected",
             report.totals.connected, report.clients
         );
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+/// `wf-loadgen objects`: the picture load of the web COP benchmark.
+fn objects(args: ObjectsArgs) -> ExitCode {
+    let cfg = match ObjectsConfig::try_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("wf-loadgen objects: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("wf-loadgen: cannot start the tokio runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Ctrl-C (SIGINT) ends the run early with a report of what was sent.
+    let report = runtime.block_on(async {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                let _ = tx.send(true);
+            } else {
+                // No signal handler: keep the sender, so the run goes to its end.
+                std::future::pending::<()>().await;
+            }
+        });
+        bench::run_objects(&cfg, rx).await
+    });
+    if let Err(code) = print(&report, cfg.json) {
+        return code;
+    }
+    if report.connected == 0 {
+        eprintln!("wf-loadgen objects: no connection to {}", report.target);
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS

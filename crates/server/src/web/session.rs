@@ -142,7 +142,12 @@ fn handle(feed: &Feed, h: &SessionHandle, text: &str) -> String {
         Ok(c) => c,
         Err(e) => {
             tracing::warn!(user = %who, error = %e, "unreadable command from a browser");
-            return refuse(feed, who, None, &e);
+            // Answer to its id when the frame is JSON with one, so the page
+            // can tell which of its commands failed.
+            let id = serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .and_then(|v| v.get("id").and_then(serde_json::Value::as_u64));
+            return refuse(feed, who, id, &e);
         }
     };
     let id = cmd.id();

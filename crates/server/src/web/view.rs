@@ -28,30 +28,51 @@ pub(crate) enum Shown {
     Nothing,
 }
 
-/// An object as the browser sees it.
+/// An object as the browser sees it. Fields that are unknown (`None`),
+/// false or empty are left out of the JSON: at 10,000 objects a second
+/// every byte is paid for by every browser.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct ObjectView {
     pub(crate) uid: String,
     #[serde(rename = "type")]
     pub(crate) kind: String,
     pub(crate) how: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) callsign: Option<String>,
     pub(crate) lat: f64,
     pub(crate) lon: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) hae: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) ce: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) course: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) speed: Option<f64>,
     pub(crate) time: i64,
     pub(crate) stale: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) remarks: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) team: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) role: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) sender: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) groups: Vec<String>,
+    #[serde(skip_serializing_if = "is_false")]
     pub(crate) contact: bool,
+    #[serde(skip_serializing_if = "is_false")]
     pub(crate) gone: bool,
+    #[serde(skip_serializing_if = "is_false")]
     pub(crate) emergency: bool,
+}
+
+/// Lets `false` flags stay out of the JSON.
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// Where a chat message was said.

@@ -218,7 +218,10 @@ fn state_at_is_the_latest_live_row_per_uid_in_the_window() {
             .collect()
     };
     // At 2.5 s: a as it was at 2 s; chat left out; "short" stale by then.
-    assert_eq!(at(2_500, 10_000), [("a".to_string(), 2.0), ("old".to_string(), 31.7619)]);
+    assert_eq!(
+        at(2_500, 10_000),
+        [("a".to_string(), 2.0), ("old".to_string(), 31.7619)]
+    );
     assert_eq!(at(3_000, 10_000)[0], ("a".to_string(), 3.0));
     // The lookback bounds what is searched.
     assert_eq!(at(2_500, 1_000), [("a".to_string(), 2.0)]);

@@ -1,0 +1,181 @@
+// Starts and stops a real `watchfloor serve` with the web COP on free loopback ports.
+//
+// Every server gets its own data folder (a fresh temp dir), its own ports and a
+// log file; `stop()` kills it (SIGTERM, then SIGKILL after 3 s) and removes the
+// data folder.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The repository root (tests/browser/lib/../../..). */
+export const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
+/** Where screenshots and server logs go. */
+export const ARTIFACTS = path.join(REPO, 'test-artifacts', 'browser');
+
+/** The binary under test: $WATCHFLOOR_BIN or target/debug/watchfloor. */
+export function serverBinary() {
+  return process.env.WATCHFLOOR_BIN || path.join(REPO, 'target', 'debug', 'watchfloor');
+}
+
+/** A TCP port the kernel just handed out on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` every `everyMs` until it returns a truthy value; throws after `timeoutMs`. */
+export async function until(fn, { timeoutMs = 5000, everyMs = 50, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
+    }
+    await sleep(everyMs);
+  }
+}
+
+/** A file-name-safe form of a test name. */
+export function slug(name) {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+}
+
+/**
+ * Adds users with `watchfloor users add NAME --password-stdin --groups G --data-dir D`.
+ * @param {string} dataDir
+ * @param {{name: string, password: string, groups?: string}[]} users
+ */
+export function addUsers(dataDir, users) {
+  for (const u of users) {
+    const r = spawnSync(
+      serverBinary(),
+      ['users', 'add', u.name, '--password-stdin', '--groups', u.groups ?? '', '--data-dir', dataDir],
+      { input: `${u.password}\n`, encoding: 'utf8', timeout: 20000 },
+    );
+    if (r.status !== 0) {
+      throw new Error(`watchfloor users add ${u.name} failed (${r.status}): ${r.stderr}`);
+    }
+  }
+}
+
+/**
+ * A running server.
+ * @typedef {object} Server
+ * @property {number} tcp     plain TCP port (anonymous group)
+ * @property {Record<string, number>} groupTcp  TCP port per group listener (`--tcp ADDR#group`)
+ * @property {number} http    /metrics and /healthz
+ * @property {number} web     the web COP
+ * @property {string} webUrl  http://127.0.0.1:<web>
+ * @property {string} httpUrl http://127.0.0.1:<http>
+ * @property {string} dataDir
+ * @property {string} logPath
+ * @property {import('node:child_process').ChildProcess} proc
+ * @property {() => Promise<void>} stop
+ * @property {() => boolean} alive
+ */
+
+/**
+ * Starts `watchfloor serve --tcp .. --http .. --web .. --data-dir ..` and waits until
+ * `/healthz` and `GET /api/web/session` answer.
+ * @param {{name: string, groups?: string[], users?: {name: string, password: string, groups?: string}[],
+ *          extraArgs?: string[], binary?: string, env?: Record<string,string>, timeoutMs?: number,
+ *          logPath?: string}} opts
+ * @returns {Promise<Server>}
+ */
+export async function startServer(opts) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wf-browser-'));
+  if (opts.users?.length) addUsers(dataDir, opts.users);
+  const tcp = await freePort();
+  const http = await freePort();
+  const web = await freePort();
+  const groupTcp = {};
+  const args = ['serve', '--tcp', `127.0.0.1:${tcp}`];
+  for (const g of opts.groups ?? []) {
+    groupTcp[g] = await freePort();
+    args.push('--tcp', `127.0.0.1:${groupTcp[g]}#${g}`);
+  }
+  args.push('--http', `127.0.0.1:${http}`, '--web', `127.0.0.1:${web}`, '--data-dir', dataDir);
+  args.push(...(opts.extraArgs ?? []));
+  const logPath = opts.logPath ?? path.join(ARTIFACTS, `${slug(opts.name)}-server.log`);
+  const log = createWriteStream(logPath);
+  log.write(`$ ${opts.binary ?? serverBinary()} ${args.join(' ')}\n`);
+  const proc = spawn(opts.binary ?? serverBinary(), args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'info', ...(opts.env ?? {}) },
+  });
+  proc.stdout.pipe(log, { end: false });
+  proc.stderr.pipe(log, { end: false });
+  let exited = null;
+  const exitedP = new Promise((resolve) => proc.on('exit', (code, sig) => {
+    exited = { code, sig };
+    resolve(exited);
+  }));
+  const server = {
+    tcp, groupTcp, http, web, dataDir, logPath, proc,
+    webUrl: `http://127.0.0.1:${web}`,
+    httpUrl: `http://127.0.0.1:${http}`,
+    alive: () => exited === null,
+    async stop() {
+      if (exited === null) {
+        proc.kill('SIGTERM');
+        const t = setTimeout(() => { if (exited === null) proc.kill('SIGKILL'); }, 3000);
+        await exitedP;
+        clearTimeout(t);
+      }
+      log.end(`\n[exit ${JSON.stringify(exited)}]\n`);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await until(async () => {
+      if (exited !== null) throw new Error(`server exited early ${JSON.stringify(exited)}; see ${logPath}`);
+      const h = await fetch(`${server.httpUrl}/healthz`);
+      if (!h.ok) return false;
+      const s = await fetch(`${server.webUrl}/api/web/session`);
+      return s.ok;
+    }, { timeoutMs: opts.timeoutMs ?? 20000, everyMs: 100, what: `server ${opts.name} to answer /healthz and /api/web/session` });
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  return server;
+}
+
+/** GET /healthz on the server's HTTP port: true when it answers 200. */
+export async function healthy(server) {
+  try {
+    return (await fetch(`${server.httpUrl}/healthz`, { signal: AbortSignal.timeout(3000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** The server's /metrics as {"name{labels}": value}. */
+export async function metrics(server) {
+  const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+  const out = {};
+  for (const line of text.split('\n')) {
+    const m = /^(watchfloor_[A-Za-z0-9_]+(?:\{[^}]*\})?)\s+(\S+)\s*$/.exec(line.trim());
+    if (m) out[m[1]] = Number(m[2]);
+  }
+  return out;
+}

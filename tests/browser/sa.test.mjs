@@ -1,0 +1,35 @@
+// A pytak client's SA reaches the page's object list and the map within 2 s.
+
+import assert from 'node:assert/strict';
+
+import { copTest, openCop, tid } from './lib/browser.mjs';
+
+copTest('sa appears in list and on map within two seconds', {}, async ({ server, page, peer }) => {
+  await openCop(page, server);
+  const p = await peer(server.tcp, 'alpha');
+  const uid = `ANDROID-sa-${Date.now()}`;
+  // Inside the initial view (session centre 31.33 N 109.2 W, zoom 9).
+  const sentAt = Date.now();
+  await p.sa(uid, 'ALPHA 1-1', 31.35, -109.18);
+  await page.waitForFunction(
+    (u) => document.querySelector(`[data-testid="object-row"][data-uid="${u}"]`) !== null
+      && window.__wf.renderedUids().includes(u),
+    uid,
+    { timeout: 5000, polling: 25 },
+  );
+  const elapsed = Date.now() - sentAt;
+  console.log(`# SA to list+map: ${elapsed} ms`);
+  assert.ok(elapsed < 2000, `SA took ${elapsed} ms to show (limit 2000 ms)`);
+
+  // The row says who it is; selecting it fills the details pane.
+  const row = page.locator(tid('object-row', `[data-uid="${uid}"]`));
+  assert.match(await row.innerText(), /ALPHA 1-1/);
+  await row.click();
+  await page.waitForSelector(tid('details-callsign'), { timeout: 3000 });
+  assert.match(await page.locator(tid('details-callsign')).innerText(), /ALPHA 1-1/);
+  assert.match(await page.locator(tid('details-type')).innerText(), /a-f-G-U-C/);
+  const model = await page.evaluate((u) => window.__wf.objects.get(u), uid);
+  assert.equal(model.callsign, 'ALPHA 1-1');
+  assert.ok(Math.abs(model.lat - 31.35) < 1e-6 && Math.abs(model.lon + 109.18) < 1e-6, JSON.stringify(model));
+  assert.equal(model.contact, true);
+});
