@@ -15,6 +15,10 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install -q --disable-pip-version-check -r tests/interop/requirements.txt
 
+step "web page dependencies (npm, from web/package-lock.json)"
+# The webui crate's build script builds the page with them and embeds it.
+(cd web && npm ci --no-audit --no-fund --loglevel=error)
+
 step "format and lints"
 cargo fmt --all --check
 cargo clippy --locked --workspace --all-targets -- -D warnings
