@@ -128,6 +128,11 @@ impl Feed {
         (id, h, rx)
     }
 
+    /// Browsers connected now.
+    pub(crate) fn session_count(&self) -> usize {
+        self.sessions.lock().len()
+    }
+
     /// Forgets a browser.
     pub(crate) fn leave(&self, id: u64) {
         if self.sessions.lock().remove(&id).is_some() {

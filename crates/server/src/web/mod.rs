@@ -33,6 +33,9 @@ use crate::router::RouterMsg;
 use crate::users::Users;
 use crate::ServerError;
 
+/// Most browsers on the feed at once: each may hold a few frames of a big
+/// picture in its queue, so their number is bounded like TAK connections.
+const MAX_SESSIONS: usize = 256;
 /// How far back replay looks for an object's last report, ms.
 const REPLAY_LOOKBACK_MS: i64 = 15 * 60 * 1000;
 /// Most objects one replay answer holds.

@@ -351,6 +351,18 @@ async fn ws(
         )
         .into_response();
     }
+    if s.feed.session_count() >= super::MAX_SESSIONS {
+        tracing::warn!(
+            limit = super::MAX_SESSIONS,
+            "web feed full; browser refused"
+        );
+        return ApiError(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            format!("at most {} browsers at once", super::MAX_SESSIONS),
+        )
+        .into_response();
+    }
     let Some(upgrade) = upgrade else {
         return ApiError(
             StatusCode::BAD_REQUEST,
