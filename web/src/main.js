@@ -172,6 +172,7 @@ function startCop(session) {
   wf.live = live;
   wf.mapApi = mapApi;
   wf.replay = replay;
+  wf.replayView = replayView;
   wf.panelDraw = () => panel.drawNow();
 
   setInterval(() => {
