@@ -233,4 +233,29 @@ mod tests {
             .and_then(|f| f.to_server())
             .is_err());
     }
+
+    #[test]
+    fn web_settings_are_checked() {
+        let base = FileConfig::load(None).expect("defaults");
+        let web = base.to_server().expect("valid").web.expect("on by default");
+        assert_eq!(web.addr.port(), 8080);
+        assert_eq!(web.callsign, "WATCH FLOOR");
+        let with = |f: &dyn Fn(&mut FileConfig)| {
+            let mut c = base.clone();
+            f(&mut c);
+            c.to_server()
+        };
+        assert!(with(&|c| c.web = String::new())
+            .expect("valid")
+            .web
+            .is_none());
+        let tiles =
+            with(&|c| c.web_tiles = "https://t.example/{z}/{x}/{y}.png".into()).expect("valid");
+        assert!(tiles.web.and_then(|w| w.tiles).is_some());
+        assert!(with(&|c| c.web_tiles = "https://t.example/tile.png".into()).is_err());
+        assert!(with(&|c| c.web_zoom = 30.0).is_err());
+        assert!(with(&|c| c.web_center = [91.0, 0.0]).is_err());
+        assert!(with(&|c| c.web_callsign = "  ".into()).is_err());
+        assert!(with(&|c| c.web = "not an address".into()).is_err());
+    }
 }
