@@ -18,6 +18,9 @@ use crate::router::now;
 
 /// A browser that takes longer than this to accept one frame is dropped.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// A quiet picture sends nothing; a ping this often finds browsers that
+/// vanished without closing (their send then fails or times out).
+const PING_EVERY: Duration = Duration::from_secs(30);
 /// Sustained commands per second one browser may send.
 const COMMANDS_PER_S: f64 = 20.0;
 /// Burst of commands allowed.
@@ -86,8 +89,16 @@ pub(crate) async fn run(
         tokens: COMMAND_BURST,
         at: Instant::now(),
     };
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
     while ok {
         tokio::select! {
+            _ = ping.tick() => {
+                ok = matches!(
+                    tokio::time::timeout(SEND_TIMEOUT, sink.send(WsMessage::Ping(Vec::new()))).await,
+                    Ok(Ok(()))
+                );
+            }
             f = rx.recv() => match f {
                 Some(f) if f.seq > floor => ok = send(&mut sink, &metrics, f.text).await,
                 Some(_) => {}
