@@ -155,6 +155,9 @@ pub(crate) fn start(
         users,
     } = bound;
     config.secure_cookies = tls.is_some();
+    if tls.is_none() && users.any() && !config.addr.ip().is_loopback() {
+        tracing::warn!(addr = %config.addr, "web COP logins travel unencrypted over plain HTTP; run the server with TLS (--certs with --tls, --enroll or --https) to serve the page over HTTPS");
+    }
     let (feed, hub, inbox) = feed::Feed::new(
         hub::Hub::new(hub::HubLimits::default()),
         metrics.clone(),
