@@ -10,6 +10,9 @@ use super::view::{AlertView, ChatView, ObjectView, Room, Shown};
 /// The routing core's anonymous group, as stored with events.
 const ANON: &str = picture::ANON_GROUP;
 
+/// Most alerts shown at once.
+const MAX_ALERTS: usize = 1000;
+
 /// Bounds of the web picture.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct HubLimits {
@@ -222,6 +225,19 @@ impl Hub {
                 let from = view.from_uid.clone();
                 let json = serde_json::to_string(&view).unwrap_or_default();
                 let item = Arc::new(AlertItem { view, groups, json });
+                if self.alerts.len() >= MAX_ALERTS && !self.alerts.contains_key(&item.view.uid) {
+                    // A flood of alerts: the oldest gives way.
+                    if let Some(oldest) = self
+                        .alerts
+                        .values()
+                        .min_by_key(|a| a.view.time)
+                        .map(|a| a.view.uid.clone())
+                    {
+                        if let Some(a) = self.alerts.remove(&oldest) {
+                            self.pending.cleared.push(a);
+                        }
+                    }
+                }
                 self.alerts.insert(item.view.uid.clone(), item.clone());
                 self.pending.alerts.push(item);
                 self.flag_emergency(&from, true);
@@ -291,9 +307,25 @@ impl Hub {
         }
     }
 
-    /// Drops objects that have been stale for longer than the grace time.
+    /// Drops objects (and alerts never cancelled) that have been stale
+    /// for longer than the grace time.
     pub(crate) fn sweep(&mut self, now_ms: i64) -> usize {
         let grace = self.limits.stale_grace_ms;
+        let expired: Vec<String> = self
+            .alerts
+            .values()
+            .filter(|a| a.view.stale.saturating_add(grace) <= now_ms)
+            .map(|a| a.view.uid.clone())
+            .collect();
+        for uid in expired {
+            if let Some(a) = self.alerts.remove(&uid) {
+                let from = a.view.from_uid.clone();
+                self.pending.cleared.push(a);
+                if !self.alerts.values().any(|x| x.view.from_uid == from) {
+                    self.flag_emergency(&from, false);
+                }
+            }
+        }
         let old: Vec<String> = self
             .objects
             .values()

@@ -220,3 +220,44 @@ fn deletes_disconnects_sweeps_and_the_bound() {
         "only the last 2 lines are kept"
     );
 }
+
+#[test]
+fn alerts_never_cancelled_leave_after_their_stale_time() {
+    let mut hub = Hub::new(HubLimits {
+        stale_grace_ms: 1000,
+        ..HubLimits::default()
+    });
+    let g = groups(&[]);
+    hub.ingest(&sa("A-1", LATER), &g, None, true);
+    let alert = ev(
+        r#"<event version="2.0" uid="A-1-9-1-1" type="b-a-o-pan" how="m-g" time="2026-01-01T00:00:00Z" start="2026-01-01T00:00:00Z" stale="2026-01-01T00:00:10Z"><point lat="31" lon="-109" hae="0" ce="0" le="0"/><detail><link uid="A-1" type="a-f-G-U-C" relation="p-p"/><emergency type="Ring The Bell">CS-A-1</emergency></detail></event>"#,
+    );
+    hub.ingest(&alert, &g, None, false);
+    let _ = hub.take_batch(0);
+    let t10 = cot::Time::parse("2026-01-01T00:00:10Z")
+        .expect("time")
+        .millis();
+    hub.sweep(t10 + 999);
+    assert!(
+        hub.object("A-1").is_some_and(|o| o.emergency),
+        "still within the grace time"
+    );
+    hub.sweep(t10 + 1000);
+    assert!(hub.object("A-1").is_some_and(|o| !o.emergency));
+    let f = frame_json(
+        &hub.take_batch(t10).expect("changes"),
+        &viewer(None, "w"),
+        0,
+    );
+    assert_eq!(f["cleared"], serde_json::json!(["A-1-9-1-1"]));
+    // A flood of alerts is bounded.
+    for i in 0..(MAX_ALERTS + 5) {
+        let a = ev(&format!(
+            r#"<event version="2.0" uid="X-{i}" type="b-a-o-tbl" how="m-g" time="2026-01-01T00:00:00Z" start="2026-01-01T00:00:00Z" stale="{LATER}"><point lat="31" lon="-109" hae="0" ce="0" le="0"/><detail/></event>"#
+        ));
+        hub.ingest(&a, &g, None, false);
+    }
+    let (_, _, snap) = hub.snapshot(&viewer(None, "w"), 0);
+    let snap: serde_json::Value = serde_json::from_str(&snap).expect("json");
+    assert_eq!(snap["alerts"].as_array().map(Vec::len), Some(MAX_ALERTS));
+}

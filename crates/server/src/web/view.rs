@@ -153,6 +153,10 @@ pub(crate) struct AlertView {
     pub(crate) lon: f64,
     pub(crate) time: i64,
     pub(crate) text: Option<String>,
+    /// When the alert event goes stale, ms; an alert never cancelled
+    /// leaves some minutes after.
+    #[serde(skip)]
+    pub(crate) stale: i64,
 }
 
 /// The GeoChat room every client is in.
@@ -216,6 +220,7 @@ pub(crate) fn show(event: &cot::Event, sender: Option<&str>) -> Shown {
             lon: round7(p.lon),
             time: event.time.millis(),
             text: event.detail.remarks().filter(|r| !r.trim().is_empty()),
+            stale: event.stale.millis(),
         });
     }
     let track = event.detail.track();
