@@ -28,6 +28,9 @@ copTest('sa appears in list and on map within two seconds', {}, async ({ server,
   await page.waitForSelector(tid('details-callsign'), { timeout: 3000 });
   assert.match(await page.locator(tid('details-callsign')).innerText(), /ALPHA 1-1/);
   assert.match(await page.locator(tid('details-type')).innerText(), /a-f-G-U-C/);
+  // 31.35 N 109.18 W is in MGRS zone 12R; ten-digit grid.
+  assert.match(await page.locator(tid('details-mgrs')).innerText(), /12R\s*[A-Z]{2}\s*\d{5}\s*\d{5}/);
+  assert.match(await page.locator(tid('details-latlon')).innerText(), /31\.35/);
   const model = await page.evaluate((u) => window.__wf.objects.get(u), uid);
   assert.equal(model.callsign, 'ALPHA 1-1');
   assert.ok(Math.abs(model.lat - 31.35) < 1e-6 && Math.abs(model.lon + 109.18) < 1e-6, JSON.stringify(model));
