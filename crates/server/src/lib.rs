@@ -167,7 +167,9 @@ impl Server {
             None => None,
         };
 
-        let trust_parts = open_trust(&config)?;
+        // One users file for TLS and the web COP, re-read when it changes.
+        let users = Arc::new(users::Users::new(users_path(&config)));
+        let trust_parts = open_trust(&config, users.clone())?;
         let mut tls_listeners = Vec::new();
         for addr in &config.tls {
             let l = TcpListener::bind(addr)
@@ -206,9 +208,7 @@ impl Server {
         };
 
         let web_bound = match &config.web {
-            Some(w) => {
-                Some(web::bind(w.clone(), Arc::new(users::Users::new(users_path(&config)))).await?)
-            }
+            Some(w) => Some(web::bind(w.clone(), users.clone()).await?),
             None => None,
         };
         let web_addr = web_bound.as_ref().and_then(web::BoundWeb::local_addr);
@@ -480,7 +480,10 @@ struct TrustParts {
     users: Arc<users::Users>,
 }
 
-fn open_trust(config: &ServerConfig) -> Result<Option<TrustParts>, ServerError> {
+fn open_trust(
+    config: &ServerConfig,
+    users: Arc<users::Users>,
+) -> Result<Option<TrustParts>, ServerError> {
     if config.tls.is_empty() && config.enroll.is_none() && config.https.is_none() {
         return Ok(None);
     }
@@ -499,22 +502,21 @@ fn open_trust(config: &ServerConfig) -> Result<Option<TrustParts>, ServerError> 
             "TLS needs a users file: give --data-dir or --users".into(),
         ));
     }
-    let users_path = users_path(config);
     Ok(Some(TrustParts {
         certs,
         reloader,
         enroll_config,
-        users: Arc::new(users::Users::new(users_path)),
+        users,
     }))
 }
 
-/// The users file: as given, else `DATA_DIR/users.toml`, else a name that
-/// does not exist (no users).
-fn users_path(config: &ServerConfig) -> std::path::PathBuf {
+/// The users file: as given, else `DATA_DIR/users.toml`; none without
+/// either (then there are no users).
+fn users_path(config: &ServerConfig) -> Option<std::path::PathBuf> {
     match (&config.users_file, &config.data_dir) {
-        (Some(p), _) => p.clone(),
-        (None, Some(d)) => d.join("users.toml"),
-        (None, None) => std::path::PathBuf::from("/nonexistent/watchfloor-users.toml"),
+        (Some(p), _) => Some(p.clone()),
+        (None, Some(d)) => Some(d.join("users.toml")),
+        (None, None) => None,
     }
 }
 

@@ -12,13 +12,14 @@ use crate::config::ClientGroups;
 /// Shared, reloading access to the users file.
 #[derive(Debug)]
 pub(crate) struct Users {
-    path: PathBuf,
+    /// `None`: there is no users file, so no users.
+    path: Option<PathBuf>,
     inner: Mutex<(Option<SystemTime>, Option<UsersFile>)>,
 }
 
 impl Users {
-    /// Watches `path`; a missing file means no users yet.
-    pub(crate) fn new(path: PathBuf) -> Self {
+    /// Watches `path`; a missing file (or no path) means no users yet.
+    pub(crate) fn new(path: Option<PathBuf>) -> Self {
         Users {
             path,
             inner: Mutex::new((None, None)),
@@ -26,17 +27,18 @@ impl Users {
     }
 
     fn with<T>(&self, f: impl FnOnce(Option<&UsersFile>) -> T) -> T {
+        let Some(path) = &self.path else {
+            return f(None);
+        };
         let mut inner = self.inner.lock();
-        let modified = std::fs::metadata(&self.path)
-            .and_then(|m| m.modified())
-            .ok();
+        let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
         if modified != inner.0 || (modified.is_some() && inner.1.is_none()) {
             inner.1 = match modified {
                 None => None,
-                Some(_) => match UsersFile::open_path(self.path.clone()) {
+                Some(_) => match UsersFile::open_path(path.clone()) {
                     Ok(u) => Some(u),
                     Err(e) => {
-                        tracing::warn!(path = %self.path.display(), error = %e, "users file unreadable; keeping the last good one");
+                        tracing::warn!(path = %path.display(), error = %e, "users file unreadable; keeping the last good one");
                         inner.1.take()
                     }
                 },

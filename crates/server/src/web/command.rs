@@ -221,7 +221,7 @@ pub(crate) fn chat(
         &[("uid", &me.uid), ("type", SA_TYPE), ("relation", "p-p")],
     ));
     let source = format!("BAO.F.WATCHFLOOR.{}", me.uid);
-    let stamp = cot_time(now);
+    let stamp = now.to_string();
     d.push_element(with_text(
         el(
             "remarks",
@@ -277,7 +277,7 @@ pub(crate) fn marker(
     e.point.hae = cot::UNKNOWN;
     e.point.ce = cot::UNKNOWN;
     e.point.le = cot::UNKNOWN;
-    let production = cot_time(now);
+    let production = now.to_string();
     let d = &mut e.detail;
     d.push_element(el("contact", &[("callsign", label.trim())]));
     d.push_element(el(
@@ -306,11 +306,6 @@ pub(crate) fn delete(uid: &str, kind: &str, message_uid: &str, now: Time) -> Eve
     ));
     e.detail.push_element(el("__forcedelete", &[]));
     e
-}
-
-/// CoT's time format (ISO 8601, UTC).
-fn cot_time(t: Time) -> String {
-    t.to_string()
 }
 
 #[cfg(test)]

@@ -197,14 +197,16 @@ impl Hub {
                     self.refused += 1;
                     return;
                 }
-                let alerted = self.alerts.values().any(|a| a.view.from_uid == view.uid);
-                view.emergency = alerted;
+                let known = self.objects.get(&view.uid).map(|o| &o.view);
+                // An object carries its flag from the alert on; only one
+                // new to the picture has to look for an alert already there.
+                view.emergency = match known {
+                    Some(o) => o.emergency,
+                    None => self.alerts.values().any(|a| a.view.from_uid == view.uid),
+                };
                 // A client's SA stays its own until it disconnects, even
                 // when something else relays an update for that uid.
-                let was_contact = self
-                    .objects
-                    .get(&view.uid)
-                    .is_some_and(|o| o.view.contact && !o.view.gone);
+                let was_contact = known.is_some_and(|o| o.contact && !o.gone);
                 view.contact = contact || was_contact;
                 self.put(view, groups);
             }
@@ -233,9 +235,7 @@ impl Hub {
                         .min_by_key(|a| a.view.time)
                         .map(|a| a.view.uid.clone())
                     {
-                        if let Some(a) = self.alerts.remove(&oldest) {
-                            self.pending.cleared.push(a);
-                        }
+                        self.drop_alert(&oldest);
                     }
                 }
                 self.alerts.insert(item.view.uid.clone(), item.clone());
@@ -250,9 +250,7 @@ impl Hub {
                     .map(|(k, _)| k.clone())
                     .collect();
                 for k in gone {
-                    if let Some(a) = self.alerts.remove(&k) {
-                        self.pending.cleared.push(a);
-                    }
+                    self.drop_alert(&k);
                 }
                 self.flag_emergency(&from_uid, false);
             }
@@ -273,6 +271,17 @@ impl Hub {
             view.gone = true;
             let groups = o.groups.clone();
             self.put(view, groups);
+        }
+    }
+
+    /// Clears an alert; its sender stays flagged only while it has another.
+    fn drop_alert(&mut self, uid: &str) {
+        if let Some(a) = self.alerts.remove(uid) {
+            let from = a.view.from_uid.clone();
+            self.pending.cleared.push(a);
+            if !self.alerts.values().any(|x| x.view.from_uid == from) {
+                self.flag_emergency(&from, false);
+            }
         }
     }
 
@@ -318,13 +327,7 @@ impl Hub {
             .map(|a| a.view.uid.clone())
             .collect();
         for uid in expired {
-            if let Some(a) = self.alerts.remove(&uid) {
-                let from = a.view.from_uid.clone();
-                self.pending.cleared.push(a);
-                if !self.alerts.values().any(|x| x.view.from_uid == from) {
-                    self.flag_emergency(&from, false);
-                }
-            }
+            self.drop_alert(&uid);
         }
         let old: Vec<String> = self
             .objects
