@@ -23,6 +23,25 @@ pub enum TimeError {
 
 const MICROS_PER_SEC: i64 = 1_000_000;
 
+/// Where "now" comes from. Pure crates never read the wall clock: they
+/// take a [`Time`] argument, or a `Clock` when they run on their own (a
+/// writer thread pruning history). The shell owns the one implementation
+/// that reads the system clock; tests pass a fixed or stepped one.
+pub trait Clock: Send + Sync {
+    /// The current instant.
+    fn now(&self) -> Time;
+}
+
+/// A clock that always says the same instant (tests, replays).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FixedClock(pub Time);
+
+impl Clock for FixedClock {
+    fn now(&self) -> Time {
+        self.0
+    }
+}
+
 impl Time {
     /// The Unix epoch.
     pub const EPOCH: Time = Time(0);

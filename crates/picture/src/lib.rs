@@ -18,6 +18,7 @@ mod clients;
 mod config;
 mod control;
 mod emergency;
+mod identity;
 mod ids;
 mod message;
 mod picture;
@@ -28,6 +29,7 @@ mod tests;
 
 pub use clients::ClientInfo;
 pub use config::{Config, Stats};
+pub use identity::{shared_with, Identity};
 pub use ids::{ClientId, Encoding, GroupId, GroupSet, Groups};
 pub use message::{Message, Output};
 pub use picture::{Picture, ANON_GROUP};
