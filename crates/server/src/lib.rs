@@ -3,6 +3,7 @@
 //! metrics endpoint. Everything that decides anything lives in `cot` and
 //! `picture`; this crate only moves bytes and counts.
 
+mod clock;
 mod codec;
 mod config;
 mod conn;
@@ -33,6 +34,7 @@ use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+pub use clock::{now, WallClock};
 pub use config::{ClientGroups, Listen, SensorInput, ServerConfig};
 pub use metrics::{DecodeErrorKind, Metrics};
 pub use web::{TileSource, WebConfig};

@@ -6,9 +6,8 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use cot::Time;
 use picture::{ClientId, Encoding, Message, Output, Picture};
 use tokio::sync::{mpsc, oneshot};
 
@@ -46,13 +45,7 @@ pub(crate) enum RouterMsg {
     Stats(oneshot::Sender<Vec<(&'static str, &'static str, u64)>>),
 }
 
-/// The current time as CoT sees it.
-pub(crate) fn now() -> Time {
-    let us = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_micros());
-    Time::from_micros(i64::try_from(us).unwrap_or(i64::MAX))
-}
+pub(crate) use crate::clock::now;
 
 struct Client {
     outbox: Arc<Outbox>,

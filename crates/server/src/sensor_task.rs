@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use feeds::{Affiliation, Pipeline, SensorKind};
 use parking_lot::Mutex;
@@ -134,10 +134,9 @@ impl SensorShared {
     }
 }
 
+/// Seconds since the epoch, the tracker's own unit.
 fn unix_now() -> f64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64())
+    crate::clock::now().micros() as f64 / 1e6
 }
 
 /// Runs the pipeline until shutdown.
