@@ -41,29 +41,6 @@ impl Listen {
     }
 }
 
-/// The routing groups of one client: it may send to `send` ("IN") and
-/// receive from `recv` ("OUT"). Empty lists mean the anonymous group.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ClientGroups {
-    /// Groups the client's events go to.
-    pub send: Vec<String>,
-    /// Groups the client hears.
-    pub recv: Vec<String>,
-    /// The authenticated user (mutual TLS), if any.
-    pub user: Option<String>,
-}
-
-impl ClientGroups {
-    /// The same groups in both directions.
-    pub fn both(names: &[String]) -> Self {
-        ClientGroups {
-            send: names.to_vec(),
-            recv: names.to_vec(),
-            user: None,
-        }
-    }
-}
-
 /// Where sensor data comes in, and for which configured sensor.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use picture::{ClientId, Encoding, Message};
+use picture::{ClientId, Encoding, Identity, Message};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -14,7 +14,6 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::codec::{self, Inbound, StreamDecoder};
-use crate::config::ClientGroups;
 use crate::metrics::Metrics;
 use crate::negotiate;
 use crate::outbox::{OutItem, Outbox};
@@ -69,7 +68,7 @@ pub(crate) async fn serve<S>(
     stream: S,
     peer: SocketAddr,
     id: ClientId,
-    groups: Arc<ClientGroups>,
+    identity: Arc<Identity>,
     shared: Arc<ConnShared>,
     stop: CancellationToken,
 ) where
@@ -81,7 +80,7 @@ pub(crate) async fn serve<S>(
         let outbox = Arc::new(Outbox::new(shared.config.outbound_queue));
         let connect = RouterMsg::Connect {
             id,
-            groups,
+            identity,
             outbox: outbox.clone(),
             offer_proto: shared.config.offer_protobuf,
         };
@@ -310,7 +309,7 @@ pub(crate) async fn serve_counted<S>(
     stream: S,
     peer: SocketAddr,
     id: ClientId,
-    groups: Arc<ClientGroups>,
+    identity: Arc<Identity>,
     shared: Arc<ConnShared>,
     stop: CancellationToken,
 ) where
@@ -319,7 +318,7 @@ pub(crate) async fn serve_counted<S>(
     let metrics = shared.metrics.clone();
     Metrics::add(&metrics.connections_total, 1);
     Metrics::add(&metrics.connections_open, 1);
-    serve(stream, peer, id, groups, shared, stop).await;
+    serve(stream, peer, id, identity, shared, stop).await;
     metrics
         .connections_open
         .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);

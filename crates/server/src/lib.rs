@@ -19,6 +19,7 @@ mod ratelimit;
 mod router;
 mod sensor_io;
 mod sensor_task;
+mod sink;
 mod tls;
 mod udp;
 mod users;
@@ -35,7 +36,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 pub use clock::{now, WallClock};
-pub use config::{ClientGroups, Listen, SensorInput, ServerConfig};
+pub use config::{Listen, SensorInput, ServerConfig};
 pub use metrics::{DecodeErrorKind, Metrics};
 pub use web::{TileSource, WebConfig};
 
@@ -111,7 +112,7 @@ impl Server {
                     retention_ms: i64::try_from(config.retention.as_millis()).unwrap_or(i64::MAX),
                     ..store::Config::default()
                 };
-                let persist = persist::Persist::open(&store_cfg, &mut picture)?;
+                let persist = persist::Persist::open(&store_cfg, &mut picture, metrics.clone())?;
                 if config.web.is_some() {
                     web_store = Some(store::Store::open_read_only(&store_cfg)?);
                 }
@@ -148,7 +149,7 @@ impl Server {
                     addr: l.addr,
                     source,
                 })?;
-            tcp.push((listener, Arc::new(ClientGroups::both(&l.groups))));
+            tcp.push((listener, Arc::new(picture::Identity::both(&l.groups))));
         }
         let mut udp = Vec::new();
         for l in &config.udp {
@@ -158,7 +159,7 @@ impl Server {
                     addr: l.addr,
                     source,
                 })?;
-            udp.push((socket, Arc::new(l.groups.clone())));
+            udp.push((socket, Arc::new(picture::Identity::both(&l.groups))));
         }
         let http_listener = match config.http {
             Some(addr) => Some(
@@ -230,13 +231,15 @@ impl Server {
             )
             .hub
         });
-        let router = router::Router::new(
-            picture,
-            metrics.clone(),
-            persist,
-            Some(directory.clone()),
-            web_hub,
-        );
+        let mut sinks: Vec<Box<dyn sink::Sink>> = Vec::new();
+        if let Some(p) = persist {
+            sinks.push(Box::new(p));
+        }
+        sinks.push(Box::new(marti_ctx::DirectorySink(directory.clone())));
+        if let Some(hub) = web_hub {
+            sinks.push(Box::new(hub));
+        }
+        let router = router::Router::new(picture, metrics.clone(), sinks);
         tasks.spawn(router.run(router_rx));
 
         let tcp_addrs = tcp
@@ -379,7 +382,7 @@ impl Server {
                     shutdown.clone(),
                 ));
             }
-            let groups = Arc::new(config.track_groups.clone());
+            let groups = Arc::new(picture::Identity::both(&config.track_groups));
             tasks.spawn(sensor_task::run(
                 bound.pipeline,
                 rx,
@@ -460,17 +463,11 @@ fn caller_of(peer: &https::Peer, users: &users::Users) -> marti::Caller {
     let Some(user) = &peer.user else {
         return marti::Caller::anonymous();
     };
-    let g = users.groups(user);
-    if g.send.is_empty() && g.recv.is_empty() {
-        return marti::Caller {
-            user: Some(user.clone()),
-            ..marti::Caller::anonymous()
-        };
-    }
+    let id = users.identity(user);
     marti::Caller {
         user: Some(user.clone()),
-        send_groups: g.send,
-        recv_groups: g.recv,
+        send_groups: id.send().to_vec(),
+        recv_groups: id.recv().map(<[String]>::to_vec).unwrap_or_default(),
     }
 }
 
@@ -597,7 +594,7 @@ async fn bind_sensors(
 /// Plain TCP: every accepted client joins the listener's groups.
 async fn accept_loop(
     listener: TcpListener,
-    groups: Arc<ClientGroups>,
+    groups: Arc<picture::Identity>,
     shared: Arc<conn::ConnShared>,
     limit: Arc<Semaphore>,
     ids: Arc<AtomicU64>,

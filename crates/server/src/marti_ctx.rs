@@ -2,9 +2,12 @@
 //! router has seen (for clientEndPoints) and the CoT history in the store.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use marti::{ClientEndpoint, ANON_GROUP};
 use parking_lot::Mutex;
+
+use crate::sink::{Routed, Sink};
 
 /// Most disconnected clients remembered for clientEndPoints.
 const MAX_REMEMBERED: usize = 10_000;
@@ -52,6 +55,34 @@ impl MartiCtx {
             for (_, uid) in old.into_iter().take(eps.len() - MAX_REMEMBERED) {
                 eps.remove(&uid);
             }
+        }
+    }
+}
+
+/// The directory as a sink of the router: clients that identify, send and
+/// leave.
+pub(crate) struct DirectorySink(pub(crate) Arc<MartiCtx>);
+
+impl Sink for DirectorySink {
+    fn offer(&mut self, note: &Routed<'_>) {
+        match note {
+            Routed::Identified(c) => self.0.seen(ClientEndpoint {
+                callsign: c.callsign.clone(),
+                uid: c.uid.clone(),
+                username: c.identity.user().map(str::to_string),
+                team: c.team.clone(),
+                role: c.role.clone(),
+                last_event_ms: crate::clock::now().millis(),
+                connected: true,
+                groups: picture::shared_with(c.identity.send()),
+            }),
+            Routed::Accepted {
+                client_uid: Some(uid),
+                at_ms,
+                ..
+            } => self.0.touch(uid, *at_ms),
+            Routed::Gone { uid } => self.0.gone(uid),
+            _ => {}
         }
     }
 }

@@ -5,10 +5,14 @@ use std::sync::Arc;
 use picture::{Encoding, Message, Picture};
 
 use crate::codec;
+use crate::metrics::Metrics;
+use crate::sink::{Routed, Sink};
 
-/// The store's writer, fed without blocking from the router.
+/// The store's writer, fed without blocking from the router: the sink of
+/// what the routing core decided to keep.
 pub(crate) struct Persist {
     writer: store::Writer,
+    metrics: Arc<Metrics>,
 }
 
 impl Persist {
@@ -17,6 +21,7 @@ impl Persist {
     pub(crate) fn open(
         config: &store::Config,
         picture: &mut Picture,
+        metrics: Arc<Metrics>,
     ) -> Result<Persist, store::StoreError> {
         let mut db = store::Store::open(config)?;
         let now = crate::router::now();
@@ -46,6 +51,7 @@ impl Persist {
         }
         Ok(Persist {
             writer: store::Writer::spawn(db, config),
+            metrics,
         })
     }
 
@@ -74,9 +80,24 @@ impl Persist {
         };
         self.writer.try_send(record).is_ok()
     }
+}
 
-    /// Store gauges for `/metrics`.
-    pub(crate) fn gauges(&self) -> Vec<(&'static str, &'static str, u64)> {
+impl Sink for Persist {
+    fn offer(&mut self, note: &Routed<'_>) {
+        let Routed::Store {
+            msg,
+            client_sa,
+            groups,
+        } = note
+        else {
+            return;
+        };
+        if !self.record(msg, *client_sa, &groups.join(",")) {
+            Metrics::add(&self.metrics.store_dropped, 1);
+        }
+    }
+
+    fn gauges(&self) -> Vec<(&'static str, &'static str, u64)> {
         let s = self.writer.stats();
         vec![
             ("store_written", "Records written to the store.", s.written),
@@ -95,7 +116,7 @@ impl Persist {
     }
 
     /// Flushes and stops the writer thread.
-    pub(crate) fn shutdown(self) {
+    fn close(self: Box<Self>) {
         self.writer.shutdown();
     }
 }

@@ -1,24 +1,22 @@
 //! The router task: owns the [`Picture`], feeds it what the connections
-//! decode, and hands its outputs to client outboxes and the store.
+//! decode, pushes its deliveries into client outboxes and hands every
+//! accepted event to the [`Sink`]s (store, directory, web COP, ...).
 //!
-//! It never awaits anything but its own inbox and timer, so a slow client
-//! or a slow disk can never hold it up.
+//! It never awaits anything but its own inbox and timer, so a slow client,
+//! a slow disk or a slow browser can never hold it up.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use picture::{ClientId, Encoding, Message, Output, Picture};
+use picture::{ClientId, Encoding, Identity, Message, Output, Picture};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::codec;
-use crate::config::ClientGroups;
-use crate::marti_ctx::MartiCtx;
 use crate::metrics::Metrics;
 use crate::negotiate;
 use crate::outbox::{OutItem, Outbox, Pushed};
-use crate::persist::Persist;
-use crate::web::{HubIn, HubTx};
+use crate::sink::{ClientSeen, Routed, Sink, Source};
 
 /// What connections and listeners tell the router.
 #[derive(Debug)]
@@ -26,18 +24,18 @@ pub(crate) enum RouterMsg {
     /// A streaming client connected.
     Connect {
         id: ClientId,
-        groups: Arc<ClientGroups>,
+        identity: Arc<Identity>,
         outbox: Arc<Outbox>,
         offer_proto: bool,
     },
     /// A client sent an event.
     Event { id: ClientId, msg: Arc<Message> },
-    /// A datagram, sensor or web event arrived for these groups.
-    Feed {
-        groups: Arc<Vec<String>>,
+    /// An event from a source that is not a streaming client (a UDP
+    /// listener, the tracker, a web user), sent as `identity`.
+    Inject {
+        source: Source,
+        identity: Arc<Identity>,
         msg: Arc<Message>,
-        /// Who it is from, for the web COP ("udp", "tracker", a web user).
-        source: Option<Arc<str>>,
     },
     /// A streaming client is gone.
     Disconnect { id: ClientId },
@@ -49,46 +47,36 @@ pub(crate) use crate::clock::now;
 
 struct Client {
     outbox: Arc<Outbox>,
-    groups: Arc<ClientGroups>,
-    /// Its send group names, shared with the web feed.
-    send_names: Arc<Vec<String>>,
+    identity: Arc<Identity>,
+    source: Source,
     offer_proto: bool,
     /// The uid it identified with.
     uid: Option<String>,
+    /// Its callsign, else its uid, for people (the web COP's sender).
+    name: Option<Arc<str>>,
 }
 
 pub(crate) struct Router {
-    /// Who has been seen, for the Marti API's clientEndPoints.
-    directory: Option<Arc<MartiCtx>>,
     picture: Picture,
     clients: HashMap<ClientId, Client>,
     metrics: Arc<Metrics>,
-    persist: Option<Persist>,
+    sinks: Vec<Box<dyn Sink>>,
     offers: u64,
-    /// The web COP's feed, if it runs.
-    web: Option<HubTx>,
 }
 
 impl Router {
-    pub(crate) fn new(
-        picture: Picture,
-        metrics: Arc<Metrics>,
-        persist: Option<Persist>,
-        directory: Option<Arc<MartiCtx>>,
-        web: Option<HubTx>,
-    ) -> Self {
+    /// A router over `picture` that hands what it accepts to `sinks`.
+    pub(crate) fn new(picture: Picture, metrics: Arc<Metrics>, sinks: Vec<Box<dyn Sink>>) -> Self {
         Router {
-            directory,
             picture,
             clients: HashMap::new(),
             metrics,
-            persist,
+            sinks,
             offers: 0,
-            web,
         }
     }
 
-    /// Runs until every sender of the inbox is gone.
+    /// Runs until every sender of the inbox is gone, then closes the sinks.
     pub(crate) async fn run(mut self, mut inbox: mpsc::Receiver<RouterMsg>) {
         loop {
             let wait = self.picture.poll_timeout().map(|t| {
@@ -106,10 +94,14 @@ impl Router {
                 }
             }
         }
-        if let Some(p) = self.persist.take() {
-            // Joining the writer thread blocks; keep it off the async workers.
-            let _ = tokio::task::spawn_blocking(move || p.shutdown()).await;
-        }
+        let sinks = std::mem::take(&mut self.sinks);
+        // Closing may join a writer thread; keep it off the async workers.
+        let _ = tokio::task::spawn_blocking(move || {
+            for s in sinks {
+                s.close();
+            }
+        })
+        .await;
     }
 
     fn handle(&mut self, m: RouterMsg) {
@@ -117,74 +109,76 @@ impl Router {
         match m {
             RouterMsg::Connect {
                 id,
-                groups,
+                identity,
                 outbox,
                 offer_proto,
             } => {
-                let g = if groups.send.is_empty() && groups.recv.is_empty() {
-                    self.picture.groups_both(&[])
-                } else {
-                    let send: Vec<&str> = groups.send.iter().map(String::as_str).collect();
-                    let recv: Vec<&str> = groups.recv.iter().map(String::as_str).collect();
-                    self.picture.groups(&send, &recv)
-                };
+                let send: Vec<&str> = identity.send().iter().map(String::as_str).collect();
+                let recv: Vec<&str> = identity
+                    .recv()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(String::as_str)
+                    .collect();
+                let g = self.picture.groups(&send, &recv);
                 self.picture.connect(id, g, now);
                 self.clients.insert(
                     id,
                     Client {
                         outbox,
-                        send_names: Arc::new(groups.send.clone()),
-                        groups,
+                        identity,
+                        source: Source::Client(id),
                         offer_proto,
                         uid: None,
+                        name: None,
                     },
                 );
                 self.drain(None);
             }
             RouterMsg::Event { id, msg } => {
-                if let (Some(d), Some(uid)) = (
-                    &self.directory,
-                    self.clients.get(&id).and_then(|c| c.uid.as_deref()),
-                ) {
-                    d.touch(uid, now.millis());
-                }
-                let for_web = self.web.is_some().then(|| msg.clone());
-                self.picture.ingest(id, msg, now);
-                let groups = self.clients.get(&id).map(|c| c.groups.clone());
-                self.drain(groups.as_ref().map(|g| &g.send));
-                if let Some(msg) = for_web {
-                    self.to_web(id, msg);
-                }
+                self.picture.ingest(id, msg.clone(), now);
+                let identity = self.clients.get(&id).map(|c| c.identity.clone());
+                self.drain(identity.as_ref());
+                self.refresh_name(id);
+                let Some(c) = self.clients.get(&id) else {
+                    return;
+                };
+                let note = Routed::Accepted {
+                    msg: &msg,
+                    source: &c.source,
+                    identity: &c.identity,
+                    client_uid: c.uid.as_deref(),
+                    sender: c.name.as_deref(),
+                    contact: c.uid.as_deref() == Some(msg.event.uid.as_str()),
+                    at_ms: now.millis(),
+                };
+                tell(&mut self.sinks, &note);
             }
-            RouterMsg::Feed {
-                groups,
-                msg,
+            RouterMsg::Inject {
                 source,
+                identity,
+                msg,
             } => {
-                let names: Vec<&str> = groups.iter().map(String::as_str).collect();
+                let names: Vec<&str> = identity.send().iter().map(String::as_str).collect();
                 let g = self.picture.groups_both(&names);
-                let for_web = self.web.is_some().then(|| msg.clone());
-                self.picture.ingest_feed(&g, msg, now);
-                self.drain(Some(&groups));
-                if let (Some(web), Some(msg)) = (&self.web, for_web) {
-                    if !msg.event.is_ping() {
-                        web.send(HubIn::Event {
-                            msg,
-                            groups,
-                            sender: source,
-                            contact: false,
-                        });
-                    }
-                }
+                self.picture.ingest_feed(&g, msg.clone(), now);
+                self.drain(Some(&identity));
+                let note = Routed::Accepted {
+                    msg: &msg,
+                    source: &source,
+                    identity: &identity,
+                    client_uid: None,
+                    sender: None,
+                    contact: false,
+                    at_ms: now.millis(),
+                };
+                tell(&mut self.sinks, &note);
             }
             RouterMsg::Disconnect { id } => {
                 if let Some(c) = self.clients.remove(&id) {
                     c.outbox.close();
-                    if let (Some(d), Some(uid)) = (&self.directory, &c.uid) {
-                        d.gone(uid);
-                    }
-                    if let (Some(web), Some(uid)) = (&self.web, &c.uid) {
-                        web.send(HubIn::Gone { uid: uid.clone() });
+                    if let Some(uid) = &c.uid {
+                        tell(&mut self.sinks, &Routed::Gone { uid });
                     }
                 }
                 self.picture.disconnect(id, now);
@@ -197,8 +191,8 @@ impl Router {
     }
 
     /// Hands every pending output of the picture to its destination.
-    /// `groups` are the group names of the sender of what was just ingested.
-    fn drain(&mut self, groups: Option<&Vec<String>>) {
+    /// `sender` is who sent what was just ingested.
+    fn drain(&mut self, sender: Option<&Arc<Identity>>) {
         let mut identified = Vec::new();
         while let Some(out) = self.picture.poll() {
             match out {
@@ -215,12 +209,13 @@ impl Router {
                     }
                 }
                 Output::Store { msg, client_sa } => {
-                    if let Some(p) = &self.persist {
-                        let names = groups.map(|g| g.join(",")).unwrap_or_default();
-                        if !p.record(&msg, client_sa, &names) {
-                            Metrics::add(&self.metrics.store_dropped, 1);
-                        }
-                    }
+                    let groups = sender.map_or(&[][..], |i| i.send());
+                    let note = Routed::Store {
+                        msg: &msg,
+                        client_sa,
+                        groups,
+                    };
+                    tell(&mut self.sinks, &note);
                 }
                 Output::Identified { id, uid, callsign } => {
                     tracing::info!(client = %id, %uid, callsign = callsign.as_deref().unwrap_or(""), "client identified");
@@ -240,48 +235,34 @@ impl Router {
         }
     }
 
-    /// Shows a client's event to the web COP, with who sent it.
-    fn to_web(&self, id: ClientId, msg: Arc<Message>) {
-        let (Some(web), Some(c)) = (&self.web, self.clients.get(&id)) else {
+    /// Keeps a client's name for people in step with the callsign its SA
+    /// gives (it may change with any SA), without allocating per event.
+    fn refresh_name(&mut self, id: ClientId) {
+        let Some(c) = self.clients.get_mut(&id) else {
             return;
         };
-        if msg.event.is_ping() {
-            return;
+        let callsign = self.picture.client(id).and_then(|i| i.callsign.as_deref());
+        let want = callsign.or(c.uid.as_deref());
+        if c.name.as_deref() != want {
+            c.name = want.map(Arc::<str>::from);
         }
-        let contact = c.uid.as_deref() == Some(msg.event.uid.as_str());
-        let sender = self
-            .picture
-            .client(id)
-            .and_then(|i| i.callsign.clone())
-            .or_else(|| c.uid.clone())
-            .map(Arc::<str>::from);
-        web.send(HubIn::Event {
-            msg,
-            groups: c.send_names.clone(),
-            sender,
-            contact,
-        });
     }
 
-    /// Remembers an identified client for clientEndPoints.
+    /// Tells the sinks who an identified client is.
     fn note_identified(&mut self, id: ClientId, uid: &str, callsign: Option<String>) {
         let Some(c) = self.clients.get_mut(&id) else {
             return;
         };
         c.uid = Some(uid.to_string());
-        let Some(d) = &self.directory else { return };
         let info = self.picture.client(id);
-        let groups = crate::marti_ctx::group_list(&c.groups.send.join(","));
-        d.seen(marti::ClientEndpoint {
-            callsign: callsign.unwrap_or_else(|| uid.to_string()),
+        let seen = ClientSeen {
             uid: uid.to_string(),
-            username: c.groups.user.clone(),
+            callsign: callsign.unwrap_or_else(|| uid.to_string()),
             team: info.and_then(|i| i.team.clone()),
             role: info.and_then(|i| i.role.clone()),
-            last_event_ms: now().millis(),
-            connected: true,
-            groups,
-        });
+            identity: c.identity.clone(),
+        };
+        tell(&mut self.sinks, &Routed::Identified(&seen));
     }
 
     fn gauges(&self) -> Vec<(&'static str, &'static str, u64)> {
@@ -314,9 +295,16 @@ impl Router {
                 s.emergencies_active,
             ),
         ];
-        if let Some(p) = &self.persist {
-            g.extend(p.gauges());
+        for sink in &self.sinks {
+            g.extend(sink.gauges());
         }
         g
+    }
+}
+
+/// Hands one note to every sink, in order.
+fn tell(sinks: &mut [Box<dyn Sink>], note: &Routed<'_>) {
+    for s in sinks {
+        s.offer(note);
     }
 }

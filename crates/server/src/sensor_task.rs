@@ -8,11 +8,12 @@ use std::time::Duration;
 
 use feeds::{Affiliation, Pipeline, SensorKind};
 use parking_lot::Mutex;
-use picture::Message;
+use picture::{Identity, Message};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
 use crate::router::RouterMsg;
+use crate::sink::Source;
 
 /// What sensor sockets and the HTTP API send the sensor task.
 #[derive(Debug)]
@@ -145,7 +146,7 @@ pub(crate) async fn run(
     mut rx: mpsc::Receiver<SensorMsg>,
     shared: Arc<SensorShared>,
     router: mpsc::Sender<RouterMsg>,
-    groups: Arc<Vec<String>>,
+    identity: Arc<Identity>,
     stop: CancellationToken,
 ) {
     let kinds: std::collections::HashMap<String, SensorKind> = pipeline
@@ -176,10 +177,10 @@ pub(crate) async fn run(
         }
         pipeline.handle_timeout(unix_now());
         while let Some(event) = pipeline.poll_event() {
-            let msg = RouterMsg::Feed {
-                groups: groups.clone(),
+            let msg = RouterMsg::Inject {
+                source: Source::Tracker,
+                identity: identity.clone(),
                 msg: Arc::new(Message::new(event)),
-                source: Some(Arc::from("tracker")),
             };
             if router.send(msg).await.is_err() {
                 return;

@@ -75,8 +75,8 @@ pub(crate) async fn accept_loop(
                 tracing::warn!(%peer, "client certificate names no valid user; closing");
                 return;
             };
-            let groups = Arc::new(users.groups(&user));
-            tracing::info!(%peer, %user, ?groups, "tls client authenticated");
+            let identity = Arc::new(users.identity(&user));
+            tracing::info!(%peer, %user, ?identity, "tls client authenticated");
             let serial = {
                 let (_, session) = tls.get_ref();
                 session
@@ -89,7 +89,7 @@ pub(crate) async fn accept_loop(
                 .live
                 .lock()
                 .insert(id, (serial, user, stop.clone()));
-            conn::serve_counted(tls, peer, id, groups, shared, stop).await;
+            conn::serve_counted(tls, peer, id, identity, shared, stop).await;
             sessions.live.lock().remove(&id);
         }
     })

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use picture::Message;
+use picture::{Identity, Message};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -14,11 +14,12 @@ use crate::codec;
 use crate::metrics::Metrics;
 use crate::ratelimit::WarnLimit;
 use crate::router::RouterMsg;
+use crate::sink::Source;
 
 /// Receives datagrams until shutdown.
 pub(crate) async fn run(
     socket: UdpSocket,
-    groups: Arc<Vec<String>>,
+    identity: Arc<Identity>,
     router: mpsc::Sender<RouterMsg>,
     metrics: Arc<Metrics>,
     shutdown: CancellationToken,
@@ -43,10 +44,10 @@ pub(crate) async fn run(
                 let msg = Arc::new(Message::new(event));
                 // A full router drops the datagram, as the network could have.
                 if router
-                    .try_send(RouterMsg::Feed {
-                        groups: groups.clone(),
+                    .try_send(RouterMsg::Inject {
+                        source: Source::Udp,
+                        identity: identity.clone(),
                         msg,
-                        source: Some(Arc::from("udp")),
                     })
                     .is_err()
                 {

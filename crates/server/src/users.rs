@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use parking_lot::Mutex;
 use trust::users::UsersFile;
 
-use crate::config::ClientGroups;
+use picture::Identity;
 
 /// Shared, reloading access to the users file.
 #[derive(Debug)]
@@ -48,22 +48,14 @@ impl Users {
         f(inner.1.as_ref())
     }
 
-    /// The routing groups of `user`; anonymous when the user has none.
-    pub(crate) fn groups(&self, user: &str) -> ClientGroups {
-        self.with(|u| match u {
-            Some(u) if u.contains(user) => {
-                let (send, recv) = u.groups_of(user);
-                ClientGroups {
-                    send,
-                    recv,
-                    user: Some(user.to_string()),
-                }
-            }
-            _ => ClientGroups {
-                user: Some(user.to_string()),
-                ..ClientGroups::default()
-            },
-        })
+    /// Who `user` is: their groups from the file; anonymous when the file
+    /// gives them none (or does not list them).
+    pub(crate) fn identity(&self, user: &str) -> Identity {
+        let (send, recv) = self.with(|u| match u {
+            Some(u) if u.contains(user) => u.groups_of(user),
+            _ => (Vec::new(), Vec::new()),
+        });
+        Identity::new(Some(user.to_string()), send, recv)
     }
 
     /// Whether the file names at least one user.

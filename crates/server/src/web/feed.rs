@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use parking_lot::Mutex;
-use picture::Message;
+use picture::{Identity, Message};
 use tokio::sync::{mpsc, Notify};
 use tokio_util::sync::CancellationToken;
 
@@ -17,6 +17,7 @@ use super::command::{self, WebUser};
 use super::hub::{Hub, ObjectPart, Viewer};
 use crate::metrics::Metrics;
 use crate::router::{now, RouterMsg};
+use crate::sink::{ChannelSink, Routed, Source};
 
 /// How often deltas go out.
 const TICK: Duration = Duration::from_millis(250);
@@ -41,19 +42,31 @@ pub(crate) enum HubIn {
     Gone { uid: String },
 }
 
-/// The router's side of the feed: a send that never waits.
-#[derive(Debug, Clone)]
-pub(crate) struct HubTx {
-    tx: mpsc::Sender<HubIn>,
-    metrics: Arc<Metrics>,
-}
+/// The router's side of the feed: a sink that never waits (a full inbox
+/// drops and counts on `web_feed_dropped`).
+pub(crate) type HubTx = ChannelSink<HubIn>;
 
-impl HubTx {
-    /// Hands `m` over, or counts it as dropped when the feed is behind.
-    pub(crate) fn send(&self, m: HubIn) {
-        if self.tx.try_send(m).is_err() {
-            Metrics::add(&self.metrics.web_feed_dropped, 1);
-        }
+/// What the web picture takes of the router's notes: events other than
+/// pings, with who sent them, and clients leaving.
+fn hub_note(note: &Routed<'_>) -> Option<HubIn> {
+    match note {
+        Routed::Accepted {
+            msg,
+            source,
+            identity,
+            sender,
+            contact,
+            ..
+        } if !msg.event.is_ping() => Some(HubIn::Event {
+            msg: Arc::clone(msg),
+            groups: Arc::new(identity.send().to_vec()),
+            sender: sender.or_else(|| source.label()).map(Arc::<str>::from),
+            contact: *contact,
+        }),
+        Routed::Gone { uid } => Some(HubIn::Gone {
+            uid: uid.to_string(),
+        }),
+        _ => None,
     }
 }
 
@@ -101,7 +114,8 @@ impl Feed {
             metrics: metrics.clone(),
             router,
         });
-        (feed, HubTx { tx, metrics }, rx)
+        let sink = ChannelSink::new(tx, hub_note, metrics, |m| &m.web_feed_dropped);
+        (feed, sink, rx)
     }
 
     /// Registers a browser; it starts out needing a snapshot.
@@ -160,10 +174,10 @@ impl Feed {
         me: &WebUser,
         event: cot::Event,
     ) -> bool {
-        let msg = RouterMsg::Feed {
-            groups: groups.clone(),
+        let msg = RouterMsg::Inject {
+            source: Source::Web(Arc::from(me.callsign.as_str())),
+            identity: Arc::new(Identity::both(groups)),
             msg: Arc::new(Message::new(event)),
-            source: Some(Arc::from(me.callsign.as_str())),
         };
         self.router.try_send(msg).is_ok()
     }

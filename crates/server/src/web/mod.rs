@@ -26,7 +26,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-pub(crate) use feed::{HubIn, HubTx};
+pub(crate) use feed::HubTx;
 
 use crate::metrics::Metrics;
 use crate::router::RouterMsg;

@@ -86,18 +86,13 @@ impl WebState {
         let c = &self.config;
         let (uid, callsign, recv, send) = match caller {
             Caller::User(name) => {
-                let g = self.users.groups(name);
-                let anon = || vec![picture::ANON_GROUP.to_string()];
-                let recv = if g.recv.is_empty() && g.send.is_empty() {
-                    anon()
-                } else {
-                    g.recv
-                };
+                let id = self.users.identity(name);
+                let recv = id.recv().map(<[String]>::to_vec).unwrap_or_default();
                 (
                     format!("watchfloor-web-{}", uid_part(name)),
                     format!("C2 {}", name.to_uppercase()),
                     Some(recv),
-                    g.send,
+                    id.send().to_vec(),
                 )
             }
             _ => (
