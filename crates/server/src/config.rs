@@ -1,4 +1,4 @@
-//! What the server is told to do: listeners, limits and the store.
+//! What the server is told to do, one section per subsystem.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -61,20 +61,36 @@ pub struct SensorInput {
     pub tcp_connect: Option<SocketAddr>,
 }
 
-/// Everything `watchfloor serve` needs, validated by the binary.
-#[derive(Debug, Clone)]
+/// Everything `watchfloor serve` needs, validated by the binary: one
+/// section per subsystem, each read only by that subsystem's `start`.
+#[derive(Debug, Clone, Default)]
 pub struct ServerConfig {
+    /// TAK clients over plain TCP and UDP: listeners, limits, protocol.
+    pub tak: TakConfig,
+    /// Certificates, mutual-TLS streaming and enrollment.
+    pub tls: TlsConfig,
+    /// The users file shared by TLS, enrollment and the web COP.
+    pub users: UsersConfig,
+    /// The store of CoT history and last-known SA.
+    pub store: StoreConfig,
+    /// The Marti API: data packages and its HTTPS listener.
+    pub marti: MartiConfig,
+    /// Sensor inputs and the tracker.
+    pub sensors: SensorsConfig,
+    /// Plain HTTP for `/metrics`, health and the operator's API.
+    pub http: HttpConfig,
+    /// The web COP, if it is served.
+    pub web: Option<crate::web::WebConfig>,
+}
+
+/// TAK clients over plain TCP and UDP.
+#[derive(Debug, Clone)]
+pub struct TakConfig {
     /// Streaming CoT over plain TCP.
     pub tcp: Vec<Listen>,
     /// CoT datagrams (XML or TAK protocol mesh) over UDP.
     pub udp: Vec<Listen>,
-    /// Plain HTTP for `/metrics` and health.
-    pub http: Option<SocketAddr>,
-    /// Folder of the SQLite store; `None` keeps nothing on disk.
-    pub data_dir: Option<PathBuf>,
-    /// How long CoT history is kept.
-    pub retention: Duration,
-    /// Most simultaneous streaming connections; more are refused.
+    /// Most simultaneous streaming connections (TCP and TLS); more are refused.
     pub max_connections: usize,
     /// A client that has not sent its SA by then is disconnected.
     pub identify_timeout: Duration,
@@ -90,38 +106,13 @@ pub struct ServerConfig {
     pub emergency_repeat: Duration,
     /// A write to a client that makes no progress for this long closes it.
     pub write_timeout: Duration,
-    /// The sensor-to-track pipeline, if sensors are configured.
-    pub feeds: Option<feeds::FeedsConfig>,
-    /// Sockets sensor data arrives on.
-    pub sensor_inputs: Vec<SensorInput>,
-    /// Groups that may see the tracks (empty: everyone).
-    pub track_groups: Vec<String>,
-    /// Folder made by `watchfloor certs init` (CA, server certificate, CRL).
-    pub certs: Option<PathBuf>,
-    /// Mutual-TLS streaming CoT listeners.
-    pub tls: Vec<SocketAddr>,
-    /// HTTPS enrollment (no client certificate; Basic auth against the users file).
-    pub enroll: Option<SocketAddr>,
-    /// HTTPS Marti API with mutual TLS.
-    pub https: Option<SocketAddr>,
-    /// The users file (names, password hashes, groups); default `DATA_DIR/users.toml`.
-    pub users_file: Option<PathBuf>,
-    /// Largest data package accepted, bytes.
-    pub max_upload_bytes: u64,
-    /// Data package bytes one user may keep.
-    pub upload_quota_bytes: u64,
-    /// The web COP, if it is served.
-    pub web: Option<crate::web::WebConfig>,
 }
 
-impl Default for ServerConfig {
+impl Default for TakConfig {
     fn default() -> Self {
-        ServerConfig {
+        TakConfig {
             tcp: Vec::new(),
             udp: Vec::new(),
-            http: None,
-            data_dir: None,
-            retention: Duration::from_secs(7 * 24 * 3600),
             max_connections: 10_000,
             identify_timeout: Duration::from_secs(30),
             max_event_bytes: 4 << 20,
@@ -130,19 +121,84 @@ impl Default for ServerConfig {
             offer_protobuf: true,
             emergency_repeat: Duration::from_secs(3),
             write_timeout: Duration::from_secs(60),
-            feeds: None,
-            sensor_inputs: Vec::new(),
-            track_groups: Vec::new(),
-            certs: None,
-            tls: Vec::new(),
-            enroll: None,
-            https: None,
-            users_file: None,
-            max_upload_bytes: 64 << 20,
-            upload_quota_bytes: 1 << 30,
-            web: None,
         }
     }
+}
+
+/// Certificates, mutual-TLS streaming CoT and enrollment.
+#[derive(Debug, Clone, Default)]
+pub struct TlsConfig {
+    /// Folder made by `watchfloor certs init` (CA, server certificate, CRL).
+    pub certs: Option<PathBuf>,
+    /// Mutual-TLS streaming CoT listeners.
+    pub listen: Vec<SocketAddr>,
+    /// HTTPS enrollment (no client certificate; Basic auth against the users file).
+    pub enroll: Option<SocketAddr>,
+}
+
+/// The users file (names, password hashes, groups).
+#[derive(Debug, Clone, Default)]
+pub struct UsersConfig {
+    /// Its path; default `DATA_DIR/users.toml`.
+    pub file: Option<PathBuf>,
+}
+
+/// The store of CoT history and last-known SA.
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    /// Folder of the SQLite store (and of data packages); `None` keeps nothing on disk.
+    pub data_dir: Option<PathBuf>,
+    /// How long CoT history is kept.
+    pub retention: Duration,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig {
+            data_dir: None,
+            retention: Duration::from_secs(7 * 24 * 3600),
+        }
+    }
+}
+
+/// The Marti API of TAK clients.
+#[derive(Debug, Clone)]
+pub struct MartiConfig {
+    /// HTTPS Marti API with mutual TLS.
+    pub https: Option<SocketAddr>,
+    /// Largest data package accepted, bytes.
+    pub max_upload_bytes: u64,
+    /// Data package bytes one user may keep.
+    pub upload_quota_bytes: u64,
+}
+
+impl Default for MartiConfig {
+    fn default() -> Self {
+        MartiConfig {
+            https: None,
+            max_upload_bytes: 64 << 20,
+            upload_quota_bytes: 1 << 30,
+        }
+    }
+}
+
+/// Sensor inputs and the tracker.
+#[derive(Debug, Clone, Default)]
+pub struct SensorsConfig {
+    /// The sensor-to-track pipeline, if sensors are configured.
+    pub feeds: Option<feeds::FeedsConfig>,
+    /// Sockets sensor data arrives on.
+    pub inputs: Vec<SensorInput>,
+    /// Groups that may see the tracks (empty: everyone).
+    pub track_groups: Vec<String>,
+}
+
+/// Plain HTTP: `/metrics`, `/healthz`, the operator's API and the Marti API
+/// for anonymous callers on a trusted network.
+#[derive(Debug, Clone, Default)]
+pub struct HttpConfig {
+    /// Where to listen; `None` switches it off.
+    pub listen: Option<SocketAddr>,
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ use crate::router::{now, RouterMsg};
 pub(crate) struct ConnShared {
     pub(crate) router: mpsc::Sender<RouterMsg>,
     pub(crate) metrics: Arc<Metrics>,
-    pub(crate) config: crate::ServerConfig,
+    pub(crate) config: crate::config::TakConfig,
     pub(crate) shutdown: CancellationToken,
 }
 

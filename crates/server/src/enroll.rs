@@ -189,3 +189,26 @@ async fn sign_client(
         ),
     }
 }
+
+/// Serves enrollment on `listener` (HTTPS without client certificates).
+pub(crate) fn start(
+    listener: tokio::net::TcpListener,
+    trust: &crate::tls::TrustParts,
+    shell: &mut crate::Shell,
+) {
+    let state = Arc::new(Enroll::new(
+        trust.certs.clone(),
+        trust.users.clone(),
+        shell.metrics.clone(),
+    ));
+    let cfg = trust.enroll_config.clone();
+    let make: crate::https::MakeRouter =
+        Arc::new(move |peer| router(state.clone()).layer(axum::Extension(peer)));
+    shell.tasks.spawn(crate::https::serve(
+        listener,
+        move || cfg.clone(),
+        make,
+        shell.metrics.clone(),
+        shell.shutdown.clone(),
+    ));
+}

@@ -1,4 +1,8 @@
-//! Plain HTTP: Prometheus `/metrics` and `/healthz`.
+//! The HTTP API: the routes the subsystems contribute (metrics and health,
+//! the operator's API, the Marti API) and one router per kind of listener
+//! built from them. Plain HTTP is for a trusted network and the operator;
+//! its callers are anonymous. The Marti HTTPS listener knows each caller
+//! from its client certificate.
 
 use std::sync::Arc;
 
@@ -25,8 +29,129 @@ struct AppState {
     directory: Option<Arc<MartiCtx>>,
 }
 
-/// The HTTP routes.
-pub(crate) fn app(
+/// The routes the subsystems contributed, ready to be served per listener.
+pub(crate) struct Api {
+    /// Metrics, health, the operator's API (marks, every client).
+    plain: Router,
+    /// Metrics and health for callers with certificates.
+    https: Router,
+    /// The Marti API, when there is a data folder.
+    marti: Option<Router>,
+}
+
+impl Api {
+    /// Collects the routes of the running subsystems.
+    pub(crate) fn new(
+        shell: &crate::Shell,
+        marti: Option<&marti::Marti>,
+        sensors: Option<Arc<SensorShared>>,
+        directory: Arc<MartiCtx>,
+    ) -> Api {
+        let (m, r) = (shell.metrics.clone(), shell.router.clone());
+        Api {
+            plain: app(m.clone(), r.clone(), sensors, Some(directory)),
+            https: app(m, r, None, None),
+            marti: marti.map(marti::Marti::router),
+        }
+    }
+
+    /// The router of the plain HTTP listener: every caller is anonymous.
+    pub(crate) fn plain(&self) -> Router {
+        match &self.marti {
+            Some(m) => m
+                .clone()
+                .layer(axum::Extension(marti::Caller::anonymous()))
+                .layer(axum::Extension(marti::Scheme::Http))
+                .merge(self.plain.clone()),
+            None => self.plain.clone(),
+        }
+    }
+
+    /// The router of one mutual-TLS connection, for its caller.
+    pub(crate) fn mtls(&self, caller: marti::Caller) -> Router {
+        match &self.marti {
+            Some(m) => m
+                .clone()
+                .layer(axum::Extension(caller))
+                .layer(axum::Extension(marti::Scheme::Https))
+                .merge(self.https.clone()),
+            None => self.https.clone(),
+        }
+    }
+}
+
+/// Serves the plain HTTP listener of `[http]`; its bound address.
+pub(crate) async fn start(
+    cfg: &crate::config::HttpConfig,
+    api: &Api,
+    shell: &mut crate::Shell,
+) -> Result<Option<std::net::SocketAddr>, crate::ServerError> {
+    let Some(addr) = cfg.listen else {
+        return Ok(None);
+    };
+    let listener = crate::bind_tcp(addr).await?;
+    let bound = listener.local_addr().ok();
+    let app = api.plain();
+    let stop = shell.shutdown.clone();
+    shell.tasks.spawn(async move {
+        let serve = axum::serve(listener, app)
+            .with_graceful_shutdown(async move { stop.cancelled().await });
+        if let Err(e) = serve.await {
+            tracing::error!(error = %e, "http server failed");
+        }
+    });
+    Ok(bound)
+}
+
+/// Serves the Marti API's mutual-TLS listener of `[marti]`; its bound address.
+pub(crate) async fn start_https(
+    cfg: &crate::config::MartiConfig,
+    trust: &crate::tls::TrustParts,
+    api: &Api,
+    shell: &mut crate::Shell,
+) -> Result<Option<std::net::SocketAddr>, crate::ServerError> {
+    let Some(addr) = cfg.https else {
+        return Ok(None);
+    };
+    let listener = crate::bind_tcp(addr).await?;
+    let bound = listener.local_addr().ok();
+    let (reloader, users) = (trust.reloader.clone(), trust.users.clone());
+    let (plain_marti, https) = (api.marti.clone(), api.https.clone());
+    let api = Api {
+        plain: Router::new(),
+        https,
+        marti: plain_marti,
+    };
+    let make: crate::https::MakeRouter = Arc::new(move |peer: crate::https::Peer| {
+        let caller = caller_of(&peer, &users);
+        tracing::debug!(user = ?caller.user, addr = %peer.addr, "https client");
+        api.mtls(caller).layer(axum::Extension(peer))
+    });
+    shell.tasks.spawn(crate::https::serve(
+        listener,
+        move || reloader.current(),
+        make,
+        shell.metrics.clone(),
+        shell.shutdown.clone(),
+    ));
+    Ok(bound)
+}
+
+/// The Marti API's view of an HTTPS peer: its user and the user's groups.
+fn caller_of(peer: &crate::https::Peer, users: &crate::users::Users) -> marti::Caller {
+    let Some(user) = &peer.user else {
+        return marti::Caller::anonymous();
+    };
+    let id = users.identity(user);
+    marti::Caller {
+        user: Some(user.clone()),
+        send_groups: id.send().to_vec(),
+        recv_groups: id.recv().map(<[String]>::to_vec).unwrap_or_default(),
+    }
+}
+
+/// The routes of metrics, health and the operator's API.
+fn app(
     metrics: Arc<Metrics>,
     router: mpsc::Sender<RouterMsg>,
     sensors: Option<Arc<SensorShared>>,

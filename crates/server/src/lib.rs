@@ -20,23 +20,28 @@ mod router;
 mod sensor_io;
 mod sensor_task;
 mod sink;
+mod tak;
 mod tls;
 mod udp;
 mod users;
 mod web;
 
 use std::net::SocketAddr;
-use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 use picture::Picture;
-use tokio::net::{TcpListener, UdpSocket};
-use tokio::sync::{mpsc, Semaphore};
+
+use crate::router::RouterMsg;
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 pub use clock::{now, WallClock};
-pub use config::{Listen, SensorInput, ServerConfig};
+pub use config::{
+    HttpConfig, Listen, MartiConfig, SensorInput, SensorsConfig, ServerConfig, StoreConfig,
+    TakConfig, TlsConfig, UsersConfig,
+};
 pub use metrics::{DecodeErrorKind, Metrics};
 pub use web::{TileSource, WebConfig};
 
@@ -89,351 +94,109 @@ pub struct Server {
     tasks: JoinSet<()>,
 }
 
-impl Server {
-    /// Binds every listener, opens the store and starts serving.
-    pub async fn start(config: ServerConfig) -> Result<Server, ServerError> {
-        let metrics = Arc::new(Metrics::default());
-        let shutdown = CancellationToken::new();
-        let mut tasks = JoinSet::new();
+/// What every subsystem's `start` is handed: where to spawn its tasks, the
+/// counters, the router's inbox and the shutdown signal.
+pub(crate) struct Shell {
+    pub(crate) tasks: JoinSet<()>,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) router: mpsc::Sender<RouterMsg>,
+    pub(crate) shutdown: CancellationToken,
+}
 
+/// Binds a TCP listener, or says which address could not be had.
+pub(crate) async fn bind_tcp(addr: SocketAddr) -> Result<TcpListener, ServerError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServerError::Bind { addr, source })
+}
+
+impl Server {
+    /// Starts every configured subsystem, each from its own section, then
+    /// the router with the sinks they contributed. A subsystem that cannot
+    /// start (an address taken, a bad certificate folder) stops the whole
+    /// start: the tasks already spawned are dropped with it.
+    pub async fn start(config: ServerConfig) -> Result<Server, ServerError> {
+        let (router_tx, router_rx) = mpsc::channel(8192);
+        let mut shell = Shell {
+            tasks: JoinSet::new(),
+            metrics: Arc::new(Metrics::default()),
+            router: router_tx,
+            shutdown: CancellationToken::new(),
+        };
         let mut picture = Picture::new(picture::Config {
-            emergency_repeat_ms: i64::try_from(config.emergency_repeat.as_millis()).unwrap_or(3000),
+            emergency_repeat_ms: i64::try_from(config.tak.emergency_repeat.as_millis())
+                .unwrap_or(3000),
             ..picture::Config::default()
         });
-        let mut web_store = None;
-        let (persist, reader) = match &config.data_dir {
-            Some(dir) => {
-                std::fs::create_dir_all(dir).map_err(|source| ServerError::DataDir {
-                    path: dir.clone(),
-                    source,
-                })?;
-                let store_cfg = store::Config {
-                    path: dir.join("watchfloor.sqlite"),
-                    retention_ms: i64::try_from(config.retention.as_millis()).unwrap_or(i64::MAX),
-                    ..store::Config::default()
-                };
-                let persist = persist::Persist::open(&store_cfg, &mut picture, metrics.clone())?;
-                if config.web.is_some() {
-                    web_store = Some(store::Store::open_read_only(&store_cfg)?);
-                }
-                (
-                    Some(persist),
-                    Some(store::Store::open_read_only(&store_cfg)?),
-                )
-            }
-            None => (None, None),
-        };
-        let directory = Arc::new(marti_ctx::MartiCtx::new(reader));
-        let marti = match &config.data_dir {
-            Some(dir) => {
-                let cfg = marti::Config {
-                    max_upload_bytes: config.max_upload_bytes,
-                    quota_bytes_per_user: config.upload_quota_bytes,
-                    server_version: concat!("watchfloor ", env!("CARGO_PKG_VERSION")).to_string(),
-                    ..marti::Config::new(dir)
-                };
-                let ctx: Arc<dyn marti::Context> = directory.clone();
-                Some(
-                    marti::Marti::open(cfg, ctx)
-                        .map_err(|e| ServerError::Config(format!("data packages: {e}")))?,
-                )
-            }
-            None => None,
-        };
-
-        let mut tcp = Vec::new();
-        for l in &config.tcp {
-            let listener = TcpListener::bind(l.addr)
-                .await
-                .map_err(|source| ServerError::Bind {
-                    addr: l.addr,
-                    source,
-                })?;
-            tcp.push((listener, Arc::new(picture::Identity::both(&l.groups))));
-        }
-        let mut udp = Vec::new();
-        for l in &config.udp {
-            let socket = UdpSocket::bind(l.addr)
-                .await
-                .map_err(|source| ServerError::Bind {
-                    addr: l.addr,
-                    source,
-                })?;
-            udp.push((socket, Arc::new(picture::Identity::both(&l.groups))));
-        }
-        let http_listener = match config.http {
-            Some(addr) => Some(
-                TcpListener::bind(addr)
-                    .await
-                    .map_err(|source| ServerError::Bind { addr, source })?,
-            ),
-            None => None,
-        };
-
-        // One users file for TLS and the web COP, re-read when it changes.
-        let users = Arc::new(users::Users::new(users_path(&config)));
-        let trust_parts = open_trust(&config, users.clone())?;
-        let mut tls_listeners = Vec::new();
-        for addr in &config.tls {
-            let l = TcpListener::bind(addr)
-                .await
-                .map_err(|source| ServerError::Bind {
-                    addr: *addr,
-                    source,
-                })?;
-            tls_listeners.push(l);
-        }
-        let enroll_listener = match config.enroll {
-            Some(addr) => Some(
-                TcpListener::bind(addr)
-                    .await
-                    .map_err(|source| ServerError::Bind { addr, source })?,
-            ),
-            None => None,
-        };
-        let https_listener = match config.https {
-            Some(addr) => Some(
-                TcpListener::bind(addr)
-                    .await
-                    .map_err(|source| ServerError::Bind { addr, source })?,
-            ),
-            None => None,
-        };
-
-        let sensors = match &config.feeds {
-            Some(f) => Some(bind_sensors(f, &config.sensor_inputs).await?),
-            None if !config.sensor_inputs.is_empty() => {
-                return Err(ServerError::Config(
-                    "sensor inputs need a [feeds] section".into(),
-                ));
-            }
-            None => None,
-        };
-
-        let web_bound = match &config.web {
-            Some(w) => Some(web::bind(w.clone(), users.clone()).await?),
-            None => None,
-        };
-        let web_addr = web_bound.as_ref().and_then(web::BoundWeb::local_addr);
-
-        let (router_tx, router_rx) = mpsc::channel(8192);
-        let web_tls = trust_parts.as_ref().map(|t| t.enroll_config.clone());
-        let web_secure = web_tls.is_some();
-        let web_hub = web_bound.map(|bound| {
-            web::start(
-                &mut tasks,
-                bound,
-                web_store,
-                web_tls,
-                metrics.clone(),
-                router_tx.clone(),
-                shutdown.clone(),
-            )
-            .hub
-        });
         let mut sinks: Vec<Box<dyn sink::Sink>> = Vec::new();
+
+        let stored = persist::start(
+            &config.store,
+            config.web.is_some(),
+            &mut picture,
+            shell.metrics.clone(),
+        )?;
+        let (persist, directory_store, web_store) = match stored {
+            Some(s) => (Some(s.persist), Some(s.directory), s.web),
+            None => (None, None, None),
+        };
+        let directory = Arc::new(marti_ctx::MartiCtx::new(directory_store));
+        let marti = marti_ctx::open_packages(&config.marti, &config.store, &directory)?;
         if let Some(p) = persist {
             sinks.push(Box::new(p));
         }
         sinks.push(Box::new(marti_ctx::DirectorySink(directory.clone())));
-        if let Some(hub) = web_hub {
-            sinks.push(Box::new(hub));
-        }
-        let router = router::Router::new(picture, metrics.clone(), sinks);
-        tasks.spawn(router.run(router_rx));
 
-        let tcp_addrs = tcp
-            .iter()
-            .filter_map(|(l, _)| l.local_addr().ok())
-            .collect();
-        let udp_addrs = udp
-            .iter()
-            .filter_map(|(s, _)| s.local_addr().ok())
-            .collect();
-        let http_addr = http_listener.as_ref().and_then(|l| l.local_addr().ok());
-        let tls_addrs = tls_listeners
-            .iter()
-            .filter_map(|l| l.local_addr().ok())
-            .collect();
-        let enroll_addr = enroll_listener.as_ref().and_then(|l| l.local_addr().ok());
-        let https_addr = https_listener.as_ref().and_then(|l| l.local_addr().ok());
+        // One users file for TLS, enrollment and the web COP, re-read when it changes.
+        let users = Arc::new(users::Users::new(users::path(&config)));
+        let tak = tak::start(&config.tak, &mut shell).await?;
+        let trust = tls::start(&config, users.clone(), &tak, &mut shell).await?;
+        let sensors = sensor_task::start(&config.sensors, &mut shell).await?;
+        let api = http::Api::new(&shell, marti.as_ref(), sensors, directory);
+        let http_addr = http::start(&config.http, &api, &mut shell).await?;
+        let https_addr = match &trust {
+            Some(t) => http::start_https(&config.marti, &t.parts, &api, &mut shell).await?,
+            None => None,
+        };
+        let web = match &config.web {
+            Some(w) => {
+                let tls = trust.as_ref().map(|t| t.parts.enroll_config.clone());
+                Some(web::start(w.clone(), users, web_store, tls, &mut shell).await?)
+            }
+            None => None,
+        };
+        let web_addr = web.as_ref().map(|w| (w.addr, w.secure));
+        if let Some(w) = web {
+            sinks.push(Box::new(w.hub));
+        }
 
-        let shared = Arc::new(conn::ConnShared {
-            router: router_tx.clone(),
-            metrics: metrics.clone(),
-            config: config.clone(),
-            shutdown: shutdown.clone(),
-        });
-        let limit = Arc::new(Semaphore::new(config.max_connections));
-        let (metrics_for_https, router_for_https) = (metrics.clone(), router_tx.clone());
-        let ids = Arc::new(AtomicU64::new(1));
-        for (listener, groups) in tcp {
-            tasks.spawn(accept_loop(
-                listener,
-                groups,
-                shared.clone(),
-                limit.clone(),
-                ids.clone(),
-            ));
-        }
-        if let Some(t) = &trust_parts {
-            let sessions = Arc::new(tls::Sessions::default());
-            tasks.spawn(tls::watch_revocations(
-                t.certs.clone(),
-                sessions.clone(),
-                metrics.clone(),
-                shutdown.clone(),
-            ));
-            for listener in tls_listeners {
-                tasks.spawn(tls::accept_loop(
-                    listener,
-                    sessions.clone(),
-                    t.reloader.clone(),
-                    t.users.clone(),
-                    shared.clone(),
-                    limit.clone(),
-                    ids.clone(),
-                ));
-            }
-            if let Some(listener) = enroll_listener {
-                let state = Arc::new(enroll::Enroll::new(
-                    t.certs.clone(),
-                    t.users.clone(),
-                    metrics.clone(),
-                ));
-                let cfg = t.enroll_config.clone();
-                let make: https::MakeRouter = Arc::new(move |peer| {
-                    enroll::router(state.clone()).layer(axum::Extension(peer))
-                });
-                tasks.spawn(https::serve(
-                    listener,
-                    move || cfg.clone(),
-                    make,
-                    metrics.clone(),
-                    shutdown.clone(),
-                ));
-            }
-            if let Some(listener) = https_listener {
-                let reloader = t.reloader.clone();
-                let (users, marti_routes) =
-                    (t.users.clone(), marti.as_ref().map(marti::Marti::router));
-                let make: https::MakeRouter = Arc::new(move |peer: https::Peer| {
-                    let caller = caller_of(&peer, &users);
-                    tracing::debug!(user = ?caller.user, addr = %peer.addr, "https client");
-                    let base = http::app(
-                        metrics_for_https.clone(),
-                        router_for_https.clone(),
-                        None,
-                        None,
-                    );
-                    let app = match &marti_routes {
-                        Some(m) => m
-                            .clone()
-                            .layer(axum::Extension(caller))
-                            .layer(axum::Extension(marti::Scheme::Https))
-                            .merge(base),
-                        None => base,
-                    };
-                    app.layer(axum::Extension(peer))
-                });
-                tasks.spawn(https::serve(
-                    listener,
-                    move || reloader.current(),
-                    make,
-                    metrics.clone(),
-                    shutdown.clone(),
-                ));
-            }
-        }
-        for (socket, groups) in udp {
-            tasks.spawn(udp::run(
-                socket,
-                groups,
-                router_tx.clone(),
-                metrics.clone(),
-                shutdown.clone(),
-            ));
-        }
-        let mut sensor_shared = None;
-        if let Some(bound) = sensors {
-            let (tx, rx) = sensor_io::channel();
-            let shared = Arc::new(sensor_task::SensorShared::new(tx));
-            for (socket, kind) in bound.udp {
-                tasks.spawn(sensor_io::udp(
-                    socket,
-                    kind,
-                    shared.clone(),
-                    shutdown.clone(),
-                ));
-            }
-            for (listener, sensor) in bound.tcp_listen {
-                tasks.spawn(sensor_io::tcp_listen(
-                    listener,
-                    sensor,
-                    shared.clone(),
-                    shutdown.clone(),
-                ));
-            }
-            for (addr, sensor) in bound.tcp_connect {
-                tasks.spawn(sensor_io::tcp_connect(
-                    addr,
-                    sensor,
-                    shared.clone(),
-                    shutdown.clone(),
-                ));
-            }
-            let groups = Arc::new(picture::Identity::both(&config.track_groups));
-            tasks.spawn(sensor_task::run(
-                bound.pipeline,
-                rx,
-                shared.clone(),
-                router_tx.clone(),
-                groups,
-                shutdown.clone(),
-            ));
-            sensor_shared = Some(shared);
-        }
-        if let Some(listener) = http_listener {
-            let base = http::app(
-                metrics.clone(),
-                router_tx.clone(),
-                sensor_shared.clone(),
-                Some(directory.clone()),
-            );
-            // Plain HTTP is for trusted networks: its callers are anonymous.
-            let app = match &marti {
-                Some(m) => m
-                    .router()
-                    .layer(axum::Extension(marti::Caller::anonymous()))
-                    .layer(axum::Extension(marti::Scheme::Http))
-                    .merge(base),
-                None => base,
-            };
-            let stop = shutdown.clone();
-            tasks.spawn(async move {
-                let serve = axum::serve(listener, app)
-                    .with_graceful_shutdown(async move { stop.cancelled().await });
-                if let Err(e) = serve.await {
-                    tracing::error!(error = %e, "http server failed");
-                }
-            });
-        }
-        drop(router_tx);
+        let Shell {
+            mut tasks,
+            metrics,
+            router,
+            shutdown,
+        } = shell;
+        drop(router);
+        tasks.spawn(router::Router::new(picture, metrics.clone(), sinks).run(router_rx));
+        let (tls_addrs, enroll_addr) = match &trust {
+            Some(t) => (t.tls_addrs.clone(), t.enroll_addr),
+            None => (Vec::new(), None),
+        };
         tracing::info!(
-            ?tcp_addrs,
-            ?udp_addrs,
+            tcp_addrs = ?tak.tcp_addrs,
+            udp_addrs = ?tak.udp_addrs,
             ?http_addr,
             ?web_addr,
             "watchfloor serving"
         );
         Ok(Server {
-            tcp_addrs,
-            udp_addrs,
+            tcp_addrs: tak.tcp_addrs,
+            udp_addrs: tak.udp_addrs,
             http_addr,
             tls_addrs,
             enroll_addr,
             https_addr,
-            web_addr: web_addr.map(|a| (a, web_secure)),
+            web_addr,
             metrics,
             shutdown,
             tasks,
@@ -456,154 +219,4 @@ impl Server {
     pub async fn wait(&mut self) {
         while self.tasks.join_next().await.is_some() {}
     }
-}
-
-/// The Marti API's view of an HTTPS peer: its user and the user's groups.
-fn caller_of(peer: &https::Peer, users: &users::Users) -> marti::Caller {
-    let Some(user) = &peer.user else {
-        return marti::Caller::anonymous();
-    };
-    let id = users.identity(user);
-    marti::Caller {
-        user: Some(user.clone()),
-        send_groups: id.send().to_vec(),
-        recv_groups: id.recv().map(<[String]>::to_vec).unwrap_or_default(),
-    }
-}
-
-/// The certificate folder, the TLS configurations and the users file.
-struct TrustParts {
-    certs: Arc<trust::CertDir>,
-    reloader: Arc<trust::tls::Reloader>,
-    enroll_config: Arc<rustls::ServerConfig>,
-    users: Arc<users::Users>,
-}
-
-fn open_trust(
-    config: &ServerConfig,
-    users: Arc<users::Users>,
-) -> Result<Option<TrustParts>, ServerError> {
-    if config.tls.is_empty() && config.enroll.is_none() && config.https.is_none() {
-        return Ok(None);
-    }
-    let Some(dir) = &config.certs else {
-        return Err(ServerError::Config(
-            "--tls, --enroll and --https need --certs DIR (see `watchfloor certs init`)".into(),
-        ));
-    };
-    let trust_err =
-        |e: trust::Error| ServerError::Config(format!("certificates in {}: {e}", dir.display()));
-    let certs = Arc::new(trust::CertDir::open(dir).map_err(trust_err)?);
-    let reloader = Arc::new(trust::tls::Reloader::new(dir).map_err(trust_err)?);
-    let enroll_config = trust::tls::server_config_without_client_auth(dir).map_err(trust_err)?;
-    if config.users_file.is_none() && config.data_dir.is_none() {
-        return Err(ServerError::Config(
-            "TLS needs a users file: give --data-dir or --users".into(),
-        ));
-    }
-    Ok(Some(TrustParts {
-        certs,
-        reloader,
-        enroll_config,
-        users,
-    }))
-}
-
-/// The users file: as given, else `DATA_DIR/users.toml`; none without
-/// either (then there are no users).
-fn users_path(config: &ServerConfig) -> Option<std::path::PathBuf> {
-    match (&config.users_file, &config.data_dir) {
-        (Some(p), _) => Some(p.clone()),
-        (None, Some(d)) => Some(d.join("users.toml")),
-        (None, None) => None,
-    }
-}
-
-/// Sensor sockets bound and the pipeline built, before anything runs.
-struct BoundSensors {
-    pipeline: feeds::Pipeline,
-    udp: Vec<(UdpSocket, sensor_io::DatagramKind)>,
-    tcp_listen: Vec<(TcpListener, Arc<str>)>,
-    tcp_connect: Vec<(SocketAddr, Arc<str>)>,
-}
-
-async fn bind_sensors(
-    feeds_cfg: &feeds::FeedsConfig,
-    inputs: &[SensorInput],
-) -> Result<BoundSensors, ServerError> {
-    let pipeline =
-        feeds::Pipeline::new(feeds_cfg.clone()).map_err(|e| ServerError::Config(e.to_string()))?;
-    let kind_of = |id: &str| {
-        feeds_cfg
-            .sensors
-            .iter()
-            .find(|s| s.id == id)
-            .map(|s| s.kind)
-    };
-    let mut bound = BoundSensors {
-        pipeline,
-        udp: Vec::new(),
-        tcp_listen: Vec::new(),
-        tcp_connect: Vec::new(),
-    };
-    for input in inputs {
-        let sensor = match &input.sensor {
-            Some(id) if kind_of(id).is_none() => {
-                return Err(ServerError::Config(format!(
-                    "input names sensor {id:?}, which [feeds] does not configure"
-                )));
-            }
-            Some(id) => Some(Arc::<str>::from(id.as_str())),
-            None => None,
-        };
-        let line_sensor = || {
-            sensor
-                .clone()
-                .ok_or_else(|| ServerError::Config("a TCP sensor input needs `sensor`".into()))
-        };
-        match (input.udp, input.tcp_listen, input.tcp_connect) {
-            (Some(addr), None, None) => {
-                let socket = UdpSocket::bind(addr)
-                    .await
-                    .map_err(|source| ServerError::Bind { addr, source })?;
-                let kind = match &sensor {
-                    Some(id) if kind_of(id) != Some(feeds::SensorKind::Asterix) => {
-                        sensor_io::DatagramKind::Lines(id.clone())
-                    }
-                    _ => sensor_io::DatagramKind::Asterix,
-                };
-                bound.udp.push((socket, kind));
-            }
-            (None, Some(addr), None) => {
-                let listener = TcpListener::bind(addr)
-                    .await
-                    .map_err(|source| ServerError::Bind { addr, source })?;
-                bound.tcp_listen.push((listener, line_sensor()?));
-            }
-            (None, None, Some(addr)) => bound.tcp_connect.push((addr, line_sensor()?)),
-            _ => {
-                return Err(ServerError::Config(
-                    "a sensor input needs exactly one of udp, tcp_listen, tcp_connect".into(),
-                ))
-            }
-        }
-    }
-    Ok(bound)
-}
-
-/// Plain TCP: every accepted client joins the listener's groups.
-async fn accept_loop(
-    listener: TcpListener,
-    groups: Arc<picture::Identity>,
-    shared: Arc<conn::ConnShared>,
-    limit: Arc<Semaphore>,
-    ids: Arc<AtomicU64>,
-) {
-    let serve_shared = shared.clone();
-    conn::accept_loop(listener, shared, limit, ids, move |stream, peer, id| {
-        let (shared, groups) = (serve_shared.clone(), groups.clone());
-        let stop = shared.shutdown.child_token();
-        conn::serve_counted(stream, peer, id, groups, shared, stop)
-    })
-    .await;
 }

@@ -147,3 +147,25 @@ impl marti::Context for MartiCtx {
         }
     }
 }
+
+/// Opens the data packages of the Marti API (`[marti]`) beside the store;
+/// `None` without a data folder.
+pub(crate) fn open_packages(
+    cfg: &crate::config::MartiConfig,
+    store: &crate::config::StoreConfig,
+    directory: &Arc<MartiCtx>,
+) -> Result<Option<marti::Marti>, crate::ServerError> {
+    let Some(dir) = &store.data_dir else {
+        return Ok(None);
+    };
+    let cfg = marti::Config {
+        max_upload_bytes: cfg.max_upload_bytes,
+        quota_bytes_per_user: cfg.upload_quota_bytes,
+        server_version: concat!("watchfloor ", env!("CARGO_PKG_VERSION")).to_string(),
+        ..marti::Config::new(dir)
+    };
+    let ctx: Arc<dyn marti::Context> = directory.clone();
+    marti::Marti::open(cfg, ctx)
+        .map(Some)
+        .map_err(|e| crate::ServerError::Config(format!("data packages: {e}")))
+}

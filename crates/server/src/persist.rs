@@ -120,3 +120,45 @@ impl Sink for Persist {
         self.writer.shutdown();
     }
 }
+
+/// The store, opened: the router's sink, and read-only handles for the
+/// contacts directory and the web COP's replay.
+pub(crate) struct Stored {
+    pub(crate) persist: Persist,
+    pub(crate) directory: store::Store,
+    pub(crate) web: Option<store::Store>,
+}
+
+/// Opens the store of `[store]` (creating its folder), restores the last
+/// known SA into `picture` and starts the writer thread; `None` without a
+/// data folder. `web` asks for a read-only handle for the web COP.
+pub(crate) fn start(
+    cfg: &crate::config::StoreConfig,
+    web: bool,
+    picture: &mut Picture,
+    metrics: Arc<Metrics>,
+) -> Result<Option<Stored>, crate::ServerError> {
+    let Some(dir) = &cfg.data_dir else {
+        return Ok(None);
+    };
+    std::fs::create_dir_all(dir).map_err(|source| crate::ServerError::DataDir {
+        path: dir.clone(),
+        source,
+    })?;
+    let store_cfg = store::Config {
+        path: dir.join("watchfloor.sqlite"),
+        retention_ms: i64::try_from(cfg.retention.as_millis()).unwrap_or(i64::MAX),
+        ..store::Config::default()
+    };
+    let persist = Persist::open(&store_cfg, picture, metrics)?;
+    let web = if web {
+        Some(store::Store::open_read_only(&store_cfg)?)
+    } else {
+        None
+    };
+    Ok(Some(Stored {
+        persist,
+        directory: store::Store::open_read_only(&store_cfg)?,
+        web,
+    }))
+}

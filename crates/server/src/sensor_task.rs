@@ -2,6 +2,7 @@
 //! it what sensor sockets receive, and hands published tracks to the
 //! router as a feed. Operator marks arrive here from the HTTP API.
 
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,10 +10,12 @@ use std::time::Duration;
 use feeds::{Affiliation, Pipeline, SensorKind};
 use parking_lot::Mutex;
 use picture::{Identity, Message};
+use tokio::net::{TcpListener, UdpSocket};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
 use crate::router::RouterMsg;
+use crate::sensor_io;
 use crate::sink::Source;
 
 /// What sensor sockets and the HTTP API send the sensor task.
@@ -215,4 +218,128 @@ fn handle(
             );
         }
     }
+}
+
+/// Binds the sensor inputs of `[sensors]`, builds the pipeline and runs
+/// it; `None` when no sensors are configured. The shared handle serves
+/// operator marks and the sensor gauges.
+pub(crate) async fn start(
+    cfg: &crate::config::SensorsConfig,
+    shell: &mut crate::Shell,
+) -> Result<Option<Arc<SensorShared>>, crate::ServerError> {
+    let bound = match &cfg.feeds {
+        Some(f) => bind(f, &cfg.inputs).await?,
+        None if !cfg.inputs.is_empty() => {
+            return Err(crate::ServerError::Config(
+                "sensor inputs need a [feeds] section".into(),
+            ));
+        }
+        None => return Ok(None),
+    };
+    let (tx, rx) = sensor_io::channel();
+    let shared = Arc::new(SensorShared::new(tx));
+    let stop = &shell.shutdown;
+    for (socket, kind) in bound.udp {
+        shell
+            .tasks
+            .spawn(sensor_io::udp(socket, kind, shared.clone(), stop.clone()));
+    }
+    for (listener, sensor) in bound.tcp_listen {
+        shell.tasks.spawn(sensor_io::tcp_listen(
+            listener,
+            sensor,
+            shared.clone(),
+            stop.clone(),
+        ));
+    }
+    for (addr, sensor) in bound.tcp_connect {
+        shell.tasks.spawn(sensor_io::tcp_connect(
+            addr,
+            sensor,
+            shared.clone(),
+            stop.clone(),
+        ));
+    }
+    let identity = Arc::new(Identity::both(&cfg.track_groups));
+    shell.tasks.spawn(run(
+        bound.pipeline,
+        rx,
+        shared.clone(),
+        shell.router.clone(),
+        identity,
+        stop.clone(),
+    ));
+    Ok(Some(shared))
+}
+
+/// Sensor sockets bound and the pipeline built, before anything runs.
+struct BoundSensors {
+    pipeline: feeds::Pipeline,
+    udp: Vec<(UdpSocket, sensor_io::DatagramKind)>,
+    tcp_listen: Vec<(TcpListener, Arc<str>)>,
+    tcp_connect: Vec<(SocketAddr, Arc<str>)>,
+}
+
+async fn bind(
+    feeds_cfg: &feeds::FeedsConfig,
+    inputs: &[crate::SensorInput],
+) -> Result<BoundSensors, crate::ServerError> {
+    let pipeline = feeds::Pipeline::new(feeds_cfg.clone())
+        .map_err(|e| crate::ServerError::Config(e.to_string()))?;
+    let kind_of = |id: &str| {
+        feeds_cfg
+            .sensors
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.kind)
+    };
+    let mut bound = BoundSensors {
+        pipeline,
+        udp: Vec::new(),
+        tcp_listen: Vec::new(),
+        tcp_connect: Vec::new(),
+    };
+    for input in inputs {
+        let sensor = match &input.sensor {
+            Some(id) if kind_of(id).is_none() => {
+                return Err(crate::ServerError::Config(format!(
+                    "input names sensor {id:?}, which [feeds] does not configure"
+                )));
+            }
+            Some(id) => Some(Arc::<str>::from(id.as_str())),
+            None => None,
+        };
+        let line_sensor = || {
+            sensor.clone().ok_or_else(|| {
+                crate::ServerError::Config("a TCP sensor input needs `sensor`".into())
+            })
+        };
+        match (input.udp, input.tcp_listen, input.tcp_connect) {
+            (Some(addr), None, None) => {
+                let socket = UdpSocket::bind(addr)
+                    .await
+                    .map_err(|source| crate::ServerError::Bind { addr, source })?;
+                let kind = match &sensor {
+                    Some(id) if kind_of(id) != Some(feeds::SensorKind::Asterix) => {
+                        sensor_io::DatagramKind::Lines(id.clone())
+                    }
+                    _ => sensor_io::DatagramKind::Asterix,
+                };
+                bound.udp.push((socket, kind));
+            }
+            (None, Some(addr), None) => {
+                let listener = TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| crate::ServerError::Bind { addr, source })?;
+                bound.tcp_listen.push((listener, line_sensor()?));
+            }
+            (None, None, Some(addr)) => bound.tcp_connect.push((addr, line_sensor()?)),
+            _ => {
+                return Err(crate::ServerError::Config(
+                    "a sensor input needs exactly one of udp, tcp_listen, tcp_connect".into(),
+                ))
+            }
+        }
+    }
+    Ok(bound)
 }

@@ -143,3 +143,105 @@ pub(crate) async fn watch_revocations(
         }
     }
 }
+
+/// The certificate folder, the TLS configurations and the users file.
+pub(crate) struct TrustParts {
+    pub(crate) certs: Arc<trust::CertDir>,
+    pub(crate) reloader: Arc<trust::tls::Reloader>,
+    pub(crate) enroll_config: Arc<rustls::ServerConfig>,
+    pub(crate) users: Arc<Users>,
+}
+
+/// The running TLS side: mutual-TLS streaming and enrollment.
+pub(crate) struct Trust {
+    pub(crate) parts: TrustParts,
+    /// Bound mutual-TLS streaming addresses, in the order configured.
+    pub(crate) tls_addrs: Vec<SocketAddr>,
+    /// Bound enrollment address, if any.
+    pub(crate) enroll_addr: Option<SocketAddr>,
+}
+
+/// Opens the certificate folder when anything needs TLS (`[tls]`, or the
+/// Marti API's HTTPS listener), binds the mutual-TLS and enrollment
+/// listeners and serves them; `None` when nothing needs TLS.
+pub(crate) async fn start(
+    config: &crate::ServerConfig,
+    users: Arc<Users>,
+    tak: &crate::tak::Tak,
+    shell: &mut crate::Shell,
+) -> Result<Option<Trust>, crate::ServerError> {
+    let Some(parts) = open_trust(config, users)? else {
+        return Ok(None);
+    };
+    let mut listeners = Vec::new();
+    for addr in &config.tls.listen {
+        listeners.push(crate::bind_tcp(*addr).await?);
+    }
+    let enroll = match config.tls.enroll {
+        Some(addr) => Some(crate::bind_tcp(addr).await?),
+        None => None,
+    };
+    let tls_addrs = listeners
+        .iter()
+        .filter_map(|l| l.local_addr().ok())
+        .collect();
+    let enroll_addr = enroll.as_ref().and_then(|l| l.local_addr().ok());
+    let sessions = Arc::new(Sessions::default());
+    shell.tasks.spawn(watch_revocations(
+        parts.certs.clone(),
+        sessions.clone(),
+        shell.metrics.clone(),
+        shell.shutdown.clone(),
+    ));
+    let conns = &tak.conns;
+    for listener in listeners {
+        shell.tasks.spawn(accept_loop(
+            listener,
+            sessions.clone(),
+            parts.reloader.clone(),
+            parts.users.clone(),
+            conns.shared.clone(),
+            conns.limit.clone(),
+            conns.ids.clone(),
+        ));
+    }
+    if let Some(listener) = enroll {
+        crate::enroll::start(listener, &parts, shell);
+    }
+    Ok(Some(Trust {
+        parts,
+        tls_addrs,
+        enroll_addr,
+    }))
+}
+
+fn open_trust(
+    config: &crate::ServerConfig,
+    users: Arc<Users>,
+) -> Result<Option<TrustParts>, crate::ServerError> {
+    use crate::ServerError;
+    if config.tls.listen.is_empty() && config.tls.enroll.is_none() && config.marti.https.is_none() {
+        return Ok(None);
+    }
+    let Some(dir) = &config.tls.certs else {
+        return Err(ServerError::Config(
+            "--tls, --enroll and --https need --certs DIR (see `watchfloor certs init`)".into(),
+        ));
+    };
+    let trust_err =
+        |e: trust::Error| ServerError::Config(format!("certificates in {}: {e}", dir.display()));
+    let certs = Arc::new(trust::CertDir::open(dir).map_err(trust_err)?);
+    let reloader = Arc::new(trust::tls::Reloader::new(dir).map_err(trust_err)?);
+    let enroll_config = trust::tls::server_config_without_client_auth(dir).map_err(trust_err)?;
+    if config.users.file.is_none() && config.store.data_dir.is_none() {
+        return Err(ServerError::Config(
+            "TLS needs a users file: give --data-dir or --users".into(),
+        ));
+    }
+    Ok(Some(TrustParts {
+        certs,
+        reloader,
+        enroll_config,
+        users,
+    }))
+}

@@ -68,3 +68,13 @@ impl Users {
         self.with(|u| u.is_some_and(|u| u.verify(user, password)))
     }
 }
+
+/// The users file: as given, else `DATA_DIR/users.toml`; none without
+/// either (then there are no users).
+pub(crate) fn path(config: &crate::ServerConfig) -> Option<PathBuf> {
+    match (&config.users.file, &config.store.data_dir) {
+        (Some(p), _) => Some(p.clone()),
+        (None, Some(d)) => Some(d.join("users.toml")),
+        (None, None) => None,
+    }
+}

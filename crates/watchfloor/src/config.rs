@@ -1,4 +1,9 @@
 //! The configuration tree: embedded defaults, then a file, then flags.
+//!
+//! One section per subsystem (`[tak]`, `[tls]`, `[users]`, `[store]`,
+//! `[marti]`, `[http]`, `[web]`, `[sensors]`), each turned into that
+//! subsystem's part of [`ServerConfig`]. The flat keys of the previous
+//! release still load, with a deprecation warning each.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -13,11 +18,26 @@ const DEFAULTS: &str = include_str!("defaults.toml");
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FileConfig {
+    pub(crate) log_format: String,
+    pub(crate) tak: TakSection,
+    pub(crate) tls: TlsSection,
+    pub(crate) users: UsersSection,
+    pub(crate) store: StoreSection,
+    pub(crate) marti: MartiSection,
+    pub(crate) http: HttpSection,
+    pub(crate) web: WebSection,
+    pub(crate) sensors: SensorsSection,
+    /// What the file said in the old flat form, one warning each.
+    #[serde(skip)]
+    pub(crate) deprecated: Vec<String>,
+}
+
+/// `[tak]`: TAK clients over plain TCP and UDP.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TakSection {
     pub(crate) tcp: Vec<String>,
     pub(crate) udp: Vec<String>,
-    pub(crate) http: String,
-    pub(crate) data_dir: String,
-    pub(crate) retention_days: f64,
     pub(crate) max_connections: usize,
     pub(crate) identify_timeout_secs: u64,
     pub(crate) max_event_bytes: usize,
@@ -26,131 +46,277 @@ pub(crate) struct FileConfig {
     pub(crate) offer_protobuf: bool,
     pub(crate) emergency_repeat_secs: u64,
     pub(crate) write_timeout_secs: u64,
-    pub(crate) log_format: String,
-    pub(crate) tls: Vec<String>,
-    pub(crate) enroll: String,
-    pub(crate) https: String,
+}
+
+/// `[tls]`: certificates, mutual-TLS streaming and enrollment.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TlsSection {
     pub(crate) certs: String,
-    pub(crate) users_file: String,
+    pub(crate) listen: Vec<String>,
+    pub(crate) enroll: String,
+}
+
+/// `[users]`: the users file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UsersSection {
+    pub(crate) file: String,
+}
+
+/// `[store]`: the SQLite store.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StoreSection {
+    pub(crate) data_dir: String,
+    pub(crate) retention_days: f64,
+}
+
+/// `[marti]`: the Marti API and its data packages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MartiSection {
+    pub(crate) https: String,
     pub(crate) max_upload_mib: u64,
     pub(crate) upload_quota_mib: u64,
-    pub(crate) web: String,
-    pub(crate) web_tiles: String,
-    pub(crate) web_tiles_attribution: String,
-    pub(crate) web_callsign: String,
-    pub(crate) web_team: String,
-    pub(crate) web_position: [f64; 2],
-    pub(crate) web_center: [f64; 2],
-    pub(crate) web_zoom: f64,
-    /// The sensor-to-track pipeline (`[feeds]`), if sensors are used.
+}
+
+/// `[http]`: plain HTTP for metrics and the operator.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct HttpSection {
+    pub(crate) listen: String,
+}
+
+/// `[web]`: the web COP.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct WebSection {
+    pub(crate) listen: String,
+    pub(crate) tiles: String,
+    pub(crate) tiles_attribution: String,
+    pub(crate) callsign: String,
+    pub(crate) team: String,
+    pub(crate) position: [f64; 2],
+    pub(crate) center: [f64; 2],
+    pub(crate) zoom: f64,
+}
+
+/// `[sensors]`: sensor inputs and the tracker.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SensorsSection {
+    /// The sensor-to-track pipeline (`[sensors.feeds]`), if sensors are used.
     #[serde(default)]
     pub(crate) feeds: Option<feeds::FeedsConfig>,
-    /// Sockets sensor data arrives on (`[[inputs]]`).
+    /// Sockets sensor data arrives on (`[[sensors.inputs]]`).
     #[serde(default)]
     pub(crate) inputs: Vec<server::SensorInput>,
     /// Groups that may see tracks; empty means everyone.
-    #[serde(default)]
     pub(crate) track_groups: Vec<String>,
 }
 
-/// Settings a file may give that have no built-in default.
-const OPTIONAL_KEYS: [&str; 3] = ["feeds", "inputs", "track_groups"];
+/// The flat keys of the previous release: `(old key, section, key)`.
+/// `web`, `tls` and `http` were values then and are sections now; a
+/// non-table value under those names is the old form.
+const FLAT_KEYS: [(&str, &str, &str); 31] = [
+    ("tcp", "tak", "tcp"),
+    ("udp", "tak", "udp"),
+    ("max_connections", "tak", "max_connections"),
+    ("identify_timeout_secs", "tak", "identify_timeout_secs"),
+    ("max_event_bytes", "tak", "max_event_bytes"),
+    ("outbound_queue", "tak", "outbound_queue"),
+    ("client_rate", "tak", "client_rate"),
+    ("offer_protobuf", "tak", "offer_protobuf"),
+    ("emergency_repeat_secs", "tak", "emergency_repeat_secs"),
+    ("write_timeout_secs", "tak", "write_timeout_secs"),
+    ("tls", "tls", "listen"),
+    ("enroll", "tls", "enroll"),
+    ("certs", "tls", "certs"),
+    ("users_file", "users", "file"),
+    ("data_dir", "store", "data_dir"),
+    ("retention_days", "store", "retention_days"),
+    ("https", "marti", "https"),
+    ("max_upload_mib", "marti", "max_upload_mib"),
+    ("upload_quota_mib", "marti", "upload_quota_mib"),
+    ("http", "http", "listen"),
+    ("web", "web", "listen"),
+    ("web_tiles", "web", "tiles"),
+    ("web_tiles_attribution", "web", "tiles_attribution"),
+    ("web_callsign", "web", "callsign"),
+    ("web_team", "web", "team"),
+    ("web_position", "web", "position"),
+    ("web_center", "web", "center"),
+    ("web_zoom", "web", "zoom"),
+    ("feeds", "sensors", "feeds"),
+    ("inputs", "sensors", "inputs"),
+    ("track_groups", "sensors", "track_groups"),
+];
+
+/// Keys a section may hold that have no built-in default.
+const OPTIONAL_KEYS: [(&str, &str); 2] = [("sensors", "feeds"), ("sensors", "inputs")];
+
+/// Lays `over` (a user's file) onto `base` (the defaults), section by
+/// section; returns the deprecation warnings of flat keys.
+fn overlay(base: &mut toml::Table, over: toml::Table, origin: &str) -> Result<Vec<String>> {
+    let mut deprecated = Vec::new();
+    for (k, v) in over {
+        let is_section = matches!(base.get(&k), Some(toml::Value::Table(_)));
+        if is_section && v.is_table() {
+            let toml::Value::Table(fields) = v else {
+                continue;
+            };
+            let Some(toml::Value::Table(section)) = base.get_mut(&k) else {
+                continue;
+            };
+            for (fk, fv) in fields {
+                let optional = OPTIONAL_KEYS.contains(&(k.as_str(), fk.as_str()));
+                if !section.contains_key(&fk) && !optional {
+                    bail!("{origin}: unknown setting {fk:?} in [{k}]");
+                }
+                section.insert(fk, fv);
+            }
+            continue;
+        }
+        if !is_section && base.contains_key(&k) {
+            base.insert(k, v);
+            continue;
+        }
+        let Some(&(_, section, key)) = FLAT_KEYS.iter().find(|(old, _, _)| *old == k) else {
+            bail!("{origin}: unknown setting {k:?}");
+        };
+        deprecated.push(format!(
+            "{origin}: the top-level setting {k:?} is deprecated and will go in the next release; write it as `{key}` in [{section}]"
+        ));
+        if let Some(toml::Value::Table(t)) = base.get_mut(section) {
+            t.insert(key.to_string(), v);
+        }
+    }
+    Ok(deprecated)
+}
 
 impl FileConfig {
     /// The defaults, overlaid with `file` if given.
     pub(crate) fn load(file: Option<&Path>) -> Result<FileConfig> {
         let mut base: toml::Table = DEFAULTS.parse().context("embedded defaults")?;
+        let mut deprecated = Vec::new();
         if let Some(path) = file {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading {}", path.display()))?;
             let over: toml::Table = text
                 .parse()
                 .with_context(|| format!("parsing {}", path.display()))?;
-            for (k, v) in over {
-                if !base.contains_key(&k) && !OPTIONAL_KEYS.contains(&k.as_str()) {
-                    bail!("{}: unknown setting {k:?}", path.display());
-                }
-                base.insert(k, v);
-            }
+            deprecated = overlay(&mut base, over, &path.display().to_string())?;
         }
-        toml::Value::Table(base).try_into().context("configuration")
+        let mut c: FileConfig = toml::Value::Table(base)
+            .try_into()
+            .context("configuration")?;
+        c.deprecated = deprecated;
+        Ok(c)
+    }
+
+    /// Logs one warning per deprecated flat key (call once logging is up).
+    pub(crate) fn warn_deprecated(&self) {
+        for w in &self.deprecated {
+            tracing::warn!("{w}");
+        }
     }
 
     /// Checks every value and builds the server's configuration.
     pub(crate) fn to_server(&self) -> Result<ServerConfig> {
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            bail!("log_format must be \"text\" or \"json\"");
+        }
+        let tls = self.tls_config()?;
+        let marti = self.marti_config()?;
+        if (!tls.listen.is_empty() || tls.enroll.is_some() || marti.https.is_some())
+            && tls.certs.is_none()
+        {
+            bail!("tls, enroll and https need certs (a folder made by `watchfloor certs init`)");
+        }
+        let s = &self.store;
+        if !(s.retention_days > 0.0 && s.retention_days.is_finite()) {
+            bail!("retention_days must be positive");
+        }
+        if let Some(f) = &self.sensors.feeds {
+            f.validate()
+                .map_err(|e| anyhow::anyhow!("[sensors.feeds]: {e}"))?;
+        }
+        Ok(ServerConfig {
+            tak: self.tak_config()?,
+            tls,
+            users: server::UsersConfig {
+                file: path_of(&self.users.file),
+            },
+            store: server::StoreConfig {
+                data_dir: (!s.data_dir.trim().is_empty()).then(|| PathBuf::from(&s.data_dir)),
+                retention: Duration::from_secs_f64(s.retention_days * 86_400.0),
+            },
+            marti,
+            sensors: server::SensorsConfig {
+                feeds: self.sensors.feeds.clone(),
+                inputs: self.sensors.inputs.clone(),
+                track_groups: self.sensors.track_groups.clone(),
+            },
+            http: server::HttpConfig {
+                listen: addr("http", &self.http.listen)?,
+            },
+            web: self.web_config()?,
+        })
+    }
+
+    fn tak_config(&self) -> Result<server::TakConfig> {
+        let t = &self.tak;
         let parse_all = |v: &[String]| -> Result<Vec<Listen>> {
             v.iter()
                 .map(|s| Listen::parse(s).map_err(anyhow::Error::msg))
                 .collect()
         };
-        let addr = |what: &str, v: &str| -> Result<Option<std::net::SocketAddr>> {
-            match v.trim() {
-                "" => Ok(None),
-                a => Ok(Some(
-                    a.parse()
-                        .with_context(|| format!("bad {what} address {a:?}"))?,
-                )),
-            }
-        };
-        let http = addr("http", &self.http)?;
-        let enroll = addr("enroll", &self.enroll)?;
-        let https = addr("https", &self.https)?;
-        let mut tls = Vec::new();
-        for t in &self.tls {
-            tls.extend(addr("tls", t)?);
-        }
-        let certs = (!self.certs.trim().is_empty()).then(|| PathBuf::from(self.certs.trim()));
-        if (!tls.is_empty() || enroll.is_some() || https.is_some()) && certs.is_none() {
-            bail!("tls, enroll and https need certs (a folder made by `watchfloor certs init`)");
-        }
-        if !(self.retention_days > 0.0 && self.retention_days.is_finite()) {
-            bail!("retention_days must be positive");
-        }
-        if self.max_connections == 0 || self.outbound_queue == 0 {
+        if t.max_connections == 0 || t.outbound_queue == 0 {
             bail!("max_connections and outbound_queue must be at least 1");
         }
-        if !(1024..=64 << 20).contains(&self.max_event_bytes) {
+        if !(1024..=64 << 20).contains(&t.max_event_bytes) {
             bail!("max_event_bytes must be between 1 KiB and 64 MiB");
         }
-        if let Some(f) = &self.feeds {
-            f.validate().map_err(|e| anyhow::anyhow!("[feeds]: {e}"))?;
+        Ok(server::TakConfig {
+            tcp: parse_all(&t.tcp)?,
+            udp: parse_all(&t.udp)?,
+            max_connections: t.max_connections,
+            identify_timeout: Duration::from_secs(t.identify_timeout_secs.max(1)),
+            max_event_bytes: t.max_event_bytes,
+            outbound_queue: t.outbound_queue,
+            client_rate: t.client_rate,
+            offer_protobuf: t.offer_protobuf,
+            emergency_repeat: Duration::from_secs(t.emergency_repeat_secs.max(1)),
+            write_timeout: Duration::from_secs(t.write_timeout_secs.max(1)),
+        })
+    }
+
+    fn tls_config(&self) -> Result<server::TlsConfig> {
+        let mut listen = Vec::new();
+        for t in &self.tls.listen {
+            listen.extend(addr("tls", t)?);
         }
-        if !matches!(self.log_format.as_str(), "text" | "json") {
-            bail!("log_format must be \"text\" or \"json\"");
-        }
-        let web = self.web_config()?;
-        Ok(ServerConfig {
-            tcp: parse_all(&self.tcp)?,
-            udp: parse_all(&self.udp)?,
-            http,
-            data_dir: (!self.data_dir.trim().is_empty()).then(|| PathBuf::from(&self.data_dir)),
-            retention: Duration::from_secs_f64(self.retention_days * 86_400.0),
-            max_connections: self.max_connections,
-            identify_timeout: Duration::from_secs(self.identify_timeout_secs.max(1)),
-            max_event_bytes: self.max_event_bytes,
-            outbound_queue: self.outbound_queue,
-            client_rate: self.client_rate,
-            offer_protobuf: self.offer_protobuf,
-            emergency_repeat: Duration::from_secs(self.emergency_repeat_secs.max(1)),
-            write_timeout: Duration::from_secs(self.write_timeout_secs.max(1)),
-            feeds: self.feeds.clone(),
-            sensor_inputs: self.inputs.clone(),
-            track_groups: self.track_groups.clone(),
-            certs,
-            tls,
-            enroll,
-            https,
-            users_file: (!self.users_file.trim().is_empty())
-                .then(|| PathBuf::from(self.users_file.trim())),
-            max_upload_bytes: self.max_upload_mib.saturating_mul(1 << 20),
-            upload_quota_bytes: self.upload_quota_mib.saturating_mul(1 << 20),
-            web,
+        Ok(server::TlsConfig {
+            certs: path_of(&self.tls.certs),
+            listen,
+            enroll: addr("enroll", &self.tls.enroll)?,
+        })
+    }
+
+    fn marti_config(&self) -> Result<server::MartiConfig> {
+        let m = &self.marti;
+        Ok(server::MartiConfig {
+            https: addr("https", &m.https)?,
+            max_upload_bytes: m.max_upload_mib.saturating_mul(1 << 20),
+            upload_quota_bytes: m.upload_quota_mib.saturating_mul(1 << 20),
         })
     }
 
     /// The web COP's settings, checked; `None` when it is switched off.
     fn web_config(&self) -> Result<Option<server::WebConfig>> {
-        let addr = match self.web.trim() {
+        let w = &self.web;
+        let addr = match w.listen.trim() {
             "" => return Ok(None),
             a => a
                 .parse()
@@ -163,75 +329,113 @@ impl FileConfig {
                 bail!("{what} must be [lat, lon] in degrees")
             }
         };
-        if !(0.0..=22.0).contains(&self.web_zoom) {
-            bail!("web_zoom must be between 0 and 22");
+        if !(0.0..=22.0).contains(&w.zoom) {
+            bail!("web zoom must be between 0 and 22");
         }
-        let callsign = self.web_callsign.trim();
+        let callsign = w.callsign.trim();
         if callsign.is_empty() || callsign.len() > 40 {
-            bail!("web_callsign must have 1 to 40 characters");
+            bail!("web callsign must have 1 to 40 characters");
         }
-        let tiles = match self.web_tiles.trim() {
+        let tiles = match w.tiles.trim() {
             "" => None,
             url if url.contains("{z}") && url.contains("{x}") && url.contains("{y}") => {
                 Some(server::TileSource {
                     url: url.to_string(),
-                    attribution: self.web_tiles_attribution.clone(),
+                    attribution: w.tiles_attribution.clone(),
                     max_zoom: 19,
                 })
             }
             url => {
-                bail!("web_tiles must be a URL template with {{z}}, {{x}} and {{y}}, not {url:?}")
+                bail!("web tiles must be a URL template with {{z}}, {{x}} and {{y}}, not {url:?}")
             }
         };
         Ok(Some(server::WebConfig {
             addr,
             callsign: callsign.to_string(),
-            team: self.web_team.trim().to_string(),
-            position: latlon("web_position", self.web_position)?,
-            center: latlon("web_center", self.web_center)?,
-            zoom: self.web_zoom,
+            team: w.team.trim().to_string(),
+            position: latlon("web position", w.position)?,
+            center: latlon("web center", w.center)?,
+            zoom: w.zoom,
             tiles,
             ..server::WebConfig::default()
         }))
     }
 }
 
+/// An optional listening address: `""` means none.
+fn addr(what: &str, v: &str) -> Result<Option<std::net::SocketAddr>> {
+    match v.trim() {
+        "" => Ok(None),
+        a => Ok(Some(
+            a.parse()
+                .with_context(|| format!("bad {what} address {a:?}"))?,
+        )),
+    }
+}
+
+/// An optional path: `""` means none.
+fn path_of(v: &str) -> Option<PathBuf> {
+    (!v.trim().is_empty()).then(|| PathBuf::from(v.trim()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn write(name: &str, text: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("wf-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("tmp");
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        path
+    }
+
+    fn load(name: &str, text: &str) -> Result<ServerConfig> {
+        FileConfig::load(Some(&write(name, text))).and_then(|f| f.to_server())
+    }
 
     #[test]
     fn defaults_are_valid() {
         let c = FileConfig::load(None).and_then(|f| f.to_server());
         let c = c.expect("defaults");
-        assert_eq!(c.tcp[0].addr.port(), 8087);
+        assert_eq!(c.tak.tcp[0].addr.port(), 8087);
+        assert_eq!(c.http.listen.map(|a| a.port()), Some(8180));
+        assert!(FileConfig::load(None).expect("d").deprecated.is_empty());
     }
 
     #[test]
-    fn file_overrides_and_unknown_keys_fail() {
-        let dir = std::env::temp_dir().join(format!("wf-cfg-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("tmp");
-        let good = dir.join("good.toml");
-        std::fs::write(&good, "tcp = [\"127.0.0.1:9000#blue\"]\n").expect("write");
-        let c = FileConfig::load(Some(&good))
-            .and_then(|f| f.to_server())
-            .expect("valid");
-        assert_eq!(c.tcp[0].groups, vec!["blue".to_string()]);
-        let bad = dir.join("bad.toml");
-        std::fs::write(&bad, "tpc = []\n").expect("write");
-        assert!(FileConfig::load(Some(&bad)).is_err());
-        let sensors = dir.join("sensors.toml");
-        let text = "[feeds]\norigin = { lat = 31.3, lon = -109.2 }\n[[feeds.sensors]]\nid = \"r1\"\nkind = \"asterix\"\nsite = { lat = 31.3, lon = -109.1 }\nsac = 1\nsic = 2\n[[inputs]]\nudp = \"127.0.0.1:40000\"\n";
-        std::fs::write(&sensors, text).expect("write");
-        let c = FileConfig::load(Some(&sensors))
-            .and_then(|f| f.to_server())
-            .expect("valid");
-        assert_eq!(c.feeds.map(|f| f.sensors.len()), Some(1));
-        assert_eq!(c.sensor_inputs.len(), 1);
-        std::fs::write(&bad, "max_event_bytes = 1\n").expect("write");
-        assert!(FileConfig::load(Some(&bad))
-            .and_then(|f| f.to_server())
-            .is_err());
+    fn sections_override_and_unknown_keys_fail() {
+        let c = load("good.toml", "[tak]\ntcp = [\"127.0.0.1:9000#blue\"]\n").expect("valid");
+        assert_eq!(c.tak.tcp[0].groups, vec!["blue".to_string()]);
+        assert_eq!(c.tak.max_connections, 10_000, "the rest of [tak] is kept");
+        assert!(load("bad.toml", "tpc = []\n").is_err());
+        assert!(load("bad2.toml", "[tak]\ntpc = []\n").is_err());
+        assert!(load("bad3.toml", "[nonsense]\nx = 1\n").is_err());
+        let text = "[sensors.feeds]\norigin = { lat = 31.3, lon = -109.2 }\n[[sensors.feeds.sensors]]\nid = \"r1\"\nkind = \"asterix\"\nsite = { lat = 31.3, lon = -109.1 }\nsac = 1\nsic = 2\n[[sensors.inputs]]\nudp = \"127.0.0.1:40000\"\n";
+        let c = load("sensors.toml", text).expect("valid");
+        assert_eq!(c.sensors.feeds.map(|f| f.sensors.len()), Some(1));
+        assert_eq!(c.sensors.inputs.len(), 1);
+        assert!(load("small.toml", "[tak]\nmax_event_bytes = 1\n").is_err());
+    }
+
+    #[test]
+    fn flat_keys_of_the_last_release_still_load_with_a_warning() {
+        let text = "tcp = [\"127.0.0.1:9000#blue\"]\nweb = \"\"\nhttp = \"127.0.0.1:9180\"\ndata_dir = \"\"\nweb_callsign = \"OPS\"\n[feeds]\norigin = { lat = 31.3, lon = -109.2 }\n[[feeds.sensors]]\nid = \"r1\"\nkind = \"asterix\"\nsite = { lat = 31.3, lon = -109.1 }\nsac = 1\nsic = 2\n[[inputs]]\nudp = \"127.0.0.1:40000\"\n";
+        let path = write("flat.toml", text);
+        let f = FileConfig::load(Some(&path)).expect("loads");
+        assert_eq!(f.deprecated.len(), 7, "{:?}", f.deprecated);
+        assert!(f
+            .deprecated
+            .iter()
+            .any(|w| w.contains("\"tcp\"") && w.contains("[tak]")));
+        assert_eq!(f.web.callsign, "OPS");
+        let c = f.to_server().expect("valid");
+        assert_eq!(c.tak.tcp[0].addr.port(), 9000);
+        assert!(c.web.is_none());
+        assert_eq!(c.http.listen.map(|a| a.port()), Some(9180));
+        assert!(c.store.data_dir.is_none());
+        assert_eq!(c.sensors.inputs.len(), 1);
+        assert!(c.sensors.feeds.is_some());
     }
 
     #[test]
@@ -245,17 +449,17 @@ mod tests {
             f(&mut c);
             c.to_server()
         };
-        assert!(with(&|c| c.web = String::new())
+        assert!(with(&|c| c.web.listen = String::new())
             .expect("valid")
             .web
             .is_none());
         let tiles =
-            with(&|c| c.web_tiles = "https://t.example/{z}/{x}/{y}.png".into()).expect("valid");
+            with(&|c| c.web.tiles = "https://t.example/{z}/{x}/{y}.png".into()).expect("valid");
         assert!(tiles.web.and_then(|w| w.tiles).is_some());
-        assert!(with(&|c| c.web_tiles = "https://t.example/tile.png".into()).is_err());
-        assert!(with(&|c| c.web_zoom = 30.0).is_err());
-        assert!(with(&|c| c.web_center = [91.0, 0.0]).is_err());
-        assert!(with(&|c| c.web_callsign = "  ".into()).is_err());
-        assert!(with(&|c| c.web = "not an address".into()).is_err());
+        assert!(with(&|c| c.web.tiles = "https://t.example/tile.png".into()).is_err());
+        assert!(with(&|c| c.web.zoom = 30.0).is_err());
+        assert!(with(&|c| c.web.center = [91.0, 0.0]).is_err());
+        assert!(with(&|c| c.web.callsign = "  ".into()).is_err());
+        assert!(with(&|c| c.web.listen = "not an address".into()).is_err());
     }
 }

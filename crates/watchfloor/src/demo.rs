@@ -39,10 +39,10 @@ fn free_udp() -> Result<SocketAddr> {
 
 pub(crate) fn run(args: &DemoArgs) -> Result<()> {
     let mut file = crate::config::FileConfig::load(None)?;
-    file.tcp = vec![args.tcp.clone()];
-    file.http = args.http.clone();
-    file.data_dir = args.data_dir.clone();
-    file.web = args.web.clone();
+    file.tak.tcp = vec![args.tcp.clone()];
+    file.http.listen = args.http.clone();
+    file.store.data_dir = args.data_dir.clone();
+    file.web.listen = args.web.clone();
     let mut config = file.to_server()?;
     if let Some(w) = &mut config.web {
         w.simulation = true;
@@ -56,7 +56,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64());
     let (asterix, detections) = (free_udp()?, free_udp()?);
-    config.feeds = Some(sim::feeds_config(&scenario));
+    config.sensors.feeds = Some(sim::feeds_config(&scenario));
     let sbs_id = sim::feeds_config(&scenario)
         .sensors
         .into_iter()
@@ -83,7 +83,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
             tcp_listen: None,
             tcp_connect,
         };
-        config.sensor_inputs = vec![
+        config.sensors.inputs = vec![
             input(None, Some(asterix), None),
             input(
                 Some(sim::GROUND_FEED_ID.to_string()),
@@ -92,7 +92,10 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
             ),
         ];
         if let (Some(id), Some(addr)) = (sbs_id, sender.sbs_listen_addr()) {
-            config.sensor_inputs.push(input(Some(id), None, Some(addr)));
+            config
+                .sensors
+                .inputs
+                .push(input(Some(id), None, Some(addr)));
         }
         let server = server::Server::start(config).await?;
         banner(&server);

@@ -139,67 +139,68 @@ fn main() -> Result<()> {
 fn serve(args: ServeArgs) -> Result<()> {
     let mut file = config::FileConfig::load(args.config.as_deref())?;
     if !args.tcp.is_empty() {
-        file.tcp = args.tcp;
+        file.tak.tcp = args.tcp;
     }
     if !args.udp.is_empty() {
-        file.udp = args.udp;
+        file.tak.udp = args.udp;
     }
     if let Some(v) = args.http {
-        file.http = v;
+        file.http.listen = v;
     }
     if let Some(v) = args.data_dir {
-        file.data_dir = v;
+        file.store.data_dir = v;
     }
     if let Some(v) = args.retention_days {
-        file.retention_days = v;
+        file.store.retention_days = v;
     }
     if let Some(v) = args.max_connections {
-        file.max_connections = v;
+        file.tak.max_connections = v;
     }
     if let Some(v) = args.identify_timeout {
-        file.identify_timeout_secs = v;
+        file.tak.identify_timeout_secs = v;
     }
     if let Some(v) = args.max_event_bytes {
-        file.max_event_bytes = v;
+        file.tak.max_event_bytes = v;
     }
     if let Some(v) = args.outbound_queue {
-        file.outbound_queue = v;
+        file.tak.outbound_queue = v;
     }
     if let Some(v) = args.client_rate {
-        file.client_rate = v;
+        file.tak.client_rate = v;
     }
     if let Some(v) = args.log_format {
         file.log_format = v;
     }
     if let Some(v) = args.certs {
-        file.certs = v;
+        file.tls.certs = v;
     }
     if !args.tls.is_empty() {
-        file.tls = args.tls;
+        file.tls.listen = args.tls;
     }
     if let Some(v) = args.enroll {
-        file.enroll = v;
+        file.tls.enroll = v;
     }
     if let Some(v) = args.https {
-        file.https = v;
+        file.marti.https = v;
     }
     if let Some(v) = args.users {
-        file.users_file = v;
+        file.users.file = v;
     }
     if let Some(v) = args.web {
-        file.web = v;
+        file.web.listen = v;
     }
     if let Some(v) = args.web_tiles {
-        file.web_tiles = v;
+        file.web.tiles = v;
     }
     if args.no_tcp {
-        file.tcp.clear();
+        file.tak.tcp.clear();
     }
     if let Some(v) = args.max_upload_mib {
-        file.max_upload_mib = v;
+        file.marti.max_upload_mib = v;
     }
     let config = file.to_server()?;
     init_logging(&file.log_format);
+    file.warn_deprecated();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

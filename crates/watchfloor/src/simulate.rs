@@ -25,7 +25,7 @@ pub(crate) struct SimArgs {
     /// Stop after this many seconds (default: run until interrupted).
     #[arg(long)]
     duration: Option<u64>,
-    /// Print the `[feeds]` and `[[inputs]]` configuration for `watchfloor serve --config` and exit.
+    /// Print the `[sensors.feeds]` and `[[sensors.inputs]]` configuration for `watchfloor serve --config` and exit.
     #[arg(long)]
     print_config: bool,
 }
@@ -82,9 +82,13 @@ fn serve_config(cfg: &sim::SimConfig, args: &SimArgs) -> Result<String> {
         tcp_connect: Option<String>,
     }
     #[derive(serde::Serialize)]
-    struct File {
+    struct Sensors {
         feeds: feeds::FeedsConfig,
         inputs: Vec<Input>,
+    }
+    #[derive(serde::Serialize)]
+    struct File {
+        sensors: Sensors,
     }
     let feeds = sim::feeds_config(cfg);
     let sbs = feeds
@@ -111,6 +115,9 @@ fn serve_config(cfg: &sim::SimConfig, args: &SimArgs) -> Result<String> {
             tcp_connect: Some(args.sbs_listen.to_string()),
         });
     }
-    let text = toml::to_string(&File { feeds, inputs }).context("writing the configuration")?;
+    let text = toml::to_string(&File {
+        sensors: Sensors { feeds, inputs },
+    })
+    .context("writing the configuration")?;
     Ok(format!("# SIMULATION: sensors of `watchfloor sim` (seed {}); use with `watchfloor serve --config`.\n{text}", args.seed))
 }

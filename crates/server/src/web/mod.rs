@@ -21,15 +21,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use tokio::net::TcpListener;
-use tokio::sync::mpsc;
-use tokio::task::JoinSet;
-use tokio_util::sync::CancellationToken;
 
 pub(crate) use feed::HubTx;
 
-use crate::metrics::Metrics;
-use crate::router::RouterMsg;
 use crate::users::Users;
 use crate::ServerError;
 
@@ -94,66 +88,41 @@ impl Default for WebConfig {
     }
 }
 
-/// The web listener, bound; the feed not yet running.
-pub(crate) struct BoundWeb {
-    listener: TcpListener,
-    config: WebConfig,
-    users: Arc<Users>,
+/// The running web COP's parts the rest of the server needs.
+pub(crate) struct Started {
+    /// The router's sink onto the feed.
+    pub(crate) hub: HubTx,
+    /// The bound address.
+    pub(crate) addr: SocketAddr,
+    /// Whether the page is served over HTTPS.
+    pub(crate) secure: bool,
 }
 
-/// Binds the web listener. With no users in the users file it binds the
-/// loopback address only, whatever was asked, and says so.
-pub(crate) async fn bind(
+/// Binds the web listener of `[web]` and starts the feed task and the
+/// page. With no users in the users file it binds the loopback address
+/// only, whatever was asked, and says so. `tls` serves the page over HTTPS
+/// (no client certificate) instead of plain HTTP.
+pub(crate) async fn start(
     mut config: WebConfig,
     users: Arc<Users>,
-) -> Result<BoundWeb, ServerError> {
+    store: Option<store::Store>,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    shell: &mut crate::Shell,
+) -> Result<Started, ServerError> {
     if !users.any() && !config.addr.ip().is_loopback() {
         let asked = config.addr;
         config.addr = SocketAddr::from((Ipv4Addr::LOCALHOST, asked.port()));
         tracing::warn!(%asked, bound = %config.addr, "no users configured: the web COP listens on loopback only; add users (`watchfloor users add`) to open it to the network with a login");
     }
-    let listener = TcpListener::bind(config.addr)
-        .await
-        .map_err(|source| ServerError::Bind {
-            addr: config.addr,
-            source,
-        })?;
-    Ok(BoundWeb {
-        listener,
-        config,
-        users,
-    })
-}
-
-impl BoundWeb {
-    /// The bound address.
-    pub(crate) fn local_addr(&self) -> Option<SocketAddr> {
-        self.listener.local_addr().ok()
-    }
-}
-
-/// The running web COP's parts the rest of the server needs.
-pub(crate) struct Started {
-    /// The router's handle on the feed.
-    pub(crate) hub: HubTx,
-}
-
-/// Starts the feed task and the listener. `tls` serves the page over HTTPS
-/// (no client certificate) instead of plain HTTP.
-pub(crate) fn start(
-    tasks: &mut JoinSet<()>,
-    bound: BoundWeb,
-    store: Option<store::Store>,
-    tls: Option<Arc<rustls::ServerConfig>>,
-    metrics: Arc<Metrics>,
-    router: mpsc::Sender<RouterMsg>,
-    stop: CancellationToken,
-) -> Started {
-    let BoundWeb {
-        listener,
-        mut config,
-        users,
-    } = bound;
+    let listener = crate::bind_tcp(config.addr).await?;
+    let addr = listener.local_addr().unwrap_or(config.addr);
+    let (tasks, metrics, router, stop) = (
+        &mut shell.tasks,
+        shell.metrics.clone(),
+        shell.router.clone(),
+        shell.shutdown.clone(),
+    );
+    let secure = tls.is_some();
     config.secure_cookies = tls.is_some();
     if tls.is_none() && users.any() && !config.addr.ip().is_loopback() {
         tracing::warn!(addr = %config.addr, "web COP logins travel unencrypted over plain HTTP; run the server with TLS (--certs with --tls, --enroll or --https) to serve the page over HTTPS");
@@ -200,5 +169,5 @@ pub(crate) fn start(
             });
         }
     }
-    Started { hub }
+    Ok(Started { hub, addr, secure })
 }

@@ -56,7 +56,7 @@ async fn entity_bomb_is_refused() {
 #[tokio::test]
 async fn oversized_event_closes_that_connection_only() {
     let mut cfg = config();
-    cfg.max_event_bytes = 64 * 1024;
+    cfg.tak.max_event_bytes = 64 * 1024;
     let server = start(cfg).await;
     let addr = server.tcp_addrs[0];
     let mut a = joined(addr, "UID-A", "ALPHA").await;
@@ -78,7 +78,7 @@ async fn oversized_event_closes_that_connection_only() {
 #[tokio::test]
 async fn silent_client_is_timed_out() {
     let mut cfg = config();
-    cfg.identify_timeout = Duration::from_millis(300);
+    cfg.tak.identify_timeout = Duration::from_millis(300);
     let server = start(cfg).await;
     let mut quiet = Client::connect(server.tcp_addrs[0]).await;
     assert!(quiet.closed_within(WAIT).await);
@@ -89,8 +89,8 @@ async fn silent_client_is_timed_out() {
 #[tokio::test]
 async fn a_client_that_never_reads_does_not_stall_others() {
     let mut cfg = config();
-    cfg.outbound_queue = 64;
-    cfg.client_rate = 0;
+    cfg.tak.outbound_queue = 64;
+    cfg.tak.client_rate = 0;
     let server = start(cfg).await;
     let addr = server.tcp_addrs[0];
     // The sleeper identifies, then never reads a byte.
@@ -121,7 +121,7 @@ async fn a_client_that_never_reads_does_not_stall_others() {
 #[tokio::test]
 async fn a_flooding_client_is_paced() {
     let mut cfg = config();
-    cfg.client_rate = 50;
+    cfg.tak.client_rate = 50;
     let server = start(cfg).await;
     let addr = server.tcp_addrs[0];
     let mut flood = joined(addr, "UID-F", "FLOOD").await;

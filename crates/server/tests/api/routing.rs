@@ -47,7 +47,8 @@ async fn late_joiner_gets_the_picture_first() {
 #[tokio::test]
 async fn groups_of_listeners_keep_pictures_apart() {
     let mut cfg = config();
-    cfg.tcp
+    cfg.tak
+        .tcp
         .push(Listen::parse("127.0.0.1:0#blue").expect("addr"));
     let server = start(cfg).await;
     let (anon, blue) = (server.tcp_addrs[0], server.tcp_addrs[1]);
@@ -108,7 +109,9 @@ async fn disconnect_is_announced_with_a_link_to_the_uid() {
 #[tokio::test]
 async fn udp_datagrams_reach_streaming_clients() {
     let mut cfg = config();
-    cfg.udp.push(Listen::parse("127.0.0.1:0").expect("addr"));
+    cfg.tak
+        .udp
+        .push(Listen::parse("127.0.0.1:0").expect("addr"));
     let server = start(cfg).await;
     let mut a = joined(server.tcp_addrs[0], "UID-A", "ALPHA").await;
     let sock = tokio::net::UdpSocket::bind("127.0.0.1:0")

@@ -34,8 +34,8 @@ async fn simulated_sensors_become_tracks_in_the_picture() {
     let sbs = sender.sbs_listen_addr().expect("sbs listener");
 
     let mut cfg = config();
-    cfg.feeds = Some(sim::feeds_config(&sim_cfg));
-    cfg.sensor_inputs = vec![
+    cfg.sensors.feeds = Some(sim::feeds_config(&sim_cfg));
+    cfg.sensors.inputs = vec![
         SensorInput {
             sensor: None,
             udp: Some(asterix),

@@ -6,7 +6,7 @@ use super::util::*;
 async fn restart_keeps_the_last_known_sa() {
     let dir = tempfile::tempdir().expect("tmp");
     let mut cfg = config();
-    cfg.data_dir = Some(dir.path().to_path_buf());
+    cfg.store.data_dir = Some(dir.path().to_path_buf());
     let server = start(cfg.clone()).await;
     let mut a = joined(server.tcp_addrs[0], "UID-A", "ALPHA").await;
     a.send(&sa("UID-A", "ALPHA", "Cyan")).await;

@@ -37,10 +37,10 @@ async fn setup(users: &[(&str, &str)]) -> Setup {
         file.add(name, "password-123", &groups).expect("user");
     }
     let mut cfg = config();
-    cfg.certs = Some(certs.clone());
-    cfg.tls = vec!["127.0.0.1:0".parse().expect("addr")];
-    cfg.enroll = Some("127.0.0.1:0".parse().expect("addr"));
-    cfg.data_dir = Some(data);
+    cfg.tls.certs = Some(certs.clone());
+    cfg.tls.listen = vec!["127.0.0.1:0".parse().expect("addr")];
+    cfg.tls.enroll = Some("127.0.0.1:0".parse().expect("addr"));
+    cfg.store.data_dir = Some(data);
     let server = start(cfg).await;
     Setup {
         _tmp: tmp,

@@ -10,8 +10,13 @@ use tokio::net::TcpStream;
 /// A config with one anonymous TCP listener on a free loopback port.
 pub(crate) fn config() -> ServerConfig {
     ServerConfig {
-        tcp: vec![Listen::parse("127.0.0.1:0").expect("addr")],
-        http: Some("127.0.0.1:0".parse().expect("addr")),
+        tak: server::TakConfig {
+            tcp: vec![Listen::parse("127.0.0.1:0").expect("addr")],
+            ..server::TakConfig::default()
+        },
+        http: server::HttpConfig {
+            listen: Some("127.0.0.1:0".parse().expect("addr")),
+        },
         ..ServerConfig::default()
     }
 }

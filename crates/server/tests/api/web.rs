@@ -11,7 +11,7 @@ use crate::api::util::{config, joined, sa, start, Client};
 
 async fn web_server() -> Server {
     let mut c = config();
-    c.client_rate = 1_000_000;
+    c.tak.client_rate = 1_000_000;
     c.web = Some(WebConfig {
         addr: "127.0.0.1:0".parse().expect("addr"),
         ..WebConfig::default()

@@ -61,10 +61,13 @@ async fn setup() -> Setup {
         )
         .expect("alice");
     let mut cfg = config();
-    cfg.tcp
+    cfg.tak
+        .tcp
         .push(Listen::parse("127.0.0.1:0#blue").expect("blue"));
-    cfg.tcp.push(Listen::parse("127.0.0.1:0#red").expect("red"));
-    cfg.data_dir = Some(data);
+    cfg.tak
+        .tcp
+        .push(Listen::parse("127.0.0.1:0#red").expect("red"));
+    cfg.store.data_dir = Some(data);
     cfg.web = Some(WebConfig {
         addr: "127.0.0.1:0".parse().expect("addr"),
         ..WebConfig::default()
@@ -182,7 +185,7 @@ async fn login_is_required_and_groups_filter_the_picture() {
 async fn replay_returns_the_stored_picture() {
     let tmp = tempfile::tempdir().expect("tmp");
     let mut cfg = config();
-    cfg.data_dir = Some(tmp.path().to_path_buf());
+    cfg.store.data_dir = Some(tmp.path().to_path_buf());
     cfg.web = Some(WebConfig {
         addr: "127.0.0.1:0".parse().expect("addr"),
         ..WebConfig::default()
