@@ -74,7 +74,7 @@ pub enum Output {
     },
     /// Persist `msg` in the history; `client_sa` is true when it is the SA of
     /// a connected client (its own uid).
-    Store {
+    Keep {
         /// What to persist.
         msg: Arc<Message>,
         /// Whether this is the sending client's own position report, i.e.

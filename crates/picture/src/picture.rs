@@ -121,7 +121,7 @@ impl Picture {
     ///
     /// The first non-control `a-*` event identifies the client; the outputs
     /// are then, in order: `Identified`, the replay to it (cached items,
-    /// then active emergencies), the event's own `Deliver`, its `Store`.
+    /// then active emergencies), the event's own `Deliver`, its `Keep`.
     /// Later `a-*` events with the client's uid update its callsign, team
     /// and role; `a-*` events with another uid are items it relays. A
     /// client's SA leaves the cache at its stale time like any item, even

@@ -52,7 +52,7 @@ impl Picture {
                 );
             }
         }
-        self.push(Output::Store { msg, client_sa: sa });
+        self.push(Output::Keep { msg, client_sa: sa });
     }
 
     /// Every identified client `send` reaches, except `sender`, in table

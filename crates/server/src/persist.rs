@@ -84,7 +84,7 @@ impl Persist {
 
 impl Sink for Persist {
     fn offer(&mut self, note: &Routed<'_>) {
-        let Routed::Store {
+        let Routed::Keep {
             msg,
             client_sa,
             groups,

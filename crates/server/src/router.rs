@@ -208,9 +208,9 @@ impl Router {
                         }
                     }
                 }
-                Output::Store { msg, client_sa } => {
+                Output::Keep { msg, client_sa } => {
                     let groups = sender.map_or(&[][..], |i| i.send());
-                    let note = Routed::Store {
+                    let note = Routed::Keep {
                         msg: &msg,
                         client_sa,
                         groups,

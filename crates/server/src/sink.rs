@@ -86,7 +86,7 @@ pub(crate) enum Routed<'a> {
         at_ms: i64,
     },
     /// The routing core decided this event belongs in the history.
-    Store {
+    Keep {
         /// The event.
         msg: &'a Arc<Message>,
         /// Whether it is a client's own SA (restored after a restart).
