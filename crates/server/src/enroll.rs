@@ -11,7 +11,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Router};
 use base64::Engine as _;
 use parking_lot::Mutex;
 use trust::users::LoginLimiter;
@@ -60,9 +60,8 @@ pub(crate) fn router(state: Arc<Enroll>) -> Router {
 }
 
 /// The one JSON error shape of the HTTP API.
-pub(crate) fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = serde_json::json!({ "error": { "status": status.as_u16(), "code": code, "message": message } });
-    (status, Json(body)).into_response()
+pub(crate) fn error(status: StatusCode, code: &'static str, message: &str) -> Response {
+    api::ApiError::new(status, code, message).into_response()
 }
 
 /// Checks Basic credentials; the user name on success.

@@ -15,7 +15,7 @@ use axum::Router;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::metrics::Metrics;
-use marti::ApiError;
+use api::ApiError;
 
 use crate::marti_ctx::MartiCtx;
 use crate::router::RouterMsg;
@@ -195,7 +195,7 @@ async fn mark_track(
     let sensors = s
         .sensors
         .ok_or_else(|| ApiError::not_found("no sensors are configured"))?;
-    let Json(body) = body.map_err(|e| ApiError::bad_request("bad_body", e.body_text()))?;
+    let Json(body) = body?;
     sensors
         .mark(uid, body.affiliation, body.remarks)
         .await
