@@ -52,7 +52,13 @@ impl Document {
                 "openapi": "3.0.3",
                 "info": {"title": title, "version": "1", "description": description},
                 "paths": {},
-                "components": {},
+                "components": {
+                    "schemas": {"Error": error_schema()},
+                    "responses": {"Error": {
+                        "description": "any rejection, in the one error shape",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    }},
+                },
             }),
         }
     }
@@ -146,6 +152,24 @@ impl Document {
     }
 }
 
+/// The schema of [`crate::ApiError`]'s JSON, shared by every part.
+fn error_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {
+            "type": "object",
+            "required": ["status", "code", "message"],
+            "properties": {
+                "status": {"type": "integer", "example": 413},
+                "code": {"type": "string", "example": "too_large",
+                    "description": "a stable machine-readable code: not_found, forbidden, unauthorized, method_not_allowed, too_large, quota_exceeded, internal, bad_query, bad_path, bad_body, bad_multipart, and the bad_* and missing_* codes of each endpoint"},
+                "message": {"type": "string", "description": "for people: lower case, no trailing period"},
+            },
+        }},
+    })
+}
+
 /// An axum route path (`/a/:b/*c`) in OpenAPI form (`/a/{b}/{c}`).
 pub fn openapi_path(axum_path: &str) -> String {
     axum_path
@@ -173,8 +197,8 @@ pub fn serve(
 mod tests {
     use super::*;
 
-    const A: &str = r#"{"openapi":"3.0.3","paths":{"/a":{"get":{"responses":{}}}},"components":{"schemas":{"Error":{"type":"object"}}}}"#;
-    const B: &str = r#"{"openapi":"3.0.3","paths":{"/b/{id}":{"get":{"responses":{}}}},"components":{"schemas":{"Error":{"type":"object"},"B":{}}}}"#;
+    const A: &str = r#"{"openapi":"3.0.3","paths":{"/a":{"get":{"responses":{}}}},"components":{"schemas":{"Shared":{"type":"object"}}}}"#;
+    const B: &str = r#"{"openapi":"3.0.3","paths":{"/b/{id}":{"get":{"responses":{}}}},"components":{"schemas":{"Shared":{"type":"object"},"B":{}}}}"#;
 
     #[test]
     fn parts_merge_into_one_document() {
@@ -186,6 +210,8 @@ mod tests {
         assert_eq!(paths, vec!["/a".to_string(), "/b/{id}".to_string()]);
         assert!(d.value()["components"]["schemas"]["B"].is_object());
         assert_eq!(d.value()["openapi"], "3.0.3");
+        assert!(d.value()["components"]["schemas"]["Error"].is_object());
+        assert!(d.value()["components"]["responses"]["Error"].is_object());
     }
 
     #[test]
@@ -196,7 +222,7 @@ mod tests {
             d.merge("again", A),
             Err(OpenApiError::DuplicatePath { .. })
         ));
-        let other = r#"{"paths":{},"components":{"schemas":{"Error":{"type":"string"}}}}"#;
+        let other = r#"{"paths":{},"components":{"schemas":{"Shared":{"type":"string"}}}}"#;
         assert!(matches!(
             d.merge("c", other),
             Err(OpenApiError::ConflictingComponent { .. })
