@@ -113,12 +113,9 @@ impl Server {
                 };
                 let persist = persist::Persist::open(&store_cfg, &mut picture)?;
                 if config.web.is_some() {
-                    web_store = Some(store::Store::open_read_only(&store_cfg)?);
+                    web_store = Some(store_reader(&store_cfg)?);
                 }
-                (
-                    Some(persist),
-                    Some(store::Store::open_read_only(&store_cfg)?),
-                )
+                (Some(persist), Some(store_reader(&store_cfg)?))
             }
             None => (None, None),
         };
@@ -453,6 +450,11 @@ impl Server {
     pub async fn wait(&mut self) {
         while self.tasks.join_next().await.is_some() {}
     }
+}
+
+/// A read-only handle on the history for the HTTP side.
+fn store_reader(cfg: &store::Config) -> Result<Arc<dyn store::HistoryRead>, store::StoreError> {
+    Ok(Arc::new(store::SqliteHistory::open_read_only(cfg)?))
 }
 
 /// The Marti API's view of an HTTPS peer: its user and the user's groups.

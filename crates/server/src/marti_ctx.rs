@@ -2,6 +2,7 @@
 //! router has seen (for clientEndPoints) and the CoT history in the store.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use marti::{ClientEndpoint, ANON_GROUP};
 use parking_lot::Mutex;
@@ -12,15 +13,15 @@ const MAX_REMEMBERED: usize = 10_000;
 /// Shared between the router (which writes) and the HTTP API (which reads).
 pub(crate) struct MartiCtx {
     endpoints: Mutex<HashMap<String, ClientEndpoint>>,
-    store: Option<Mutex<store::Store>>,
+    store: Option<Arc<dyn store::HistoryRead>>,
 }
 
 impl MartiCtx {
     /// With a read-only handle on the store, if there is one.
-    pub(crate) fn new(store: Option<store::Store>) -> Self {
+    pub(crate) fn new(store: Option<Arc<dyn store::HistoryRead>>) -> Self {
         MartiCtx {
             endpoints: Mutex::new(HashMap::new()),
-            store: store.map(Mutex::new),
+            store,
         }
     }
 
@@ -76,7 +77,7 @@ impl marti::Context for MartiCtx {
     }
 
     fn latest_cot(&self, uid: &str) -> Option<(String, Vec<String>)> {
-        let store = self.store.as_ref()?.lock();
+        let store = self.store.as_ref()?;
         match store.latest(uid) {
             Ok(r) => r.map(|r| (r.xml, group_list(&r.groups))),
             Err(e) => {
@@ -104,7 +105,7 @@ impl marti::Context for MartiCtx {
             type_prefix: None,
             limit,
         };
-        match store.lock().history(&q) {
+        match store.history(&q) {
             Ok(rows) => rows
                 .into_iter()
                 .map(|r| (r.xml, group_list(&r.groups)))

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use picture::{Encoding, Message, Picture};
+use store::{HistoryRead, HistoryWrite};
 
 use crate::codec;
 
@@ -18,9 +19,9 @@ impl Persist {
         config: &store::Config,
         picture: &mut Picture,
     ) -> Result<Persist, store::StoreError> {
-        let mut db = store::Store::open(config)?;
+        let mut db = store::SqliteHistory::open(config)?;
         let now = crate::router::now();
-        let restored = db.last_sa(now.millis())?;
+        let restored = db.last_sa(now)?;
         let mut by_groups: std::collections::BTreeMap<String, Vec<Arc<Message>>> =
             Default::default();
         for r in restored {
@@ -40,7 +41,7 @@ impl Persist {
             tracing::info!(count = msgs.len(), groups = %groups, "restored last known SA from the store");
             picture.restore(&g, msgs, now);
         }
-        let pruned = db.prune(now.millis())?;
+        let pruned = db.prune(now)?;
         if pruned > 0 {
             tracing::info!(pruned, "pruned history past retention");
         }

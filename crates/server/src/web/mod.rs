@@ -20,7 +20,6 @@ mod view;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
-use parking_lot::Mutex;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
@@ -143,7 +142,7 @@ pub(crate) struct Started {
 pub(crate) fn start(
     tasks: &mut JoinSet<()>,
     bound: BoundWeb,
-    store: Option<store::Store>,
+    store: Option<Arc<dyn store::HistoryRead>>,
     tls: Option<Arc<rustls::ServerConfig>>,
     metrics: Arc<Metrics>,
     router: mpsc::Sender<RouterMsg>,
@@ -169,7 +168,7 @@ pub(crate) fn start(
         config: Arc::new(config),
         users,
         logins: Arc::new(auth::Logins::default()),
-        store: store.map(|s| Arc::new(Mutex::new(s))),
+        store,
         stop: stop.clone(),
     };
     let app = routes::router(state);

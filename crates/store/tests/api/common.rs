@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use store::{Config, Record, Store};
+use store::{Config, Record, SqliteHistory};
 use tempfile::TempDir;
 
 /// A temp folder and a config pointing at a database file inside it.
@@ -22,8 +22,8 @@ impl Fixture {
         self.config.path.clone()
     }
 
-    pub(crate) fn open(&self) -> Store {
-        Store::open(&self.config).unwrap()
+    pub(crate) fn open(&self) -> SqliteHistory {
+        SqliteHistory::open(&self.config).unwrap()
     }
 }
 

@@ -1,6 +1,7 @@
 //! What is written reads back unchanged, also after a restart.
 
-use store::{Config, HistoryQuery, Store, StoreError};
+use cot::Time;
+use store::{Config, HistoryQuery, HistoryRead, HistoryWrite, SqliteHistory, StoreError};
 
 use crate::common::{assert_all_same, assert_same, record, Fixture};
 
@@ -90,7 +91,7 @@ fn restart_keeps_history_and_last_sa() {
     assert_eq!(store.count().unwrap(), 4);
     let history = store.history(&HistoryQuery::default()).unwrap();
     assert_all_same(&history[..3], &written);
-    let sa = store.last_sa(0).unwrap();
+    let sa = store.last_sa(Time::from_millis(0)).unwrap();
     let uids: Vec<&str> = sa.iter().map(|r| r.uid.as_str()).collect();
     // "unknown-pos" was not a client SA.
     assert_eq!(uids, ["a", "extremes", "ユニット-Ω-🚁"]);
@@ -100,7 +101,7 @@ fn restart_keeps_history_and_last_sa() {
 fn a_second_open_of_the_same_file_sees_the_data() {
     let f = Fixture::new();
     let mut writer = f.open();
-    let reader = Store::open_read_only(&f.config).unwrap();
+    let reader = SqliteHistory::open_read_only(&f.config).unwrap();
     writer.write_batch(&[record("a", 1)]).unwrap();
     assert_eq!(reader.count().unwrap(), 1);
     assert_eq!(reader.path(), f.path());
@@ -110,7 +111,7 @@ fn a_second_open_of_the_same_file_sees_the_data() {
 fn a_newer_schema_is_refused() {
     let f = Fixture::new();
     f.open().execute_batch("PRAGMA user_version = 99").unwrap();
-    let err = Store::open(&f.config).unwrap_err();
+    let err = SqliteHistory::open(&f.config).unwrap_err();
     assert!(
         matches!(
             err,
@@ -122,7 +123,7 @@ fn a_newer_schema_is_refused() {
         "{err:?}"
     );
     assert!(err.to_string().contains("newer"));
-    let err = Store::open_read_only(&f.config).unwrap_err();
+    let err = SqliteHistory::open_read_only(&f.config).unwrap_err();
     assert!(matches!(err, StoreError::SchemaTooNew { .. }), "{err:?}");
 }
 
@@ -130,7 +131,7 @@ fn a_newer_schema_is_refused() {
 fn opening_twice_does_not_migrate_twice() {
     let f = Fixture::new();
     let a = f.open();
-    let b = Store::open(&Config::new(f.path())).unwrap();
+    let b = SqliteHistory::open(&Config::new(f.path())).unwrap();
     assert_eq!(a.count().unwrap(), 0);
     assert_eq!(b.count().unwrap(), 0);
 }
@@ -144,7 +145,7 @@ fn a_read_only_handle_refuses_an_unmigrated_file() {
         .unwrap()
         .execute_batch("CREATE TABLE t (x)")
         .unwrap();
-    let err = Store::open_read_only(&f.config).unwrap_err();
+    let err = SqliteHistory::open_read_only(&f.config).unwrap_err();
     assert!(
         matches!(
             err,
@@ -158,7 +159,10 @@ fn a_read_only_handle_refuses_an_unmigrated_file() {
     // A read-write open migrates it, after which reading works.
     drop(f.open());
     assert_eq!(
-        Store::open_read_only(&f.config).unwrap().count().unwrap(),
+        SqliteHistory::open_read_only(&f.config)
+            .unwrap()
+            .count()
+            .unwrap(),
         0
     );
 }

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use store::{Config, Store, Writer};
+use store::{Config, HistoryWrite, SqliteHistory, Writer};
 
 use crate::common::{record, Fixture};
 
@@ -121,7 +121,7 @@ fn the_writer_prunes_on_start() {
         retention_ms: 1_000,
         ..config(&f, 1_000, 60_000, 1_000)
     };
-    let mut store = Store::open(&config).unwrap();
+    let mut store = SqliteHistory::open(&config).unwrap();
     // Received in 1970: far beyond any retention.
     store
         .write_batch(&[record("old", 5), record("old", 6)])
@@ -139,5 +139,5 @@ fn handles_can_cross_threads() {
     fn send<T: Send>() {}
     // The server shares one Writer between connection tasks.
     send_sync::<Writer>();
-    send::<Store>();
+    send::<SqliteHistory>();
 }
