@@ -46,7 +46,7 @@ impl Persist {
             tracing::info!(pruned, "pruned history past retention");
         }
         Ok(Persist {
-            writer: store::Writer::spawn(db, config),
+            writer: store::Writer::spawn(db, config, Arc::new(crate::clock::WallClock)),
         })
     }
 

@@ -1,6 +1,9 @@
 //! Fixtures shared by the test modules.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use cot::{Clock, FixedClock, Time};
 
 use store::{Config, Record, SqliteHistory};
 use tempfile::TempDir;
@@ -25,6 +28,12 @@ impl Fixture {
     pub(crate) fn open(&self) -> SqliteHistory {
         SqliteHistory::open(&self.config).unwrap()
     }
+}
+
+/// The writer's clock in tests: 2026-01-01T00:00:00Z, far past every
+/// fixture's server times.
+pub(crate) fn clock() -> Arc<dyn Clock> {
+    Arc::new(FixedClock(Time::from_millis(1_767_225_600_000)))
 }
 
 /// A plausible friendly ground unit's SA.

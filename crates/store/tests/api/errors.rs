@@ -5,7 +5,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 use store::{Config, HistoryWrite, SqliteHistory, StoreError, Writer};
 
-use crate::common::{record, Fixture};
+use crate::common::{clock, record, Fixture};
 
 /// A second connection that holds the write lock until dropped or committed.
 fn lock_exclusively(config: &Config) -> Connection {
@@ -27,7 +27,7 @@ fn a_locked_file_is_reported_and_writes_resume_after() {
     // Readers are not blocked by a writer in WAL mode.
     assert_eq!(store.count().unwrap(), 0);
 
-    let writer = Writer::spawn(store, &f.config);
+    let writer = Writer::spawn(store, &f.config, clock());
     for i in 0..3 {
         writer.try_send(record("a", i)).unwrap();
     }
@@ -150,7 +150,7 @@ fn the_writer_survives_a_full_disk() {
         flush_interval_ms: 10_000,
         ..f.config.clone()
     };
-    let writer = Writer::spawn(store, &config);
+    let writer = Writer::spawn(store, &config, clock());
     for i in 0..20 {
         writer.try_send(bulky("big", i, 16)).unwrap();
     }
