@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use marti::{ClientEndpoint, ANON_GROUP};
+use marti::ClientEndpoint;
 use parking_lot::Mutex;
 
 /// Most disconnected clients remembered for clientEndPoints.
@@ -57,20 +57,6 @@ impl MartiCtx {
     }
 }
 
-/// Group names as stored; an anonymous sender's events belong to the anonymous group.
-pub(crate) fn group_list(joined: &str) -> Vec<String> {
-    let g: Vec<String> = joined
-        .split(',')
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
-    if g.is_empty() {
-        vec![ANON_GROUP.to_string()]
-    } else {
-        g
-    }
-}
-
 impl marti::Context for MartiCtx {
     fn client_endpoints(&self) -> Vec<ClientEndpoint> {
         self.endpoints.lock().values().cloned().collect()
@@ -79,7 +65,7 @@ impl marti::Context for MartiCtx {
     fn latest_cot(&self, uid: &str) -> Option<(String, Vec<String>)> {
         let store = self.store.as_ref()?;
         match store.latest(uid) {
-            Ok(r) => r.map(|r| (r.xml, group_list(&r.groups))),
+            Ok(r) => r.map(|r| (r.xml, picture::shared_with(&r.groups))),
             Err(e) => {
                 tracing::warn!(error = %e, "store lookup failed");
                 None
@@ -108,7 +94,7 @@ impl marti::Context for MartiCtx {
         match store.history(&q) {
             Ok(rows) => rows
                 .into_iter()
-                .map(|r| (r.xml, group_list(&r.groups)))
+                .map(|r| (r.xml, picture::shared_with(&r.groups)))
                 .collect(),
             Err(e) => {
                 tracing::warn!(error = %e, "store history failed");

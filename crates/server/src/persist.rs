@@ -22,7 +22,7 @@ impl Persist {
         let mut db = store::SqliteHistory::open(config)?;
         let now = crate::router::now();
         let restored = db.last_sa(now)?;
-        let mut by_groups: std::collections::BTreeMap<String, Vec<Arc<Message>>> =
+        let mut by_groups: std::collections::BTreeMap<Vec<String>, Vec<Arc<Message>>> =
             Default::default();
         for r in restored {
             match cot::xml::parse_event(r.xml.as_bytes()) {
@@ -36,9 +36,9 @@ impl Persist {
             }
         }
         for (groups, msgs) in by_groups {
-            let names: Vec<&str> = groups.split(',').filter(|g| !g.is_empty()).collect();
+            let names: Vec<&str> = groups.iter().map(String::as_str).collect();
             let g = picture.groups_both(&names);
-            tracing::info!(count = msgs.len(), groups = %groups, "restored last known SA from the store");
+            tracing::info!(count = msgs.len(), groups = %groups.join(","), "restored last known SA from the store");
             picture.restore(&g, msgs, now);
         }
         let pruned = db.prune(now)?;
@@ -51,7 +51,8 @@ impl Persist {
     }
 
     /// Queues one brokered message; false when the queue is full.
-    pub(crate) fn record(&self, msg: &Message, client_sa: bool, groups: &str) -> bool {
+    /// `groups` are the sender's "IN" groups, empty for an anonymous sender.
+    pub(crate) fn record(&self, msg: &Message, client_sa: bool, groups: &[String]) -> bool {
         let e = &msg.event;
         let xml = msg.encoded(Encoding::Xml, |e| codec::encode(e, Encoding::Xml));
         let record = store::Record {
@@ -68,7 +69,7 @@ impl Persist {
             le: e.point.le,
             callsign: e.detail.callsign(),
             sender_uid: None,
-            groups: groups.to_string(),
+            groups: groups.to_vec(),
             client_sa,
             xml: String::from_utf8_lossy(&xml).into_owned(),
             server_time_ms: crate::router::now().millis(),

@@ -216,8 +216,8 @@ impl Router {
                 }
                 Output::Store { msg, client_sa } => {
                     if let Some(p) = &self.persist {
-                        let names = groups.map(|g| g.join(",")).unwrap_or_default();
-                        if !p.record(&msg, client_sa, &names) {
+                        let names = groups.map(Vec::as_slice).unwrap_or_default();
+                        if !p.record(&msg, client_sa, names) {
                             Metrics::add(&self.metrics.store_dropped, 1);
                         }
                     }
@@ -271,7 +271,7 @@ impl Router {
         c.uid = Some(uid.to_string());
         let Some(d) = &self.directory else { return };
         let info = self.picture.client(id);
-        let groups = crate::marti_ctx::group_list(&c.groups.send.join(","));
+        let groups = picture::shared_with(&c.groups.send);
         d.seen(marti::ClientEndpoint {
             callsign: callsign.unwrap_or_else(|| uid.to_string()),
             uid: uid.to_string(),

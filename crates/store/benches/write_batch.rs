@@ -34,7 +34,7 @@ fn record(i: i64) -> Record {
         le: f64::NAN,
         callsign: Some(format!("UNIT-{i}")),
         sender_uid: Some(uid),
-        groups: "Cyan".into(),
+        groups: vec!["Cyan".into()],
         client_sa: true,
         server_time_ms: i,
     }

@@ -53,7 +53,7 @@ pub(crate) fn record(uid: &str, server_time_ms: i64) -> Record {
         le: 9_999_999.0,
         callsign: Some(format!("CS-{uid}")),
         sender_uid: Some(uid.to_string()),
-        groups: "Cyan".to_string(),
+        groups: vec!["Cyan".to_string()],
         client_sa: true,
         xml: format!("<event version=\"2.0\" uid=\"{uid}\" type=\"a-f-G-U-C\"/>"),
         server_time_ms,

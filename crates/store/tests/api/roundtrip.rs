@@ -18,7 +18,7 @@ fn odd_records() -> Vec<store::Record> {
 
     let mut unicode = record("ユニット-Ω-🚁", 1_001);
     unicode.callsign = Some("Águila 7 — ✈".to_string());
-    unicode.groups = "Cyan,Жёлтый,سماوي".to_string();
+    unicode.groups = ["Cyan", "Жёлтый", "سماوي"].map(String::from).to_vec();
     unicode.xml = "<event uid=\"ユニット-Ω-🚁\"><detail><remarks>héllo\u{0}wörld ∑</remarks></detail></event>"
         .to_string();
 
@@ -165,4 +165,73 @@ fn a_read_only_handle_refuses_an_unmigrated_file() {
             .unwrap(),
         0
     );
+}
+
+#[test]
+fn rows_written_with_comma_joined_groups_read_back_as_lists() {
+    let f = Fixture::new();
+    drop(f.open());
+    // Exactly what builds before the group lists wrote: one text column.
+    let conn = rusqlite::Connection::open(f.path()).unwrap();
+    for (uid, groups, server_ms) in [("two", "Cyan,Yellow", 1), ("anon", "", 2)] {
+        conn.execute(
+            "INSERT INTO history (uid, type, how, time_ms, start_ms, stale_ms, lat, lon, hae, \
+             ce, le, callsign, sender_uid, groups, client_sa, xml, server_time_ms) \
+             VALUES (?1, 'a-f-G', 'm-g', 0, 0, 60000, 1.0, 2.0, 0, 0, 0, NULL, NULL, ?2, 1, \
+             '<event/>', ?3)",
+            rusqlite::params![uid, groups, server_ms],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO last_sa (uid, type, how, time_ms, start_ms, stale_ms, lat, lon, hae, \
+             ce, le, callsign, sender_uid, groups, xml, server_time_ms) \
+             VALUES (?1, 'a-f-G', 'm-g', 0, 0, 60000, 1.0, 2.0, 0, 0, 0, NULL, NULL, ?2, \
+             '<event/>', ?3)",
+            rusqlite::params![uid, groups, server_ms],
+        )
+        .unwrap();
+    }
+    drop(conn);
+    let store = f.open();
+    let groups = |rows: Vec<store::Record>| -> Vec<(String, Vec<String>)> {
+        rows.into_iter().map(|r| (r.uid, r.groups)).collect()
+    };
+    let two = (
+        "two".to_string(),
+        vec!["Cyan".to_string(), "Yellow".to_string()],
+    );
+    let anon = ("anon".to_string(), Vec::<String>::new());
+    assert_eq!(
+        groups(store.history(&HistoryQuery::default()).unwrap()),
+        [two.clone(), anon.clone()]
+    );
+    assert_eq!(
+        groups(store.last_sa(Time::from_millis(0)).unwrap()),
+        [anon, two]
+    );
+    assert_eq!(
+        store.latest("two").unwrap().unwrap().groups,
+        ["Cyan", "Yellow"]
+    );
+}
+
+#[test]
+fn lists_are_written_in_the_old_encoding() {
+    let f = Fixture::new();
+    let mut store = f.open();
+    let mut anon = record("anon", 1);
+    anon.groups = Vec::new();
+    let mut two = record("two", 2);
+    two.groups = vec!["Cyan".into(), "Yellow".into()];
+    store.write_batch(&[anon, two]).unwrap();
+    let conn = rusqlite::Connection::open(f.path()).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT groups FROM history ORDER BY server_time_ms")
+        .unwrap();
+    let stored: Vec<String> = stmt
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(stored, ["", "Cyan,Yellow"]);
 }

@@ -15,7 +15,8 @@ use rusqlite::{params, params_from_iter, Connection, TransactionBehavior};
 use crate::{HistoryQuery, HistoryRead, HistoryWrite, Record, StoreError};
 
 use rows::{
-    nan_to_null, record_from_row, INSERT_HISTORY, SELECT_HISTORY, SELECT_LAST_SA, UPSERT_LAST_SA,
+    join_groups, nan_to_null, record_from_row, INSERT_HISTORY, SELECT_HISTORY, SELECT_LAST_SA,
+    UPSERT_LAST_SA,
 };
 
 /// History rows deleted per transaction when pruning, so one prune never
@@ -108,6 +109,7 @@ impl HistoryWrite for SqliteHistory {
             for r in records {
                 let (lat, lon, hae) = (nan_to_null(r.lat), nan_to_null(r.lon), nan_to_null(r.hae));
                 let (ce, le) = (nan_to_null(r.ce), nan_to_null(r.le));
+                let groups = join_groups(&r.groups);
                 insert.execute(params![
                     r.uid,
                     r.kind,
@@ -122,7 +124,7 @@ impl HistoryWrite for SqliteHistory {
                     le,
                     r.callsign,
                     r.sender_uid,
-                    r.groups,
+                    groups,
                     r.xml,
                     r.server_time_ms,
                     r.client_sa
@@ -142,7 +144,7 @@ impl HistoryWrite for SqliteHistory {
                         le,
                         r.callsign,
                         r.sender_uid,
-                        r.groups,
+                        groups,
                         r.xml,
                         r.server_time_ms
                     ])?;
