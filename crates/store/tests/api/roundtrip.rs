@@ -110,7 +110,11 @@ fn a_second_open_of_the_same_file_sees_the_data() {
 #[test]
 fn a_newer_schema_is_refused() {
     let f = Fixture::new();
-    f.open().execute_batch("PRAGMA user_version = 99").unwrap();
+    drop(f.open());
+    rusqlite::Connection::open(f.path())
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
     let err = SqliteHistory::open(&f.config).unwrap_err();
     assert!(
         matches!(

@@ -7,7 +7,6 @@ mod schema;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
 
 use cot::Time;
 use rusqlite::{params, params_from_iter, Connection, TransactionBehavior};
@@ -50,18 +49,35 @@ impl SqliteHistory {
         self.retention_ms
     }
 
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite inconsistent
+        // (transactions roll back on drop), so a poisoned lock is still usable.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn conn_mut(&mut self) -> &mut Connection {
+        self.conn.get_mut().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Hooks for this crate's tests, which need this handle's own connection;
+/// the `testing` feature is turned on only by the crate's dev-dependency on
+/// itself, so no normal build has raw SQL in its API.
+#[cfg(feature = "testing")]
+impl SqliteHistory {
     /// Changes how long statements wait for another connection's lock
     /// before returning [`StoreError::Locked`] (default five seconds).
     ///
     /// # Errors
     /// Only if SQLite refuses the setting.
-    pub fn set_busy_timeout(&mut self, timeout: Duration) -> Result<(), StoreError> {
+    pub fn set_busy_timeout(&mut self, timeout: std::time::Duration) -> Result<(), StoreError> {
         self.conn_mut().busy_timeout(timeout)?;
         Ok(())
     }
 
-    /// Runs a raw SQL batch on the connection. Meant for operators' tooling
-    /// and tests (e.g. `PRAGMA max_page_count`), not for the live path.
+    /// Runs a raw SQL batch on this handle's own connection, for
+    /// per-connection settings such as `PRAGMA max_page_count` (a full disk
+    /// on demand).
     ///
     /// # Errors
     /// Whatever SQLite reports, classified.
@@ -70,8 +86,9 @@ impl SqliteHistory {
         Ok(())
     }
 
-    /// Number of history rows. Scans an index, so it is for tests and
-    /// status pages, not per-event paths.
+    /// Number of history rows, read on this handle's own connection (so a
+    /// test also sees whether this handle can read while another holds the
+    /// write lock).
     ///
     /// # Errors
     /// Any SQLite failure.
@@ -81,16 +98,6 @@ impl SqliteHistory {
             .prepare_cached("SELECT count(*) FROM history")?
             .query_row([], |row| row.get(0))?;
         Ok(u64::try_from(n).unwrap_or(0))
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite inconsistent
-        // (transactions roll back on drop), so a poisoned lock is still usable.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn conn_mut(&mut self) -> &mut Connection {
-        self.conn.get_mut().unwrap_or_else(|p| p.into_inner())
     }
 }
 
