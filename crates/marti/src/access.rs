@@ -1,36 +1,39 @@
 //! Visibility-aware package lookups shared by the handlers: everything goes through
 //! [`AppState::visible`], so no handler can forget the group check or the missing-file check.
 
+use store::{Package, PackageCatalog, PackageError, PackageFilter};
+
 use crate::blob::Blobs;
-use crate::db::{Filter, Package, Store};
 use crate::{ApiError, AppState, Caller};
 
 /// Most packages one search answers.
 pub(crate) const MAX_RESULTS: usize = 1000;
 
 impl AppState {
-    /// Runs database or file work off the async threads.
+    /// Runs catalog or file work off the async threads.
     pub(crate) async fn blocking<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Store, &Blobs) -> Result<T, ApiError> + Send + 'static,
+        f: impl FnOnce(&dyn PackageCatalog, &Blobs) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let db = self.db.clone();
+        let packages = self.packages.clone();
         let blobs = self.blobs.clone();
-        tokio::task::spawn_blocking(move || f(&db, &blobs)).await?
+        tokio::task::spawn_blocking(move || f(packages.as_ref(), &blobs)).await?
     }
 
     /// Packages matching `filter` that `caller` may see and whose file is present, newest
     /// first, at most `limit`.
     pub(crate) async fn visible(
         &self,
-        filter: Filter,
+        filter: PackageFilter,
         caller: &Caller,
         limit: usize,
     ) -> Result<Vec<Package>, ApiError> {
         let groups = caller.recv_groups.clone();
         let found = self
             .blocking(move |db, blobs| {
-                let rows = db.search(&filter, Some(&groups), limit)?;
+                let rows = db
+                    .search(&filter, Some(&groups), limit)
+                    .map_err(package_error)?;
                 Ok(rows
                     .into_iter()
                     .map(|p| {
@@ -57,9 +60,9 @@ impl AppState {
         hash: &str,
         caller: &Caller,
     ) -> Result<Package, ApiError> {
-        let filter = Filter {
+        let filter = PackageFilter {
             hash: Some(hash.to_owned()),
-            ..Filter::default()
+            ..PackageFilter::default()
         };
         self.visible(filter, caller, 1)
             .await?
@@ -74,9 +77,9 @@ impl AppState {
         uid: &str,
         caller: &Caller,
     ) -> Result<Package, ApiError> {
-        let filter = Filter {
+        let filter = PackageFilter {
             uid: Some(uid.to_owned()),
-            ..Filter::default()
+            ..PackageFilter::default()
         };
         self.visible(filter, caller, 1)
             .await?
@@ -98,6 +101,16 @@ impl AppState {
                 "data package file is missing; treating the package as absent"
             );
         }
+    }
+}
+
+/// What the API answers when the catalog fails: 413 over the quota, else 500 (the detail is
+/// logged, not sent).
+pub(crate) fn package_error(e: PackageError) -> ApiError {
+    match e {
+        PackageError::QuotaExceeded { .. } => ApiError::too_large("quota_exceeded", e.to_string()),
+        PackageError::PlaceFile(io) => ApiError::from(io),
+        other => ApiError::internal(other),
     }
 }
 

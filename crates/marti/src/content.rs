@@ -14,7 +14,8 @@ use serde::Deserialize;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::io::ReaderStream;
 
-use crate::db::Package;
+use store::Package;
+
 use crate::extract::{P, Q};
 use crate::names::{content_disposition, parse_hash};
 use crate::{ApiError, Caller, Shared};

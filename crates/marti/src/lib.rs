@@ -2,15 +2,16 @@
 //! configuration probes, the contact list, data packages (upload, query, search, download,
 //! visibility) and CoT lookups by uid.
 //!
-//! The crate is self-contained: the server crate builds a [`Marti`] with a [`Config`] and a
-//! [`Context`] (its view of the picture and the CoT history), mounts [`Marti::router`] on its
+//! The crate is self-contained: the server crate builds a [`Marti`] with a [`Config`], a
+//! [`Context`] (its view of the picture and the CoT history) and a [`store::PackageCatalog`]
+//! (where package metadata is kept), mounts [`Marti::router`] on its
 //! HTTPS and HTTP listeners, and inserts a [`Caller`] (and optionally a [`Scheme`]) into every
 //! request's extensions. Everything a caller sees is filtered by the caller's groups: a package
 //! or CoT event is visible iff its groups intersect the caller's receive (OUT) groups, and
 //! anything invisible answers 404 so its existence is not revealed.
 //!
 //! Data packages are stored content-addressed by SHA-256 under `DATA_DIR/packages/`, with their
-//! metadata in `DATA_DIR/packages.sqlite`; uploads are streamed to a temporary file, hashed,
+//! metadata in the catalog (the server's is `DATA_DIR/packages.sqlite`); uploads are streamed to a temporary file, hashed,
 //! fsynced and renamed into place, so a failed or truncated upload leaves nothing behind.
 //!
 //! Every rejection, including axum's own (bad query, unknown route, wrong method), answers with
@@ -19,7 +20,6 @@
 mod access;
 mod blob;
 mod content;
-mod db;
 mod error;
 mod extract;
 mod info;
@@ -120,7 +120,7 @@ pub trait Context: Send + Sync + 'static {
 /// Settings of the Marti API.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// Where `packages/` and `packages.sqlite` live; created if missing.
+    /// Where `packages/` lives; created if missing.
     pub data_dir: PathBuf,
     /// Largest accepted upload, in bytes (default 64 MiB).
     pub max_upload_bytes: u64,
@@ -150,7 +150,7 @@ impl Config {
 pub(crate) struct AppState {
     pub(crate) config: Config,
     pub(crate) ctx: Arc<dyn Context>,
-    pub(crate) db: Arc<db::Store>,
+    pub(crate) packages: Arc<dyn store::PackageCatalog>,
     pub(crate) blobs: Arc<blob::Blobs>,
     /// Hashes whose file was found missing, so that is logged once, not on every request.
     pub(crate) warned_missing: Mutex<HashSet<String>>,
@@ -166,21 +166,24 @@ pub struct Marti {
 }
 
 impl Marti {
-    /// Opens (creating if needed) `DATA_DIR/packages/` and `DATA_DIR/packages.sqlite`, migrates
-    /// the schema, and removes temporary files left by uploads interrupted by a crash.
-    pub fn open(config: Config, ctx: Arc<dyn Context>) -> Result<Marti, MartiError> {
+    /// Opens (creating if needed) `DATA_DIR/packages/`, removes temporary files left by uploads
+    /// interrupted by a crash, and keeps package metadata in `packages`.
+    pub fn open(
+        config: Config,
+        ctx: Arc<dyn Context>,
+        packages: Arc<dyn store::PackageCatalog>,
+    ) -> Result<Marti, MartiError> {
         if config.max_upload_bytes == 0 {
             return Err(MartiError::Config(
                 "max_upload_bytes must be positive".into(),
             ));
         }
         let blobs = blob::Blobs::open(&config.data_dir.join("packages"))?;
-        let db = db::Store::open(&config.data_dir.join("packages.sqlite"))?;
         Ok(Marti {
             state: Arc::new(AppState {
                 config,
                 ctx,
-                db: Arc::new(db),
+                packages,
                 blobs: Arc::new(blobs),
                 warned_missing: Mutex::new(HashSet::new()),
             }),

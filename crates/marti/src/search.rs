@@ -9,8 +9,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::access::{iso, parse_iso, MAX_RESULTS};
-use crate::db::{Filter, Package};
+use store::{Package, PackageFilter};
+
+use crate::access::{iso, package_error, parse_iso, MAX_RESULTS};
 use crate::extract::{Origin, P, Q};
 use crate::names::{parse_hash, parse_tool};
 use crate::upload::content_url;
@@ -67,7 +68,7 @@ pub(crate) async fn search(
     Q(q): Q<SearchQuery>,
 ) -> Result<Response, ApiError> {
     let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
-    let filter = Filter {
+    let filter = PackageFilter {
         keyword: nonempty(q.keyword),
         tool: nonempty(q.tool).map(|t| parse_tool(&t)).transpose()?,
         mime: nonempty(q.mimetype),
@@ -143,9 +144,9 @@ pub(crate) async fn set_tool(
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| ApiError::bad_request("bad_tool", "tool body is not UTF-8"))?;
     let tool = parse_tool(text)?;
-    let filter = Filter {
+    let filter = PackageFilter {
         hash: Some(hash),
-        ..Filter::default()
+        ..PackageFilter::default()
     };
     let visible = st.visible(filter, &caller, MAX_RESULTS).await?;
     if visible.is_empty() {
@@ -166,7 +167,7 @@ pub(crate) async fn set_tool(
     }
     let count = allowed.len();
     let t = tool.clone();
-    st.blocking(move |db, _| Ok(db.set_tool(&allowed, &t)?))
+    st.blocking(move |db, _| db.set_tool(&allowed, &t).map_err(package_error))
         .await?;
     tracing::info!(packages = count, tool, "data package tool changed");
     Ok(tool.into_response())

@@ -7,9 +7,10 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::access::now_ms;
+use store::Package;
+
+use crate::access::{now_ms, package_error};
 use crate::blob::FinishedBlob;
-use crate::db::Package;
 use crate::extract::{Origin, Q};
 use crate::names::{parse_hash, parse_list, parse_mime, parse_text, parse_tool, sanitize_filename};
 use crate::receive::{receive_multipart, receive_raw, Part};
@@ -194,7 +195,10 @@ async fn store(
     };
     let quota = st.config.quota_bytes_per_user;
     let pkg = st
-        .blocking(move |db, blobs| db.insert(pkg, quota, move || blobs.commit(blob)))
+        .blocking(move |db, blobs| {
+            db.insert(pkg, quota, Box::new(move || blobs.commit(blob)))
+                .map_err(package_error)
+        })
         .await?;
     tracing::info!(uid = %pkg.uid, hash = %pkg.hash, size = pkg.size, submitter = %pkg.submitter, "data package stored");
     Ok(pkg)

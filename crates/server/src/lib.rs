@@ -129,8 +129,10 @@ impl Server {
                     ..marti::Config::new(dir)
                 };
                 let ctx: Arc<dyn marti::Context> = directory.clone();
+                let packages = store::SqlitePackages::open(&dir.join("packages.sqlite"))
+                    .map_err(|e| ServerError::Config(format!("data packages: {e}")))?;
                 Some(
-                    marti::Marti::open(cfg, ctx)
+                    marti::Marti::open(cfg, ctx, Arc::new(packages))
                         .map_err(|e| ServerError::Config(format!("data packages: {e}")))?,
                 )
             }

@@ -5,8 +5,11 @@
 //! - CoT history and the last known SA of every client: [`HistoryWrite`]
 //!   for the [`Writer`] thread, [`HistoryRead`] for a restart, the Marti
 //!   API and the web replay;
+//! - data package metadata: [`PackageCatalog`], for the Marti API.
 //!
-//! [`SqliteHistory`] implements them on an embedded SQLite file.
+//! [`SqliteHistory`] and [`SqlitePackages`] implement them on embedded
+//! SQLite files, one file each (`watchfloor.sqlite` and `packages.sqlite`
+//! in the data dir, as before they shared a crate).
 //! [`Writer`] runs a `HistoryWrite` on its own thread behind a bounded
 //! queue so that the routing path never waits on the disk. Storage failures
 //! (a full disk, a file locked by someone else) come back as a typed
@@ -33,11 +36,13 @@
 mod config;
 mod error;
 mod history;
+mod packages;
 mod sqlite;
 mod writer;
 
 pub use config::Config;
 pub use error::StoreError;
 pub use history::{HistoryQuery, HistoryRead, HistoryWrite, Record, TimeBasis, MAX_HISTORY_LIMIT};
-pub use sqlite::SqliteHistory;
+pub use packages::{Package, PackageCatalog, PackageError, PackageFilter, PlaceFile};
+pub use sqlite::{SqliteHistory, SqlitePackages};
 pub use writer::{Writer, WriterStats};

@@ -82,7 +82,7 @@ impl Env {
         config.server_version = "1.2.3".into();
         tweak(&mut config);
         let ctx = Arc::new(FakeCtx::default());
-        let app = Marti::open(config.clone(), ctx.clone()).unwrap().router();
+        let app = open(&config, &ctx);
         Env {
             dir,
             ctx,
@@ -93,9 +93,7 @@ impl Env {
 
     /// A fresh `Marti` on the same directory, as after a server restart.
     pub(crate) fn restart(&mut self) {
-        self.app = Marti::open(self.config.clone(), self.ctx.clone())
-            .unwrap()
-            .router();
+        self.app = open(&self.config, &self.ctx);
     }
 
     pub(crate) fn packages_dir(&self) -> std::path::PathBuf {
@@ -123,6 +121,14 @@ impl Env {
             body,
         }
     }
+}
+
+/// The API on `config.data_dir`, its catalog in `packages.sqlite` there as the server keeps it.
+fn open(config: &Config, ctx: &Arc<FakeCtx>) -> Router {
+    let packages = store::SqlitePackages::open(&config.data_dir.join("packages.sqlite")).unwrap();
+    Marti::open(config.clone(), ctx.clone(), Arc::new(packages))
+        .unwrap()
+        .router()
 }
 
 fn count_files(dir: &Path) -> usize {

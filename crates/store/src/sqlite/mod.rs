@@ -2,5 +2,7 @@
 //! each on its own file.
 
 mod history;
+mod packages;
 
 pub use history::SqliteHistory;
+pub use packages::SqlitePackages;
