@@ -114,13 +114,6 @@ pub(crate) fn package_error(e: PackageError) -> ApiError {
     }
 }
 
-/// Milliseconds since the Unix epoch, now.
-pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
 /// ISO-8601 UTC text (`2024-05-01T12:00:00.000Z`) for milliseconds since the Unix epoch.
 pub(crate) fn iso(ms: i64) -> String {
     cot::Time::from_millis(ms).to_string()

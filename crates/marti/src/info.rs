@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::access::{iso, now_ms, parse_iso};
+use crate::access::{iso, parse_iso};
 use crate::extract::{host_name, Origin, P, Q};
 use crate::{ApiError, Caller, ClientEndpoint, Context, Shared};
 
@@ -55,10 +55,12 @@ pub(crate) async fn client_endpoints(
     Q(q): Q<EndpointsQuery>,
 ) -> Result<Response, ApiError> {
     let all = with_ctx(&st, |ctx| ctx.client_endpoints()).await?;
-    let since = q
-        .sec_ago
-        .filter(|s| *s > 0)
-        .map(|s| now_ms().saturating_sub(s.saturating_mul(1000)));
+    let since = q.sec_ago.filter(|s| *s > 0).map(|s| {
+        st.clock
+            .now()
+            .millis()
+            .saturating_sub(s.saturating_mul(1000))
+    });
     let mut shown: Vec<ClientEndpoint> = all
         .into_iter()
         .filter(|c| caller.can_see(&c.groups))

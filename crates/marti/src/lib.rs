@@ -151,6 +151,8 @@ pub(crate) struct AppState {
     pub(crate) config: Config,
     pub(crate) ctx: Arc<dyn Context>,
     pub(crate) packages: Arc<dyn store::PackageCatalog>,
+    /// Where now comes from: submission times, `secAgo` windows.
+    pub(crate) clock: Arc<dyn cot::Clock>,
     pub(crate) blobs: Arc<blob::Blobs>,
     /// Hashes whose file was found missing, so that is logged once, not on every request.
     pub(crate) warned_missing: Mutex<HashSet<String>>,
@@ -167,11 +169,13 @@ pub struct Marti {
 
 impl Marti {
     /// Opens (creating if needed) `DATA_DIR/packages/`, removes temporary files left by uploads
-    /// interrupted by a crash, and keeps package metadata in `packages`.
+    /// interrupted by a crash, keeps package metadata in `packages` and reads the time from
+    /// `clock`.
     pub fn open(
         config: Config,
         ctx: Arc<dyn Context>,
         packages: Arc<dyn store::PackageCatalog>,
+        clock: Arc<dyn cot::Clock>,
     ) -> Result<Marti, MartiError> {
         if config.max_upload_bytes == 0 {
             return Err(MartiError::Config(
@@ -184,6 +188,7 @@ impl Marti {
                 config,
                 ctx,
                 packages,
+                clock,
                 blobs: Arc::new(blobs),
                 warned_missing: Mutex::new(HashSet::new()),
             }),

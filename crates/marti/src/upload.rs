@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use store::Package;
 
-use crate::access::{now_ms, package_error};
+use crate::access::package_error;
 use crate::blob::FinishedBlob;
 use crate::extract::{Origin, Q};
 use crate::names::{parse_hash, parse_list, parse_mime, parse_text, parse_tool, sanitize_filename};
@@ -189,7 +189,7 @@ async fn store(
             .user
             .clone()
             .unwrap_or_else(|| "anonymous".to_owned()),
-        submitted_ms: now_ms(),
+        submitted_ms: st.clock.now().millis(),
         tool: meta.tool,
         groups: meta.groups,
     };

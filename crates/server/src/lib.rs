@@ -132,7 +132,7 @@ impl Server {
                 let packages = store::SqlitePackages::open(&dir.join("packages.sqlite"))
                     .map_err(|e| ServerError::Config(format!("data packages: {e}")))?;
                 Some(
-                    marti::Marti::open(cfg, ctx, Arc::new(packages))
+                    marti::Marti::open(cfg, ctx, Arc::new(packages), Arc::new(WallClock))
                         .map_err(|e| ServerError::Config(format!("data packages: {e}")))?,
                 )
             }

@@ -123,10 +123,14 @@ impl Env {
     }
 }
 
+/// The API's clock in tests: 2026-01-01T00:00:00Z.
+pub(crate) const NOW_MS: i64 = 1_767_225_600_000;
+
 /// The API on `config.data_dir`, its catalog in `packages.sqlite` there as the server keeps it.
 fn open(config: &Config, ctx: &Arc<FakeCtx>) -> Router {
     let packages = store::SqlitePackages::open(&config.data_dir.join("packages.sqlite")).unwrap();
-    Marti::open(config.clone(), ctx.clone(), Arc::new(packages))
+    let clock = Arc::new(cot::FixedClock(cot::Time::from_millis(NOW_MS)));
+    Marti::open(config.clone(), ctx.clone(), Arc::new(packages), clock)
         .unwrap()
         .router()
 }
