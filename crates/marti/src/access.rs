@@ -1,10 +1,11 @@
 //! Visibility-aware package lookups shared by the handlers: everything goes through
 //! [`AppState::visible`], so no handler can forget the group check or the missing-file check.
 
+use picture::Identity;
 use store::{Package, PackageCatalog, PackageError, PackageFilter};
 
 use crate::blob::Blobs;
-use crate::{ApiError, AppState, Caller};
+use crate::{ApiError, AppState};
 
 /// Most packages one search answers.
 pub(crate) const MAX_RESULTS: usize = 1000;
@@ -25,14 +26,16 @@ impl AppState {
     pub(crate) async fn visible(
         &self,
         filter: PackageFilter,
-        caller: &Caller,
+        caller: &Identity,
         limit: usize,
     ) -> Result<Vec<Package>, ApiError> {
-        let groups = caller.recv_groups.clone();
+        // An operator (who hears everything) searches without a group filter; the server
+        // gives network callers none, but the rule is Identity's, not this crate's.
+        let groups = caller.recv().map(<[String]>::to_vec);
         let found = self
             .blocking(move |db, blobs| {
                 let rows = db
-                    .search(&filter, Some(&groups), limit)
+                    .search(&filter, groups.as_deref(), limit)
                     .map_err(package_error)?;
                 Ok(rows
                     .into_iter()
@@ -58,7 +61,7 @@ impl AppState {
     pub(crate) async fn visible_by_hash(
         &self,
         hash: &str,
-        caller: &Caller,
+        caller: &Identity,
     ) -> Result<Package, ApiError> {
         let filter = PackageFilter {
             hash: Some(hash.to_owned()),
@@ -75,7 +78,7 @@ impl AppState {
     pub(crate) async fn visible_by_uid(
         &self,
         uid: &str,
-        caller: &Caller,
+        caller: &Identity,
     ) -> Result<Package, ApiError> {
         let filter = PackageFilter {
             uid: Some(uid.to_owned()),

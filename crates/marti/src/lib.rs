@@ -5,10 +5,12 @@
 //! The crate is self-contained: the server crate builds a [`Marti`] with a [`Config`], a
 //! [`Context`] (its view of the picture and the CoT history) and a [`store::PackageCatalog`]
 //! (where package metadata is kept), mounts [`Marti::router`] on its
-//! HTTPS and HTTP listeners, and inserts a [`Caller`] (and optionally a [`Scheme`]) into every
-//! request's extensions. Everything a caller sees is filtered by the caller's groups: a package
-//! or CoT event is visible iff its groups intersect the caller's receive (OUT) groups, and
-//! anything invisible answers 404 so its existence is not revealed.
+//! HTTPS and HTTP listeners, and inserts a [`picture::Identity`] (mTLS: the certificate's user
+//! and groups; plain HTTP on a trusted network: anonymous; absent: anonymous) and optionally a
+//! [`Scheme`] into every request's extensions. Everything a caller sees is filtered by
+//! [`picture::Identity::sees`]: a package or CoT event is visible iff its groups intersect the
+//! caller's receive (OUT) groups, and anything invisible answers 404 so its existence is not
+//! revealed. Uploads are shared with the caller's send (IN) groups.
 //!
 //! Data packages are stored content-addressed by SHA-256 under `DATA_DIR/packages/`, with their
 //! metadata in the catalog (the server's is `DATA_DIR/packages.sqlite`); uploads are streamed to a temporary file, hashed,
@@ -35,37 +37,6 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 pub use error::{ApiError, MartiError};
-
-/// The group every anonymous caller belongs to, as in TAK Server.
-pub const ANON_GROUP: &str = "__ANON__";
-
-/// Who is calling, inserted by the server as a request extension (mTLS: the certificate's user;
-/// plain HTTP on a trusted network: anonymous). An absent extension means anonymous.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Caller {
-    /// The authenticated user name, if any.
-    pub user: Option<String>,
-    /// Groups the caller may send to (IN): packages it uploads are shared with these.
-    pub send_groups: Vec<String>,
-    /// Groups the caller may receive from (OUT): it sees what was shared with these.
-    pub recv_groups: Vec<String>,
-}
-
-impl Caller {
-    /// The anonymous caller: no user, both directions in `__ANON__`.
-    pub fn anonymous() -> Caller {
-        Caller {
-            user: None,
-            send_groups: vec![ANON_GROUP.to_owned()],
-            recv_groups: vec![ANON_GROUP.to_owned()],
-        }
-    }
-
-    /// Whether anything shared with `groups` is visible to this caller.
-    pub fn can_see(&self, groups: &[String]) -> bool {
-        groups.iter().any(|g| self.recv_groups.contains(g))
-    }
-}
 
 /// The scheme of the listener a request came in on, inserted by the server as a request
 /// extension so URLs in responses (`…/Marti/sync/content?hash=…`) point back at the same

@@ -12,10 +12,11 @@ use serde_json::{json, Value};
 use store::{Package, PackageFilter};
 
 use crate::access::{iso, package_error, parse_iso, MAX_RESULTS};
+use crate::extract::Caller;
 use crate::extract::{Origin, P, Q};
 use crate::names::{parse_hash, parse_tool};
 use crate::upload::content_url;
-use crate::{ApiError, Caller, Shared};
+use crate::{ApiError, Shared};
 
 /// Longest accepted `tool` body, in bytes.
 const MAX_TOOL_BODY: usize = 256;
@@ -64,7 +65,7 @@ pub(crate) fn package_json(p: &Package) -> Value {
 /// Lists the visible packages matching the filters, newest first, at most 1000.
 pub(crate) async fn search(
     State(st): State<Shared>,
-    caller: Caller,
+    Caller(caller): Caller,
     Q(q): Q<SearchQuery>,
 ) -> Result<Response, ApiError> {
     let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
@@ -91,7 +92,7 @@ pub(crate) async fn search(
 /// The content URL of a visible package with this hash, or 404 (ATAK asks before uploading).
 pub(crate) async fn mission_query(
     State(st): State<Shared>,
-    caller: Caller,
+    Caller(caller): Caller,
     origin: Origin,
     Q(q): Q<HashQuery>,
 ) -> Result<Response, ApiError> {
@@ -109,7 +110,7 @@ pub(crate) async fn mission_query(
 /// or a caller who may send to one of the package's groups may change it.
 pub(crate) async fn set_tool(
     State(st): State<Shared>,
-    caller: Caller,
+    Caller(caller): Caller,
     P(hash): P<String>,
     headers: HeaderMap,
     body: Body,
@@ -155,8 +156,8 @@ pub(crate) async fn set_tool(
     let allowed: Vec<i64> = visible
         .iter()
         .filter(|p| {
-            caller.user.as_deref() == Some(p.submitter.as_str())
-                || p.groups.iter().any(|g| caller.send_groups.contains(g))
+            caller.user() == Some(p.submitter.as_str())
+                || p.groups.iter().any(|g| caller.send().contains(g))
         })
         .map(|p| p.pk)
         .collect();

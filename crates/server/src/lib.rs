@@ -315,7 +315,7 @@ impl Server {
                     (t.users.clone(), marti.as_ref().map(marti::Marti::router));
                 let make: https::MakeRouter = Arc::new(move |peer: https::Peer| {
                     let caller = caller_of(&peer, &users);
-                    tracing::debug!(user = ?caller.user, addr = %peer.addr, "https client");
+                    tracing::debug!(user = ?caller.user(), addr = %peer.addr, "https client");
                     let base = http::app(
                         metrics_for_https.clone(),
                         router_for_https.clone(),
@@ -400,7 +400,7 @@ impl Server {
             let app = match &marti {
                 Some(m) => m
                     .router()
-                    .layer(axum::Extension(marti::Caller::anonymous()))
+                    .layer(axum::Extension(picture::Identity::anonymous()))
                     .layer(axum::Extension(marti::Scheme::Http))
                     .merge(base),
                 None => base,
@@ -460,22 +460,12 @@ fn store_reader(cfg: &store::Config) -> Result<Arc<dyn store::HistoryRead>, stor
 }
 
 /// The Marti API's view of an HTTPS peer: its user and the user's groups.
-fn caller_of(peer: &https::Peer, users: &users::Users) -> marti::Caller {
+fn caller_of(peer: &https::Peer, users: &users::Users) -> picture::Identity {
     let Some(user) = &peer.user else {
-        return marti::Caller::anonymous();
+        return picture::Identity::anonymous();
     };
     let g = users.groups(user);
-    if g.send.is_empty() && g.recv.is_empty() {
-        return marti::Caller {
-            user: Some(user.clone()),
-            ..marti::Caller::anonymous()
-        };
-    }
-    marti::Caller {
-        user: Some(user.clone()),
-        send_groups: g.send,
-        recv_groups: g.recv,
-    }
+    picture::Identity::new(Some(user.clone()), g.send, g.recv)
 }
 
 /// The certificate folder, the TLS configurations and the users file.

@@ -8,7 +8,8 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use marti::{Caller, ClientEndpoint, Config, Context, Marti};
+use marti::{ClientEndpoint, Config, Context, Marti};
+use picture::Identity;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
@@ -175,20 +176,16 @@ impl Resp {
     }
 }
 
-pub(crate) fn caller(user: &str, groups: &[&str]) -> Caller {
+pub(crate) fn caller(user: &str, groups: &[&str]) -> Identity {
     let g: Vec<String> = groups.iter().map(|s| s.to_string()).collect();
-    Caller {
-        user: Some(user.into()),
-        send_groups: g.clone(),
-        recv_groups: g,
-    }
+    Identity::new(Some(user.into()), g.clone(), g)
 }
 
 /// A request with an optional caller extension.
 pub(crate) fn req(
     method: &str,
     uri: &str,
-    who: Option<&Caller>,
+    who: Option<&Identity>,
     body: impl Into<Body>,
 ) -> Request<Body> {
     let mut r = Request::builder()
@@ -215,7 +212,7 @@ pub(crate) fn multipart(field: &str, filename: &str, data: &[u8]) -> Vec<u8> {
 }
 
 /// POST multipart to `uri` as `who`.
-pub(crate) fn post_multipart(uri: &str, who: Option<&Caller>, body: Vec<u8>) -> Request<Body> {
+pub(crate) fn post_multipart(uri: &str, who: Option<&Identity>, body: Vec<u8>) -> Request<Body> {
     let mut r = req("POST", uri, who, body);
     r.headers_mut().insert(
         "content-type",
@@ -229,7 +226,7 @@ pub(crate) fn post_multipart(uri: &str, who: Option<&Caller>, body: Vec<u8>) -> 
 /// Uploads `data` with missionupload as `who`; returns the response.
 pub(crate) async fn mission_upload(
     env: &Env,
-    who: Option<&Caller>,
+    who: Option<&Identity>,
     filename: &str,
     data: &[u8],
 ) -> Resp {
