@@ -1,36 +1,42 @@
 //! Visibility-aware package lookups shared by the handlers: everything goes through
 //! [`AppState::visible`], so no handler can forget the group check or the missing-file check.
 
+use picture::Identity;
+use store::{Package, PackageCatalog, PackageError, PackageFilter};
+
 use crate::blob::Blobs;
-use crate::db::{Filter, Package, Store};
-use crate::{ApiError, AppState, Caller};
+use crate::{ApiError, AppState};
 
 /// Most packages one search answers.
 pub(crate) const MAX_RESULTS: usize = 1000;
 
 impl AppState {
-    /// Runs database or file work off the async threads.
+    /// Runs catalog or file work off the async threads.
     pub(crate) async fn blocking<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Store, &Blobs) -> Result<T, ApiError> + Send + 'static,
+        f: impl FnOnce(&dyn PackageCatalog, &Blobs) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let db = self.db.clone();
+        let packages = self.packages.clone();
         let blobs = self.blobs.clone();
-        tokio::task::spawn_blocking(move || f(&db, &blobs)).await?
+        tokio::task::spawn_blocking(move || f(packages.as_ref(), &blobs)).await?
     }
 
     /// Packages matching `filter` that `caller` may see and whose file is present, newest
     /// first, at most `limit`.
     pub(crate) async fn visible(
         &self,
-        filter: Filter,
-        caller: &Caller,
+        filter: PackageFilter,
+        caller: &Identity,
         limit: usize,
     ) -> Result<Vec<Package>, ApiError> {
-        let groups = caller.recv_groups.clone();
+        // An operator (who hears everything) searches without a group filter; the server
+        // gives network callers none, but the rule is Identity's, not this crate's.
+        let groups = caller.recv().map(<[String]>::to_vec);
         let found = self
             .blocking(move |db, blobs| {
-                let rows = db.search(&filter, Some(&groups), limit)?;
+                let rows = db
+                    .search(&filter, groups.as_deref(), limit)
+                    .map_err(package_error)?;
                 Ok(rows
                     .into_iter()
                     .map(|p| {
@@ -55,11 +61,11 @@ impl AppState {
     pub(crate) async fn visible_by_hash(
         &self,
         hash: &str,
-        caller: &Caller,
+        caller: &Identity,
     ) -> Result<Package, ApiError> {
-        let filter = Filter {
+        let filter = PackageFilter {
             hash: Some(hash.to_owned()),
-            ..Filter::default()
+            ..PackageFilter::default()
         };
         self.visible(filter, caller, 1)
             .await?
@@ -72,11 +78,11 @@ impl AppState {
     pub(crate) async fn visible_by_uid(
         &self,
         uid: &str,
-        caller: &Caller,
+        caller: &Identity,
     ) -> Result<Package, ApiError> {
-        let filter = Filter {
+        let filter = PackageFilter {
             uid: Some(uid.to_owned()),
-            ..Filter::default()
+            ..PackageFilter::default()
         };
         self.visible(filter, caller, 1)
             .await?
@@ -101,11 +107,14 @@ impl AppState {
     }
 }
 
-/// Milliseconds since the Unix epoch, now.
-pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+/// What the API answers when the catalog fails: 413 over the quota, else 500 (the detail is
+/// logged, not sent).
+pub(crate) fn package_error(e: PackageError) -> ApiError {
+    match e {
+        PackageError::QuotaExceeded { .. } => ApiError::too_large("quota_exceeded", e.to_string()),
+        PackageError::PlaceFile(io) => ApiError::from(io),
+        other => ApiError::internal(other),
+    }
 }
 
 /// ISO-8601 UTC text (`2024-05-01T12:00:00.000Z`) for milliseconds since the Unix epoch.

@@ -14,10 +14,12 @@ use serde::Deserialize;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::io::ReaderStream;
 
-use crate::db::Package;
+use store::Package;
+
+use crate::extract::Caller;
 use crate::extract::{P, Q};
 use crate::names::{content_disposition, parse_hash};
-use crate::{ApiError, Caller, Shared};
+use crate::{ApiError, Shared};
 
 /// Query of `content`.
 #[derive(Deserialize)]
@@ -33,7 +35,7 @@ pub(crate) struct ContentQuery {
 /// Downloads a visible package by `hash` or `uid`.
 pub(crate) async fn content(
     State(st): State<Shared>,
-    caller: Caller,
+    Caller(caller): Caller,
     method: Method,
     headers: HeaderMap,
     Q(q): Q<ContentQuery>,
@@ -61,7 +63,7 @@ pub(crate) async fn content(
 /// OTS behaviour: `GET …/metadata/{hash}/tool` returns the file itself.
 pub(crate) async fn metadata_file(
     State(st): State<Shared>,
-    caller: Caller,
+    Caller(caller): Caller,
     method: Method,
     headers: HeaderMap,
     P(hash): P<String>,

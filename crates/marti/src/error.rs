@@ -19,12 +19,6 @@ pub enum MartiError {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// The package database could not be opened or migrated.
-    #[error("package database: {0}")]
-    Db(#[from] rusqlite::Error),
-    /// The database was written by a newer version of watchfloor.
-    #[error("package database schema version {0} is newer than this build understands")]
-    SchemaTooNew(i64),
     /// A setting is unusable.
     #[error("invalid configuration: {0}")]
     Config(String),
@@ -133,12 +127,6 @@ impl From<MultipartError> for ApiError {
         } else {
             ApiError::internal(e.body_text())
         }
-    }
-}
-
-impl From<rusqlite::Error> for ApiError {
-    fn from(e: rusqlite::Error) -> ApiError {
-        ApiError::internal(format_args!("package database: {e}"))
     }
 }
 

@@ -1,5 +1,5 @@
-//! Extractors that turn every rejection into an [`ApiError`], the caller, and the request's
-//! origin (for URLs in responses).
+//! Extractors that turn every rejection into an [`ApiError`], the caller's identity, and the
+//! request's origin (for URLs in responses).
 
 use std::convert::Infallible;
 
@@ -7,9 +7,10 @@ use axum::async_trait;
 use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::header::HOST;
 use axum::http::request::Parts;
+use picture::Identity;
 use serde::de::DeserializeOwned;
 
-use crate::{ApiError, Caller, Scheme, Shared};
+use crate::{ApiError, Scheme, Shared};
 
 /// `Query<T>` whose rejection is an [`ApiError`] (400 `bad_query`).
 pub(crate) struct Q<T>(pub(crate) T);
@@ -37,16 +38,23 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for P<T> {
     }
 }
 
+/// Who is calling: the [`Identity`] the server put in the request's extensions, anonymous
+/// when there is none. A local type because the extractor trait and `Identity` are both
+/// foreign to this crate.
+pub(crate) struct Caller(pub(crate) Identity);
+
 #[async_trait]
 impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        Ok(parts
-            .extensions
-            .get::<Caller>()
-            .cloned()
-            .unwrap_or_else(Caller::anonymous))
+        Ok(Caller(
+            parts
+                .extensions
+                .get::<Identity>()
+                .cloned()
+                .unwrap_or_else(Identity::anonymous),
+        ))
     }
 }
 

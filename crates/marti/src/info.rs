@@ -9,9 +9,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::access::{iso, now_ms, parse_iso};
+use crate::access::{iso, parse_iso};
+use crate::extract::Caller;
 use crate::extract::{host_name, Origin, P, Q};
-use crate::{ApiError, Caller, ClientEndpoint, Context, Shared};
+use crate::{ApiError, ClientEndpoint, Context, Shared};
 
 /// Most events `cot/xml/{uid}/all` returns.
 const MAX_HISTORY: usize = 1000;
@@ -51,17 +52,19 @@ pub(crate) struct EndpointsQuery {
 /// The clients whose groups intersect the caller's receive groups.
 pub(crate) async fn client_endpoints(
     State(st): State<Shared>,
-    caller: Caller,
+    Caller(caller): Caller,
     Q(q): Q<EndpointsQuery>,
 ) -> Result<Response, ApiError> {
     let all = with_ctx(&st, |ctx| ctx.client_endpoints()).await?;
-    let since = q
-        .sec_ago
-        .filter(|s| *s > 0)
-        .map(|s| now_ms().saturating_sub(s.saturating_mul(1000)));
+    let since = q.sec_ago.filter(|s| *s > 0).map(|s| {
+        st.clock
+            .now()
+            .millis()
+            .saturating_sub(s.saturating_mul(1000))
+    });
     let mut shown: Vec<ClientEndpoint> = all
         .into_iter()
-        .filter(|c| caller.can_see(&c.groups))
+        .filter(|c| caller.sees(&c.groups))
         .filter(|c| since.is_none_or(|t| c.last_event_ms >= t))
         .filter(|c| !q.connected_only.unwrap_or(false) || c.connected)
         .collect();
@@ -106,12 +109,12 @@ pub(crate) async fn client_endpoints(
 /// The latest CoT event of a uid as XML, if the caller may see it.
 pub(crate) async fn cot_xml(
     State(st): State<Shared>,
-    caller: Caller,
+    Caller(caller): Caller,
     P(uid): P<String>,
 ) -> Result<Response, ApiError> {
     let found = with_ctx(&st, move |ctx| ctx.latest_cot(&uid)).await?;
     match found {
-        Some((xml, groups)) if caller.can_see(&groups) => Ok(xml_response(xml)),
+        Some((xml, groups)) if caller.sees(&groups) => Ok(xml_response(xml)),
         _ => Err(ApiError::not_found("no event with this uid")),
     }
 }
@@ -127,7 +130,7 @@ pub(crate) struct HistoryQuery {
 /// The visible stored events of a uid in `[start, end)`, oldest first, in `<events>`.
 pub(crate) async fn cot_xml_all(
     State(st): State<Shared>,
-    caller: Caller,
+    Caller(caller): Caller,
     P(uid): P<String>,
     Q(q): Q<HistoryQuery>,
 ) -> Result<Response, ApiError> {
@@ -141,7 +144,7 @@ pub(crate) async fn cot_xml_all(
     let events = with_ctx(&st, move |ctx| ctx.cot_history(&uid, from, to, limit)).await?;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<events>\n");
     for (xml, groups) in events.iter().take(limit) {
-        if caller.can_see(groups) {
+        if caller.sees(groups) {
             out.push_str(strip_prolog(xml));
             out.push('\n');
         }

@@ -2,15 +2,18 @@
 //! configuration probes, the contact list, data packages (upload, query, search, download,
 //! visibility) and CoT lookups by uid.
 //!
-//! The crate is self-contained: the server crate builds a [`Marti`] with a [`Config`] and a
-//! [`Context`] (its view of the picture and the CoT history), mounts [`Marti::router`] on its
-//! HTTPS and HTTP listeners, and inserts a [`Caller`] (and optionally a [`Scheme`]) into every
-//! request's extensions. Everything a caller sees is filtered by the caller's groups: a package
-//! or CoT event is visible iff its groups intersect the caller's receive (OUT) groups, and
-//! anything invisible answers 404 so its existence is not revealed.
+//! The crate is self-contained: the server crate builds a [`Marti`] with a [`Config`], a
+//! [`Context`] (its view of the picture and the CoT history) and a [`store::PackageCatalog`]
+//! (where package metadata is kept), mounts [`Marti::router`] on its
+//! HTTPS and HTTP listeners, and inserts a [`picture::Identity`] (mTLS: the certificate's user
+//! and groups; plain HTTP on a trusted network: anonymous; absent: anonymous) and optionally a
+//! [`Scheme`] into every request's extensions. Everything a caller sees is filtered by
+//! [`picture::Identity::sees`]: a package or CoT event is visible iff its groups intersect the
+//! caller's receive (OUT) groups, and anything invisible answers 404 so its existence is not
+//! revealed. Uploads are shared with the caller's send (IN) groups.
 //!
 //! Data packages are stored content-addressed by SHA-256 under `DATA_DIR/packages/`, with their
-//! metadata in `DATA_DIR/packages.sqlite`; uploads are streamed to a temporary file, hashed,
+//! metadata in the catalog (the server's is `DATA_DIR/packages.sqlite`); uploads are streamed to a temporary file, hashed,
 //! fsynced and renamed into place, so a failed or truncated upload leaves nothing behind.
 //!
 //! Every rejection, including axum's own (bad query, unknown route, wrong method), answers with
@@ -19,7 +22,6 @@
 mod access;
 mod blob;
 mod content;
-mod db;
 mod error;
 mod extract;
 mod info;
@@ -35,37 +37,6 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 pub use error::{ApiError, MartiError};
-
-/// The group every anonymous caller belongs to, as in TAK Server.
-pub const ANON_GROUP: &str = "__ANON__";
-
-/// Who is calling, inserted by the server as a request extension (mTLS: the certificate's user;
-/// plain HTTP on a trusted network: anonymous). An absent extension means anonymous.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Caller {
-    /// The authenticated user name, if any.
-    pub user: Option<String>,
-    /// Groups the caller may send to (IN): packages it uploads are shared with these.
-    pub send_groups: Vec<String>,
-    /// Groups the caller may receive from (OUT): it sees what was shared with these.
-    pub recv_groups: Vec<String>,
-}
-
-impl Caller {
-    /// The anonymous caller: no user, both directions in `__ANON__`.
-    pub fn anonymous() -> Caller {
-        Caller {
-            user: None,
-            send_groups: vec![ANON_GROUP.to_owned()],
-            recv_groups: vec![ANON_GROUP.to_owned()],
-        }
-    }
-
-    /// Whether anything shared with `groups` is visible to this caller.
-    pub fn can_see(&self, groups: &[String]) -> bool {
-        groups.iter().any(|g| self.recv_groups.contains(g))
-    }
-}
 
 /// The scheme of the listener a request came in on, inserted by the server as a request
 /// extension so URLs in responses (`…/Marti/sync/content?hash=…`) point back at the same
@@ -120,7 +91,7 @@ pub trait Context: Send + Sync + 'static {
 /// Settings of the Marti API.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// Where `packages/` and `packages.sqlite` live; created if missing.
+    /// Where `packages/` lives; created if missing.
     pub data_dir: PathBuf,
     /// Largest accepted upload, in bytes (default 64 MiB).
     pub max_upload_bytes: u64,
@@ -150,7 +121,9 @@ impl Config {
 pub(crate) struct AppState {
     pub(crate) config: Config,
     pub(crate) ctx: Arc<dyn Context>,
-    pub(crate) db: Arc<db::Store>,
+    pub(crate) packages: Arc<dyn store::PackageCatalog>,
+    /// Where now comes from: submission times, `secAgo` windows.
+    pub(crate) clock: Arc<dyn cot::Clock>,
     pub(crate) blobs: Arc<blob::Blobs>,
     /// Hashes whose file was found missing, so that is logged once, not on every request.
     pub(crate) warned_missing: Mutex<HashSet<String>>,
@@ -166,21 +139,27 @@ pub struct Marti {
 }
 
 impl Marti {
-    /// Opens (creating if needed) `DATA_DIR/packages/` and `DATA_DIR/packages.sqlite`, migrates
-    /// the schema, and removes temporary files left by uploads interrupted by a crash.
-    pub fn open(config: Config, ctx: Arc<dyn Context>) -> Result<Marti, MartiError> {
+    /// Opens (creating if needed) `DATA_DIR/packages/`, removes temporary files left by uploads
+    /// interrupted by a crash, keeps package metadata in `packages` and reads the time from
+    /// `clock`.
+    pub fn open(
+        config: Config,
+        ctx: Arc<dyn Context>,
+        packages: Arc<dyn store::PackageCatalog>,
+        clock: Arc<dyn cot::Clock>,
+    ) -> Result<Marti, MartiError> {
         if config.max_upload_bytes == 0 {
             return Err(MartiError::Config(
                 "max_upload_bytes must be positive".into(),
             ));
         }
         let blobs = blob::Blobs::open(&config.data_dir.join("packages"))?;
-        let db = db::Store::open(&config.data_dir.join("packages.sqlite"))?;
         Ok(Marti {
             state: Arc::new(AppState {
                 config,
                 ctx,
-                db: Arc::new(db),
+                packages,
+                clock,
                 blobs: Arc::new(blobs),
                 warned_missing: Mutex::new(HashSet::new()),
             }),

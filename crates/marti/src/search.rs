@@ -9,12 +9,14 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::access::{iso, parse_iso, MAX_RESULTS};
-use crate::db::{Filter, Package};
+use store::{Package, PackageFilter};
+
+use crate::access::{iso, package_error, parse_iso, MAX_RESULTS};
+use crate::extract::Caller;
 use crate::extract::{Origin, P, Q};
 use crate::names::{parse_hash, parse_tool};
 use crate::upload::content_url;
-use crate::{ApiError, Caller, Shared};
+use crate::{ApiError, Shared};
 
 /// Longest accepted `tool` body, in bytes.
 const MAX_TOOL_BODY: usize = 256;
@@ -63,11 +65,11 @@ pub(crate) fn package_json(p: &Package) -> Value {
 /// Lists the visible packages matching the filters, newest first, at most 1000.
 pub(crate) async fn search(
     State(st): State<Shared>,
-    caller: Caller,
+    Caller(caller): Caller,
     Q(q): Q<SearchQuery>,
 ) -> Result<Response, ApiError> {
     let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
-    let filter = Filter {
+    let filter = PackageFilter {
         keyword: nonempty(q.keyword),
         tool: nonempty(q.tool).map(|t| parse_tool(&t)).transpose()?,
         mime: nonempty(q.mimetype),
@@ -90,7 +92,7 @@ pub(crate) async fn search(
 /// The content URL of a visible package with this hash, or 404 (ATAK asks before uploading).
 pub(crate) async fn mission_query(
     State(st): State<Shared>,
-    caller: Caller,
+    Caller(caller): Caller,
     origin: Origin,
     Q(q): Q<HashQuery>,
 ) -> Result<Response, ApiError> {
@@ -108,7 +110,7 @@ pub(crate) async fn mission_query(
 /// or a caller who may send to one of the package's groups may change it.
 pub(crate) async fn set_tool(
     State(st): State<Shared>,
-    caller: Caller,
+    Caller(caller): Caller,
     P(hash): P<String>,
     headers: HeaderMap,
     body: Body,
@@ -143,9 +145,9 @@ pub(crate) async fn set_tool(
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| ApiError::bad_request("bad_tool", "tool body is not UTF-8"))?;
     let tool = parse_tool(text)?;
-    let filter = Filter {
+    let filter = PackageFilter {
         hash: Some(hash),
-        ..Filter::default()
+        ..PackageFilter::default()
     };
     let visible = st.visible(filter, &caller, MAX_RESULTS).await?;
     if visible.is_empty() {
@@ -154,8 +156,8 @@ pub(crate) async fn set_tool(
     let allowed: Vec<i64> = visible
         .iter()
         .filter(|p| {
-            caller.user.as_deref() == Some(p.submitter.as_str())
-                || p.groups.iter().any(|g| caller.send_groups.contains(g))
+            caller.user() == Some(p.submitter.as_str())
+                || p.groups.iter().any(|g| caller.send().contains(g))
         })
         .map(|p| p.pk)
         .collect();
@@ -166,7 +168,7 @@ pub(crate) async fn set_tool(
     }
     let count = allowed.len();
     let t = tool.clone();
-    st.blocking(move |db, _| Ok(db.set_tool(&allowed, &t)?))
+    st.blocking(move |db, _| db.set_tool(&allowed, &t).map_err(package_error))
         .await?;
     tracing::info!(packages = count, tool, "data package tool changed");
     Ok(tool.into_response())

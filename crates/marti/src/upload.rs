@@ -7,14 +7,17 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::access::now_ms;
+use picture::Identity;
+use store::Package;
+
+use crate::access::package_error;
 use crate::blob::FinishedBlob;
-use crate::db::Package;
+use crate::extract::Caller;
 use crate::extract::{Origin, Q};
 use crate::names::{parse_hash, parse_list, parse_mime, parse_text, parse_tool, sanitize_filename};
 use crate::receive::{receive_multipart, receive_raw, Part};
 use crate::search::package_json;
-use crate::{ApiError, Caller, Shared};
+use crate::{ApiError, Shared};
 
 /// Query of `missionupload`.
 #[derive(Deserialize)]
@@ -56,7 +59,7 @@ struct Meta {
 /// Stores the multipart part `assetfile`; answers the content URL as text.
 pub(crate) async fn mission_upload(
     State(st): State<Shared>,
-    caller: Caller,
+    Caller(caller): Caller,
     origin: Origin,
     Q(q): Q<MissionUploadQuery>,
     req: Request,
@@ -87,7 +90,7 @@ pub(crate) async fn mission_upload(
 /// Stores a raw body or the first file part of a multipart body; answers the metadata.
 pub(crate) async fn upload(
     State(st): State<Shared>,
-    caller: Caller,
+    Caller(caller): Caller,
     Q(q): Q<UploadQuery>,
     req: Request,
 ) -> Result<Response, ApiError> {
@@ -131,14 +134,14 @@ fn content_type(headers: &HeaderMap) -> &str {
 
 /// The groups a new package is shared with: the caller's send groups, or the requested
 /// comma-separated ones that the caller belongs to.
-fn share_groups(caller: &Caller, requested: Option<&str>) -> Result<Vec<String>, ApiError> {
+fn share_groups(caller: &Identity, requested: Option<&str>) -> Result<Vec<String>, ApiError> {
     let requested = parse_list("groups", requested.unwrap_or(""))?;
     let groups: Vec<String> = if requested.is_empty() {
-        caller.send_groups.clone()
+        caller.send().to_vec()
     } else {
         requested
             .into_iter()
-            .filter(|g| caller.send_groups.contains(g))
+            .filter(|g| caller.send().contains(g))
             .collect()
     };
     if groups.is_empty() {
@@ -152,7 +155,7 @@ fn share_groups(caller: &Caller, requested: Option<&str>) -> Result<Vec<String>,
 /// Checks the quota, moves the file into place and records the package.
 async fn store(
     st: &Shared,
-    caller: &Caller,
+    caller: &Identity,
     meta: Meta,
     blob: FinishedBlob,
     part: Part,
@@ -184,17 +187,17 @@ async fn store(
         size: blob.size,
         keywords: meta.keywords,
         creator_uid: meta.creator_uid,
-        submitter: caller
-            .user
-            .clone()
-            .unwrap_or_else(|| "anonymous".to_owned()),
-        submitted_ms: now_ms(),
+        submitter: caller.user().unwrap_or("anonymous").to_owned(),
+        submitted_ms: st.clock.now().millis(),
         tool: meta.tool,
         groups: meta.groups,
     };
     let quota = st.config.quota_bytes_per_user;
     let pkg = st
-        .blocking(move |db, blobs| db.insert(pkg, quota, move || blobs.commit(blob)))
+        .blocking(move |db, blobs| {
+            db.insert(pkg, quota, Box::new(move || blobs.commit(blob)))
+                .map_err(package_error)
+        })
         .await?;
     tracing::info!(uid = %pkg.uid, hash = %pkg.hash, size = pkg.size, submitter = %pkg.submitter, "data package stored");
     Ok(pkg)

@@ -60,7 +60,7 @@ impl Api {
         match &self.marti {
             Some(m) => m
                 .clone()
-                .layer(axum::Extension(marti::Caller::anonymous()))
+                .layer(axum::Extension(picture::Identity::anonymous()))
                 .layer(axum::Extension(marti::Scheme::Http))
                 .merge(self.plain.clone()),
             None => self.plain.clone(),
@@ -68,7 +68,7 @@ impl Api {
     }
 
     /// The router of one mutual-TLS connection, for its caller.
-    pub(crate) fn mtls(&self, caller: marti::Caller) -> Router {
+    pub(crate) fn mtls(&self, caller: picture::Identity) -> Router {
         match &self.marti {
             Some(m) => m
                 .clone()
@@ -124,7 +124,7 @@ pub(crate) async fn start_https(
     };
     let make: crate::https::MakeRouter = Arc::new(move |peer: crate::https::Peer| {
         let caller = caller_of(&peer, &users);
-        tracing::debug!(user = ?caller.user, addr = %peer.addr, "https client");
+        tracing::debug!(user = ?caller.user(), addr = %peer.addr, "https client");
         api.mtls(caller).layer(axum::Extension(peer))
     });
     shell.tasks.spawn(crate::https::serve(
@@ -137,16 +137,12 @@ pub(crate) async fn start_https(
     Ok(bound)
 }
 
-/// The Marti API's view of an HTTPS peer: its user and the user's groups.
-fn caller_of(peer: &crate::https::Peer, users: &crate::users::Users) -> marti::Caller {
-    let Some(user) = &peer.user else {
-        return marti::Caller::anonymous();
-    };
-    let id = users.identity(user);
-    marti::Caller {
-        user: Some(user.clone()),
-        send_groups: id.send().to_vec(),
-        recv_groups: id.recv().map(<[String]>::to_vec).unwrap_or_default(),
+/// Who an HTTPS peer is: the user its certificate names, with the users
+/// file's groups; anonymous without a certificate user.
+fn caller_of(peer: &crate::https::Peer, users: &crate::users::Users) -> picture::Identity {
+    match &peer.user {
+        Some(user) => users.identity(user),
+        None => picture::Identity::anonymous(),
     }
 }
 

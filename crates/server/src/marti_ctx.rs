@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use marti::{ClientEndpoint, ANON_GROUP};
+use marti::ClientEndpoint;
 use parking_lot::Mutex;
 
 use crate::sink::{Routed, Sink};
@@ -15,15 +15,15 @@ const MAX_REMEMBERED: usize = 10_000;
 /// Shared between the router (which writes) and the HTTP API (which reads).
 pub(crate) struct MartiCtx {
     endpoints: Mutex<HashMap<String, ClientEndpoint>>,
-    store: Option<Mutex<store::Store>>,
+    store: Option<Arc<dyn store::HistoryRead>>,
 }
 
 impl MartiCtx {
     /// With a read-only handle on the store, if there is one.
-    pub(crate) fn new(store: Option<store::Store>) -> Self {
+    pub(crate) fn new(store: Option<Arc<dyn store::HistoryRead>>) -> Self {
         MartiCtx {
             endpoints: Mutex::new(HashMap::new()),
-            store: store.map(Mutex::new),
+            store,
         }
     }
 
@@ -87,29 +87,15 @@ impl Sink for DirectorySink {
     }
 }
 
-/// Group names as stored; an anonymous sender's events belong to the anonymous group.
-pub(crate) fn group_list(joined: &str) -> Vec<String> {
-    let g: Vec<String> = joined
-        .split(',')
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
-    if g.is_empty() {
-        vec![ANON_GROUP.to_string()]
-    } else {
-        g
-    }
-}
-
 impl marti::Context for MartiCtx {
     fn client_endpoints(&self) -> Vec<ClientEndpoint> {
         self.endpoints.lock().values().cloned().collect()
     }
 
     fn latest_cot(&self, uid: &str) -> Option<(String, Vec<String>)> {
-        let store = self.store.as_ref()?.lock();
+        let store = self.store.as_ref()?;
         match store.latest(uid) {
-            Ok(r) => r.map(|r| (r.xml, group_list(&r.groups))),
+            Ok(r) => r.map(|r| (r.xml, picture::shared_with(&r.groups))),
             Err(e) => {
                 tracing::warn!(error = %e, "store lookup failed");
                 None
@@ -135,10 +121,10 @@ impl marti::Context for MartiCtx {
             type_prefix: None,
             limit,
         };
-        match store.lock().history(&q) {
+        match store.history(&q) {
             Ok(rows) => rows
                 .into_iter()
-                .map(|r| (r.xml, group_list(&r.groups)))
+                .map(|r| (r.xml, picture::shared_with(&r.groups)))
                 .collect(),
             Err(e) => {
                 tracing::warn!(error = %e, "store history failed");
@@ -165,7 +151,14 @@ pub(crate) fn open_packages(
         ..marti::Config::new(dir)
     };
     let ctx: Arc<dyn marti::Context> = directory.clone();
-    marti::Marti::open(cfg, ctx)
-        .map(Some)
-        .map_err(|e| crate::ServerError::Config(format!("data packages: {e}")))
+    let packages = store::SqlitePackages::open(&dir.join("packages.sqlite"))
+        .map_err(|e| crate::ServerError::Config(format!("data packages: {e}")))?;
+    marti::Marti::open(
+        cfg,
+        ctx,
+        Arc::new(packages),
+        Arc::new(crate::clock::WallClock),
+    )
+    .map(Some)
+    .map_err(|e| crate::ServerError::Config(format!("data packages: {e}")))
 }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use picture::{Encoding, Message, Picture};
+use store::{HistoryRead, HistoryWrite};
 
 use crate::codec;
 use crate::metrics::Metrics;
@@ -23,10 +24,10 @@ impl Persist {
         picture: &mut Picture,
         metrics: Arc<Metrics>,
     ) -> Result<Persist, store::StoreError> {
-        let mut db = store::Store::open(config)?;
+        let mut db = store::SqliteHistory::open(config)?;
         let now = crate::router::now();
-        let restored = db.last_sa(now.millis())?;
-        let mut by_groups: std::collections::BTreeMap<String, Vec<Arc<Message>>> =
+        let restored = db.last_sa(now)?;
+        let mut by_groups: std::collections::BTreeMap<Vec<String>, Vec<Arc<Message>>> =
             Default::default();
         for r in restored {
             match cot::xml::parse_event(r.xml.as_bytes()) {
@@ -40,23 +41,24 @@ impl Persist {
             }
         }
         for (groups, msgs) in by_groups {
-            let names: Vec<&str> = groups.split(',').filter(|g| !g.is_empty()).collect();
+            let names: Vec<&str> = groups.iter().map(String::as_str).collect();
             let g = picture.groups_both(&names);
-            tracing::info!(count = msgs.len(), groups = %groups, "restored last known SA from the store");
+            tracing::info!(count = msgs.len(), groups = %groups.join(","), "restored last known SA from the store");
             picture.restore(&g, msgs, now);
         }
-        let pruned = db.prune(now.millis())?;
+        let pruned = db.prune(now)?;
         if pruned > 0 {
             tracing::info!(pruned, "pruned history past retention");
         }
         Ok(Persist {
-            writer: store::Writer::spawn(db, config),
+            writer: store::Writer::spawn(db, config, Arc::new(crate::clock::WallClock)),
             metrics,
         })
     }
 
     /// Queues one brokered message; false when the queue is full.
-    pub(crate) fn record(&self, msg: &Message, client_sa: bool, groups: &str) -> bool {
+    /// `groups` are the sender's "IN" groups, empty for an anonymous sender.
+    pub(crate) fn record(&self, msg: &Message, client_sa: bool, groups: &[String]) -> bool {
         let e = &msg.event;
         let xml = msg.encoded(Encoding::Xml, |e| codec::encode(e, Encoding::Xml));
         let record = store::Record {
@@ -73,7 +75,7 @@ impl Persist {
             le: e.point.le,
             callsign: e.detail.callsign(),
             sender_uid: None,
-            groups: groups.to_string(),
+            groups: groups.to_vec(),
             client_sa,
             xml: String::from_utf8_lossy(&xml).into_owned(),
             server_time_ms: crate::router::now().millis(),
@@ -92,7 +94,7 @@ impl Sink for Persist {
         else {
             return;
         };
-        if !self.record(msg, *client_sa, &groups.join(",")) {
+        if !self.record(msg, *client_sa, groups) {
             Metrics::add(&self.metrics.store_dropped, 1);
         }
     }
@@ -125,8 +127,8 @@ impl Sink for Persist {
 /// contacts directory and the web COP's replay.
 pub(crate) struct Stored {
     pub(crate) persist: Persist,
-    pub(crate) directory: store::Store,
-    pub(crate) web: Option<store::Store>,
+    pub(crate) directory: Arc<dyn HistoryRead>,
+    pub(crate) web: Option<Arc<dyn HistoryRead>>,
 }
 
 /// Opens the store of `[store]` (creating its folder), restores the last
@@ -151,14 +153,13 @@ pub(crate) fn start(
         ..store::Config::default()
     };
     let persist = Persist::open(&store_cfg, picture, metrics)?;
-    let web = if web {
-        Some(store::Store::open_read_only(&store_cfg)?)
-    } else {
-        None
+    let reader = || -> Result<Arc<dyn HistoryRead>, store::StoreError> {
+        Ok(Arc::new(store::SqliteHistory::open_read_only(&store_cfg)?))
     };
+    let web = if web { Some(reader()?) } else { None };
     Ok(Some(Stored {
         persist,
-        directory: store::Store::open_read_only(&store_cfg)?,
+        directory: reader()?,
         web,
     }))
 }

@@ -1,4 +1,4 @@
-//! Throughput of `Store::write_batch`: one transaction of 1000 SA records
+//! Throughput of `SqliteHistory::write_batch`: one transaction of 1000 SA records
 //! (~400 bytes of XML each) into a WAL-mode file on the temp disk.
 //!
 //! `cargo bench -p store --bench write_batch`
@@ -10,7 +10,7 @@
 )]
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use store::{Config, Record, Store};
+use store::{Config, HistoryWrite, Record, SqliteHistory};
 
 fn record(i: i64) -> Record {
     let uid = format!("ANDROID-{:016x}", i % 500);
@@ -34,7 +34,7 @@ fn record(i: i64) -> Record {
         le: f64::NAN,
         callsign: Some(format!("UNIT-{i}")),
         sender_uid: Some(uid),
-        groups: "Cyan".into(),
+        groups: vec!["Cyan".into()],
         client_sa: true,
         server_time_ms: i,
     }
@@ -42,7 +42,7 @@ fn record(i: i64) -> Record {
 
 fn write_batch(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&Config::new(dir.path().join("bench.sqlite"))).unwrap();
+    let mut store = SqliteHistory::open(&Config::new(dir.path().join("bench.sqlite"))).unwrap();
     let mut next = 0i64;
     let mut group = c.benchmark_group("store");
     group.throughput(Throughput::Elements(1000));

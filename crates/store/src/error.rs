@@ -50,7 +50,7 @@ pub enum StoreError {
         supported: i64,
     },
     /// A read-only handle found a file not yet migrated to this build's
-    /// schema; open it read-write once (with [`crate::Store::open`]) first.
+    /// schema; open it read-write once (with [`crate::SqliteHistory::open`]) first.
     #[error(
         "store schema version {found} is older than {supported} and cannot be migrated read-only"
     )]

@@ -1,12 +1,14 @@
-//! [`Writer`]: a [`Store`] on its own thread behind a bounded queue.
+//! [`Writer`]: a [`HistoryWrite`] on its own thread behind a bounded queue.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use crate::{Config, Record, Store, StoreError};
+use cot::Clock;
+
+use crate::{Config, HistoryWrite, Record, StoreError};
 
 /// How often the writer drops history older than the retention.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
@@ -68,11 +70,13 @@ enum Msg {
     Flush(SyncSender<()>),
 }
 
-/// Runs a [`Store`] on its own thread.
+/// Runs a [`HistoryWrite`] on its own thread.
 ///
 /// Records are queued without blocking ([`Writer::try_send`]), written in
 /// batches of up to `batch_max` or every `flush_interval_ms`, and history is
-/// pruned every minute. A failed batch is retried three times with backoff
+/// pruned when the thread starts and every minute after, against the time
+/// `clock` gives (batching and the prune period are timed with
+/// [`Instant`], which says nothing about the date). A failed batch is retried three times with backoff
 /// (50, 200, 800 ms), then dropped and counted; the thread keeps running.
 ///
 /// Dropping the `Writer` closes the queue and waits until everything already
@@ -85,14 +89,20 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread for `store`, batching as `config` says.
-    pub fn spawn(store: Store, config: &Config) -> Writer {
+    /// Starts the writer thread for `store`, batching as `config` says and
+    /// pruning what is older than the retention at `clock`'s now.
+    pub fn spawn(
+        store: impl HistoryWrite + 'static,
+        config: &Config,
+        clock: Arc<dyn Clock>,
+    ) -> Writer {
         // A zero-capacity sync channel would be a rendezvous and block-free
         // sends would always fail, so keep at least one slot.
         let (tx, rx) = mpsc::sync_channel(config.queue_capacity.max(1));
         let counters = Arc::new(Counters::default());
         let worker = Worker {
-            store,
+            store: Box::new(store),
+            clock,
             rx,
             counters: Arc::clone(&counters),
             batch_max: config.batch_max.max(1),
@@ -201,7 +211,8 @@ impl Drop for Writer {
 }
 
 struct Worker {
-    store: Store,
+    store: Box<dyn HistoryWrite>,
+    clock: Arc<dyn Clock>,
     rx: Receiver<Msg>,
     counters: Arc<Counters>,
     batch_max: usize,
@@ -287,10 +298,7 @@ impl Worker {
     }
 
     fn prune(&mut self) {
-        let now_ms = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-        match self.store.prune(now_ms) {
+        match self.store.prune(self.clock.now()) {
             Ok(0) => {}
             Ok(n) => {
                 self.counters.pruned.fetch_add(n as u64, Ordering::Relaxed);

@@ -3,11 +3,9 @@
 use crate::util::*;
 use marti::ClientEndpoint;
 
+/// The API's clock: `secAgo` counts back from it.
 fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
+    NOW_MS
 }
 
 #[tokio::test]

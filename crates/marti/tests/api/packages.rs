@@ -42,6 +42,8 @@ async fn upload_search_download_restart() {
         assert_eq!(p["EXPIRATION"], -1);
         assert_eq!(p["Keywords"], serde_json::json!(["missionpackage"]));
         assert!(p["SubmissionDateTime"].as_str().unwrap().ends_with('Z'));
+        // Submission time is the API's clock, not the wall clock.
+        assert_eq!(p["SubmissionDateTime"], "2026-01-01T00:00:00.000Z");
         assert!(p["PrimaryKey"].as_i64().unwrap() > 0);
         let uid = p["UID"].as_str().unwrap().to_owned();
 

@@ -8,7 +8,8 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use marti::{Caller, ClientEndpoint, Config, Context, Marti};
+use marti::{ClientEndpoint, Config, Context, Marti};
+use picture::Identity;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
@@ -82,7 +83,7 @@ impl Env {
         config.server_version = "1.2.3".into();
         tweak(&mut config);
         let ctx = Arc::new(FakeCtx::default());
-        let app = Marti::open(config.clone(), ctx.clone()).unwrap().router();
+        let app = open(&config, &ctx);
         Env {
             dir,
             ctx,
@@ -93,9 +94,7 @@ impl Env {
 
     /// A fresh `Marti` on the same directory, as after a server restart.
     pub(crate) fn restart(&mut self) {
-        self.app = Marti::open(self.config.clone(), self.ctx.clone())
-            .unwrap()
-            .router();
+        self.app = open(&self.config, &self.ctx);
     }
 
     pub(crate) fn packages_dir(&self) -> std::path::PathBuf {
@@ -123,6 +122,18 @@ impl Env {
             body,
         }
     }
+}
+
+/// The API's clock in tests: 2026-01-01T00:00:00Z.
+pub(crate) const NOW_MS: i64 = 1_767_225_600_000;
+
+/// The API on `config.data_dir`, its catalog in `packages.sqlite` there as the server keeps it.
+fn open(config: &Config, ctx: &Arc<FakeCtx>) -> Router {
+    let packages = store::SqlitePackages::open(&config.data_dir.join("packages.sqlite")).unwrap();
+    let clock = Arc::new(cot::FixedClock(cot::Time::from_millis(NOW_MS)));
+    Marti::open(config.clone(), ctx.clone(), Arc::new(packages), clock)
+        .unwrap()
+        .router()
 }
 
 fn count_files(dir: &Path) -> usize {
@@ -165,20 +176,16 @@ impl Resp {
     }
 }
 
-pub(crate) fn caller(user: &str, groups: &[&str]) -> Caller {
+pub(crate) fn caller(user: &str, groups: &[&str]) -> Identity {
     let g: Vec<String> = groups.iter().map(|s| s.to_string()).collect();
-    Caller {
-        user: Some(user.into()),
-        send_groups: g.clone(),
-        recv_groups: g,
-    }
+    Identity::new(Some(user.into()), g.clone(), g)
 }
 
 /// A request with an optional caller extension.
 pub(crate) fn req(
     method: &str,
     uri: &str,
-    who: Option<&Caller>,
+    who: Option<&Identity>,
     body: impl Into<Body>,
 ) -> Request<Body> {
     let mut r = Request::builder()
@@ -205,7 +212,7 @@ pub(crate) fn multipart(field: &str, filename: &str, data: &[u8]) -> Vec<u8> {
 }
 
 /// POST multipart to `uri` as `who`.
-pub(crate) fn post_multipart(uri: &str, who: Option<&Caller>, body: Vec<u8>) -> Request<Body> {
+pub(crate) fn post_multipart(uri: &str, who: Option<&Identity>, body: Vec<u8>) -> Request<Body> {
     let mut r = req("POST", uri, who, body);
     r.headers_mut().insert(
         "content-type",
@@ -219,7 +226,7 @@ pub(crate) fn post_multipart(uri: &str, who: Option<&Caller>, body: Vec<u8>) -> 
 /// Uploads `data` with missionupload as `who`; returns the response.
 pub(crate) async fn mission_upload(
     env: &Env,
-    who: Option<&Caller>,
+    who: Option<&Identity>,
     filename: &str,
     data: &[u8],
 ) -> Resp {

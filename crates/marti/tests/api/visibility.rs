@@ -1,7 +1,7 @@
 //! Packages are visible only to the groups they were shared with; invisible means 404.
 
 use crate::util::*;
-use marti::Caller;
+use picture::Identity;
 
 #[tokio::test]
 async fn disjoint_groups_never_see_each_other() {
@@ -22,7 +22,7 @@ async fn disjoint_groups_never_see_each_other() {
         assert_eq!(v["results"][0]["Hash"], sha256_hex(mine).as_str());
         let their_hash = sha256_hex(theirs);
         let their_uid = {
-            let other = if me.user.as_deref() == Some("alice") {
+            let other = if me.user() == Some("alice") {
                 &bob
             } else {
                 &alice
@@ -130,11 +130,11 @@ async fn tool_change_needs_submitter_or_sender() {
     let uri = format!("/Marti/api/sync/metadata/{}/tool", sha256_hex(&data));
     mission_upload(&env, Some(&alice), "t.zip", &data).await;
     // Sees blue but may only send to yellow: read-only.
-    let reader = Caller {
-        user: Some("reader".into()),
-        send_groups: vec!["yellow".into()],
-        recv_groups: vec!["blue".into()],
-    };
+    let reader = Identity::new(
+        Some("reader".into()),
+        vec!["yellow".into()],
+        vec!["blue".into()],
+    );
     assert_eq!(
         env.send(req("GET", &uri, Some(&reader), "")).await.status,
         200

@@ -20,8 +20,6 @@ mod view;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
-use parking_lot::Mutex;
-
 pub(crate) use feed::HubTx;
 
 use crate::users::Users;
@@ -105,7 +103,7 @@ pub(crate) struct Started {
 pub(crate) async fn start(
     mut config: WebConfig,
     users: Arc<Users>,
-    store: Option<store::Store>,
+    store: Option<Arc<dyn store::HistoryRead>>,
     tls: Option<Arc<rustls::ServerConfig>>,
     shell: &mut crate::Shell,
 ) -> Result<Started, ServerError> {
@@ -138,7 +136,7 @@ pub(crate) async fn start(
         config: Arc::new(config),
         users,
         logins: Arc::new(auth::Logins::default()),
-        store: store.map(|s| Arc::new(Mutex::new(s))),
+        store,
         stop: stop.clone(),
     };
     let app = routes::router(state);

@@ -8,16 +8,7 @@ use super::view::{show, ObjectView, Shown};
 pub(crate) fn objects(rows: &[store::Record], viewer: &Viewer) -> Vec<ObjectView> {
     rows.iter()
         .filter_map(|r| {
-            let mut groups: Vec<String> = r
-                .groups
-                .split(',')
-                .map(str::trim)
-                .filter(|g| !g.is_empty())
-                .map(str::to_string)
-                .collect();
-            if groups.is_empty() {
-                groups.push(picture::ANON_GROUP.to_string());
-            }
+            let groups = picture::shared_with(&r.groups);
             if !viewer.sees(&groups) {
                 return None;
             }
@@ -38,7 +29,7 @@ pub(crate) fn objects(rows: &[store::Record], viewer: &Viewer) -> Vec<ObjectView
 mod tests {
     use super::*;
 
-    fn row(uid: &str, groups: &str) -> store::Record {
+    fn row(uid: &str, groups: &[&str]) -> store::Record {
         store::Record {
             uid: uid.into(),
             kind: "a-f-G".into(),
@@ -53,7 +44,7 @@ mod tests {
             le: 0.0,
             callsign: None,
             sender_uid: Some("S-1".into()),
-            groups: groups.into(),
+            groups: groups.iter().map(|g| g.to_string()).collect(),
             client_sa: false,
             xml: format!(
                 r#"<event version="2.0" uid="{uid}" type="a-f-G" how="m-g" time="2026-01-01T00:00:00Z" start="2026-01-01T00:00:00Z" stale="2026-01-01T00:01:00Z"><point lat="1" lon="2" hae="0" ce="0" le="0"/><detail><contact callsign="C-{uid}"/></detail></event>"#
@@ -64,8 +55,8 @@ mod tests {
 
     #[test]
     fn rows_become_objects_for_those_who_may_see_them() {
-        let rows = [row("a", "blue"), row("b", "red"), row("c", ""), {
-            let mut bad = row("d", "blue");
+        let rows = [row("a", &["blue"]), row("b", &["red"]), row("c", &[]), {
+            let mut bad = row("d", &["blue"]);
             bad.xml = "<garbage".into();
             bad
         }];

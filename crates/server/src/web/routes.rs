@@ -11,7 +11,6 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use parking_lot::Mutex;
 use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
@@ -30,7 +29,7 @@ pub(crate) struct WebState {
     pub(crate) config: Arc<WebConfig>,
     pub(crate) users: Arc<Users>,
     pub(crate) logins: Arc<Logins>,
-    pub(crate) store: Option<Arc<Mutex<store::Store>>>,
+    pub(crate) store: Option<Arc<dyn store::HistoryRead>>,
     pub(crate) stop: CancellationToken,
 }
 
@@ -266,11 +265,11 @@ async fn replay_range(State(s): State<WebState>, headers: HeaderMap) -> Response
     let Some(store) = s.store.clone() else {
         return no_store();
     };
-    let span = tokio::task::spawn_blocking(move || store.lock().time_span()).await;
+    let span = tokio::task::spawn_blocking(move || store.time_span()).await;
     match span {
         Ok(Ok(span)) => Json(serde_json::json!({
-            "from": span.map(|s| s.0),
-            "to": span.map_or_else(|| crate::router::now().millis(), |s| s.1),
+            "from": span.map(|s| s.0.millis()),
+            "to": span.map_or_else(|| crate::router::now().millis(), |s| s.1.millis()),
         }))
         .into_response(),
         _ => ApiError(
@@ -310,9 +309,11 @@ async fn replay(
     let (_, viewer, _) = s.identity(&caller);
     let at = q.at;
     let rows = tokio::task::spawn_blocking(move || {
-        store
-            .lock()
-            .state_at(at, super::REPLAY_LOOKBACK_MS, super::REPLAY_MAX_OBJECTS)
+        store.state_at(
+            cot::Time::from_millis(at),
+            super::REPLAY_LOOKBACK_MS,
+            super::REPLAY_MAX_OBJECTS,
+        )
     })
     .await;
     match rows {

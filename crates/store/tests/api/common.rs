@@ -1,8 +1,11 @@
 //! Fixtures shared by the test modules.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use store::{Config, Record, Store};
+use cot::{Clock, FixedClock, Time};
+
+use store::{Config, Record, SqliteHistory};
 use tempfile::TempDir;
 
 /// A temp folder and a config pointing at a database file inside it.
@@ -22,9 +25,15 @@ impl Fixture {
         self.config.path.clone()
     }
 
-    pub(crate) fn open(&self) -> Store {
-        Store::open(&self.config).unwrap()
+    pub(crate) fn open(&self) -> SqliteHistory {
+        SqliteHistory::open(&self.config).unwrap()
     }
+}
+
+/// The writer's clock in tests: 2026-01-01T00:00:00Z, far past every
+/// fixture's server times.
+pub(crate) fn clock() -> Arc<dyn Clock> {
+    Arc::new(FixedClock(Time::from_millis(1_767_225_600_000)))
 }
 
 /// A plausible friendly ground unit's SA.
@@ -44,7 +53,7 @@ pub(crate) fn record(uid: &str, server_time_ms: i64) -> Record {
         le: 9_999_999.0,
         callsign: Some(format!("CS-{uid}")),
         sender_uid: Some(uid.to_string()),
-        groups: "Cyan".to_string(),
+        groups: vec!["Cyan".to_string()],
         client_sa: true,
         xml: format!("<event version=\"2.0\" uid=\"{uid}\" type=\"a-f-G-U-C\"/>"),
         server_time_ms,

@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use rusqlite::Connection;
-use store::{Config, Store, StoreError, Writer};
+use store::{Config, HistoryWrite, SqliteHistory, StoreError, Writer};
 
-use crate::common::{record, Fixture};
+use crate::common::{clock, record, Fixture};
 
 /// A second connection that holds the write lock until dropped or committed.
 fn lock_exclusively(config: &Config) -> Connection {
@@ -27,7 +27,7 @@ fn a_locked_file_is_reported_and_writes_resume_after() {
     // Readers are not blocked by a writer in WAL mode.
     assert_eq!(store.count().unwrap(), 0);
 
-    let writer = Writer::spawn(store, &f.config);
+    let writer = Writer::spawn(store, &f.config, clock());
     for i in 0..3 {
         writer.try_send(record("a", i)).unwrap();
     }
@@ -57,20 +57,21 @@ fn an_unusable_path_is_an_open_error() {
     // A regular file where a folder should be.
     let blocker = f.dir.path().join("a-file");
     std::fs::write(&blocker, b"not a folder").unwrap();
-    let err = Store::open(&Config::new(blocker.join("store.sqlite"))).unwrap_err();
+    let err = SqliteHistory::open(&Config::new(blocker.join("store.sqlite"))).unwrap_err();
     assert!(matches!(err, StoreError::CreateDir { .. }), "{err:?}");
 
     // A folder where the file should be.
-    let err = Store::open(&Config::new(f.dir.path())).unwrap_err();
+    let err = SqliteHistory::open(&Config::new(f.dir.path())).unwrap_err();
     assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
     assert!(err.to_string().contains("cannot open"), "{err}");
 
     // A read-only file system (also for root, who ignores permission bits).
-    let err = Store::open(&Config::new("/proc/watchfloor-test/store.sqlite")).unwrap_err();
+    let err = SqliteHistory::open(&Config::new("/proc/watchfloor-test/store.sqlite")).unwrap_err();
     assert!(matches!(err, StoreError::CreateDir { .. }), "{err:?}");
 
     // Reading a store that does not exist.
-    let err = Store::open_read_only(&Config::new(f.dir.path().join("missing.sqlite"))).unwrap_err();
+    let err = SqliteHistory::open_read_only(&Config::new(f.dir.path().join("missing.sqlite")))
+        .unwrap_err();
     assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
 }
 
@@ -78,7 +79,7 @@ fn an_unusable_path_is_an_open_error() {
 fn a_read_only_handle_refuses_writes() {
     let f = Fixture::new();
     drop(f.open());
-    let mut reader = Store::open_read_only(&f.config).unwrap();
+    let mut reader = SqliteHistory::open_read_only(&f.config).unwrap();
     let err = reader.write_batch(&[record("a", 1)]).unwrap_err();
     assert!(matches!(err, StoreError::ReadOnly(_)), "{err:?}");
     assert!(!err.is_retryable());
@@ -92,7 +93,7 @@ fn garbage_in_the_file_is_a_clear_open_error() {
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
     std::fs::write(f.path(), &garbage).unwrap();
-    let err = Store::open(&f.config).unwrap_err();
+    let err = SqliteHistory::open(&f.config).unwrap_err();
     assert!(matches!(err, StoreError::NotADatabase { .. }), "{err:?}");
     assert!(err.to_string().contains("not a readable store"), "{err}");
     // The file is left as it was for an operator to inspect.
@@ -112,7 +113,7 @@ fn a_damaged_schema_page_is_a_clear_open_error() {
         *b = 0xA5;
     }
     std::fs::write(f.path(), &bytes).unwrap();
-    let err = Store::open(&f.config).unwrap_err();
+    let err = SqliteHistory::open(&f.config).unwrap_err();
     assert!(matches!(err, StoreError::NotADatabase { .. }), "{err:?}");
 }
 
@@ -149,7 +150,7 @@ fn the_writer_survives_a_full_disk() {
         flush_interval_ms: 10_000,
         ..f.config.clone()
     };
-    let writer = Writer::spawn(store, &config);
+    let writer = Writer::spawn(store, &config, clock());
     for i in 0..20 {
         writer.try_send(bulky("big", i, 16)).unwrap();
     }

@@ -1,6 +1,9 @@
 //! last_sa, retention and history filters.
 
-use store::{Config, HistoryQuery, Store, TimeBasis, MAX_HISTORY_LIMIT};
+use cot::Time;
+use store::{
+    Config, HistoryQuery, HistoryRead, HistoryWrite, SqliteHistory, TimeBasis, MAX_HISTORY_LIMIT,
+};
 
 use crate::common::{assert_same, record, Fixture};
 
@@ -22,13 +25,13 @@ fn last_sa_keeps_only_the_newest_per_uid_and_skips_stale() {
     // Arrives in a later batch but was received earlier: must not win.
     store.write_batch(&[a_late_old]).unwrap();
 
-    let sa = store.last_sa(5_000).unwrap();
+    let sa = store.last_sa(Time::from_millis(5_000)).unwrap();
     assert_eq!(sa.len(), 1, "{sa:?}");
     assert_same(&sa[0], &a_new);
     assert!(sa[0].client_sa);
 
     // Just before its stale time the other one is still there.
-    let sa = store.last_sa(4_999).unwrap();
+    let sa = store.last_sa(Time::from_millis(4_999)).unwrap();
     let uids: Vec<&str> = sa.iter().map(|r| r.uid.as_str()).collect();
     assert_eq!(uids, ["a", "stale"]);
     // History keeps every row, including the markers.
@@ -44,7 +47,7 @@ fn same_server_time_later_in_batch_wins() {
     let mut second = record("a", 1_000);
     second.lat = 2.0;
     store.write_batch(&[first, second.clone()]).unwrap();
-    assert_same(&store.last_sa(0).unwrap()[0], &second);
+    assert_same(&store.last_sa(Time::from_millis(0)).unwrap()[0], &second);
 }
 
 #[test]
@@ -54,22 +57,22 @@ fn prune_drops_history_older_than_retention() {
         retention_ms: 1_000,
         ..f.config.clone()
     };
-    let mut store = Store::open(&config).unwrap();
+    let mut store = SqliteHistory::open(&config).unwrap();
     assert_eq!(store.retention_ms(), 1_000);
     let records: Vec<_> = (0..50)
         .map(|i| record(&format!("u{}", i % 5), i * 100))
         .collect();
     store.write_batch(&records).unwrap();
     // Cutoff 4_900 - 1_000 = 3_900: rows with server time < 3_900 go (0..=38).
-    assert_eq!(store.prune(4_900).unwrap(), 39);
+    assert_eq!(store.prune(Time::from_millis(4_900)).unwrap(), 39);
     assert_eq!(store.count().unwrap(), 11);
     let oldest = &store.history(&HistoryQuery::default()).unwrap()[0];
     assert_eq!(oldest.server_time_ms, 3_900);
-    assert_eq!(store.prune(4_900).unwrap(), 0);
+    assert_eq!(store.prune(Time::from_millis(4_900)).unwrap(), 0);
     // last_sa rows stale long before the cutoff go too.
-    assert_eq!(store.last_sa(i64::MIN).unwrap().len(), 5);
-    assert_eq!(store.prune(200_000).unwrap(), 11);
-    assert_eq!(store.last_sa(i64::MIN).unwrap().len(), 0);
+    assert_eq!(store.last_sa(Time::from_millis(i64::MIN)).unwrap().len(), 5);
+    assert_eq!(store.prune(Time::from_millis(200_000)).unwrap(), 11);
+    assert_eq!(store.last_sa(Time::from_millis(i64::MIN)).unwrap().len(), 0);
 }
 
 #[test]
@@ -79,16 +82,16 @@ fn prune_works_in_chunks_beyond_one_transaction() {
         retention_ms: 0,
         ..f.config.clone()
     };
-    let mut store = Store::open(&config).unwrap();
+    let mut store = SqliteHistory::open(&config).unwrap();
     for chunk in 0..25 {
         let batch: Vec<_> = (0..1_000).map(|i| record("u", chunk * 1_000 + i)).collect();
         store.write_batch(&batch).unwrap();
     }
-    assert_eq!(store.prune(i64::MAX).unwrap(), 25_000);
+    assert_eq!(store.prune(Time::from_millis(i64::MAX)).unwrap(), 25_000);
     assert_eq!(store.count().unwrap(), 0);
 }
 
-fn fill(store: &mut Store) {
+fn fill(store: &mut SqliteHistory) {
     let mut rows = Vec::new();
     for i in 0..30i64 {
         let mut r = record(
@@ -211,7 +214,7 @@ fn state_at_is_the_latest_live_row_per_uid_in_the_window() {
         .unwrap();
     let at = |t, back| -> Vec<(String, f64)> {
         store
-            .state_at(t, back, 100)
+            .state_at(Time::from_millis(t), back, 100)
             .unwrap()
             .into_iter()
             .map(|r| (r.uid, r.lat))
@@ -226,6 +229,15 @@ fn state_at_is_the_latest_live_row_per_uid_in_the_window() {
     // The lookback bounds what is searched.
     assert_eq!(at(2_500, 1_000), [("a".to_string(), 2.0)]);
     assert_eq!(at(1_200, 10_000).len(), 3);
-    assert!(store.state_at(3_000, 10_000, 1).unwrap().len() == 1);
-    assert_eq!(store.time_span().unwrap(), Some((100, 3_000)));
+    assert!(
+        store
+            .state_at(Time::from_millis(3_000), 10_000, 1)
+            .unwrap()
+            .len()
+            == 1
+    );
+    assert_eq!(
+        store.time_span().unwrap(),
+        Some((Time::from_millis(100), Time::from_millis(3_000)))
+    );
 }

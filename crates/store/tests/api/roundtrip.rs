@@ -1,6 +1,7 @@
 //! What is written reads back unchanged, also after a restart.
 
-use store::{Config, HistoryQuery, Store, StoreError};
+use cot::Time;
+use store::{Config, HistoryQuery, HistoryRead, HistoryWrite, SqliteHistory, StoreError};
 
 use crate::common::{assert_all_same, assert_same, record, Fixture};
 
@@ -17,7 +18,7 @@ fn odd_records() -> Vec<store::Record> {
 
     let mut unicode = record("ユニット-Ω-🚁", 1_001);
     unicode.callsign = Some("Águila 7 — ✈".to_string());
-    unicode.groups = "Cyan,Жёлтый,سماوي".to_string();
+    unicode.groups = ["Cyan", "Жёлтый", "سماوي"].map(String::from).to_vec();
     unicode.xml = "<event uid=\"ユニット-Ω-🚁\"><detail><remarks>héllo\u{0}wörld ∑</remarks></detail></event>"
         .to_string();
 
@@ -90,7 +91,7 @@ fn restart_keeps_history_and_last_sa() {
     assert_eq!(store.count().unwrap(), 4);
     let history = store.history(&HistoryQuery::default()).unwrap();
     assert_all_same(&history[..3], &written);
-    let sa = store.last_sa(0).unwrap();
+    let sa = store.last_sa(Time::from_millis(0)).unwrap();
     let uids: Vec<&str> = sa.iter().map(|r| r.uid.as_str()).collect();
     // "unknown-pos" was not a client SA.
     assert_eq!(uids, ["a", "extremes", "ユニット-Ω-🚁"]);
@@ -100,7 +101,7 @@ fn restart_keeps_history_and_last_sa() {
 fn a_second_open_of_the_same_file_sees_the_data() {
     let f = Fixture::new();
     let mut writer = f.open();
-    let reader = Store::open_read_only(&f.config).unwrap();
+    let reader = SqliteHistory::open_read_only(&f.config).unwrap();
     writer.write_batch(&[record("a", 1)]).unwrap();
     assert_eq!(reader.count().unwrap(), 1);
     assert_eq!(reader.path(), f.path());
@@ -109,8 +110,12 @@ fn a_second_open_of_the_same_file_sees_the_data() {
 #[test]
 fn a_newer_schema_is_refused() {
     let f = Fixture::new();
-    f.open().execute_batch("PRAGMA user_version = 99").unwrap();
-    let err = Store::open(&f.config).unwrap_err();
+    drop(f.open());
+    rusqlite::Connection::open(f.path())
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let err = SqliteHistory::open(&f.config).unwrap_err();
     assert!(
         matches!(
             err,
@@ -122,7 +127,7 @@ fn a_newer_schema_is_refused() {
         "{err:?}"
     );
     assert!(err.to_string().contains("newer"));
-    let err = Store::open_read_only(&f.config).unwrap_err();
+    let err = SqliteHistory::open_read_only(&f.config).unwrap_err();
     assert!(matches!(err, StoreError::SchemaTooNew { .. }), "{err:?}");
 }
 
@@ -130,7 +135,7 @@ fn a_newer_schema_is_refused() {
 fn opening_twice_does_not_migrate_twice() {
     let f = Fixture::new();
     let a = f.open();
-    let b = Store::open(&Config::new(f.path())).unwrap();
+    let b = SqliteHistory::open(&Config::new(f.path())).unwrap();
     assert_eq!(a.count().unwrap(), 0);
     assert_eq!(b.count().unwrap(), 0);
 }
@@ -144,7 +149,7 @@ fn a_read_only_handle_refuses_an_unmigrated_file() {
         .unwrap()
         .execute_batch("CREATE TABLE t (x)")
         .unwrap();
-    let err = Store::open_read_only(&f.config).unwrap_err();
+    let err = SqliteHistory::open_read_only(&f.config).unwrap_err();
     assert!(
         matches!(
             err,
@@ -158,7 +163,79 @@ fn a_read_only_handle_refuses_an_unmigrated_file() {
     // A read-write open migrates it, after which reading works.
     drop(f.open());
     assert_eq!(
-        Store::open_read_only(&f.config).unwrap().count().unwrap(),
+        SqliteHistory::open_read_only(&f.config)
+            .unwrap()
+            .count()
+            .unwrap(),
         0
     );
+}
+
+#[test]
+fn rows_written_with_comma_joined_groups_read_back_as_lists() {
+    let f = Fixture::new();
+    drop(f.open());
+    // Exactly what builds before the group lists wrote: one text column.
+    let conn = rusqlite::Connection::open(f.path()).unwrap();
+    for (uid, groups, server_ms) in [("two", "Cyan,Yellow", 1), ("anon", "", 2)] {
+        conn.execute(
+            "INSERT INTO history (uid, type, how, time_ms, start_ms, stale_ms, lat, lon, hae, \
+             ce, le, callsign, sender_uid, groups, client_sa, xml, server_time_ms) \
+             VALUES (?1, 'a-f-G', 'm-g', 0, 0, 60000, 1.0, 2.0, 0, 0, 0, NULL, NULL, ?2, 1, \
+             '<event/>', ?3)",
+            rusqlite::params![uid, groups, server_ms],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO last_sa (uid, type, how, time_ms, start_ms, stale_ms, lat, lon, hae, \
+             ce, le, callsign, sender_uid, groups, xml, server_time_ms) \
+             VALUES (?1, 'a-f-G', 'm-g', 0, 0, 60000, 1.0, 2.0, 0, 0, 0, NULL, NULL, ?2, \
+             '<event/>', ?3)",
+            rusqlite::params![uid, groups, server_ms],
+        )
+        .unwrap();
+    }
+    drop(conn);
+    let store = f.open();
+    let groups = |rows: Vec<store::Record>| -> Vec<(String, Vec<String>)> {
+        rows.into_iter().map(|r| (r.uid, r.groups)).collect()
+    };
+    let two = (
+        "two".to_string(),
+        vec!["Cyan".to_string(), "Yellow".to_string()],
+    );
+    let anon = ("anon".to_string(), Vec::<String>::new());
+    assert_eq!(
+        groups(store.history(&HistoryQuery::default()).unwrap()),
+        [two.clone(), anon.clone()]
+    );
+    assert_eq!(
+        groups(store.last_sa(Time::from_millis(0)).unwrap()),
+        [anon, two]
+    );
+    assert_eq!(
+        store.latest("two").unwrap().unwrap().groups,
+        ["Cyan", "Yellow"]
+    );
+}
+
+#[test]
+fn lists_are_written_in_the_old_encoding() {
+    let f = Fixture::new();
+    let mut store = f.open();
+    let mut anon = record("anon", 1);
+    anon.groups = Vec::new();
+    let mut two = record("two", 2);
+    two.groups = vec!["Cyan".into(), "Yellow".into()];
+    store.write_batch(&[anon, two]).unwrap();
+    let conn = rusqlite::Connection::open(f.path()).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT groups FROM history ORDER BY server_time_ms")
+        .unwrap();
+    let stored: Vec<String> = stmt
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(stored, ["", "Cyan,Yellow"]);
 }

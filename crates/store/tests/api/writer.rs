@@ -2,9 +2,13 @@
 
 use std::time::{Duration, Instant};
 
-use store::{Config, Store, Writer};
+use store::{Config, HistoryWrite, SqliteHistory, Writer};
 
-use crate::common::{record, Fixture};
+use std::sync::Arc;
+
+use cot::{FixedClock, Time};
+
+use crate::common::{clock, record, Fixture};
 
 fn config(f: &Fixture, batch_max: usize, flush_interval_ms: u64, queue_capacity: usize) -> Config {
     Config {
@@ -20,7 +24,7 @@ fn batches_by_size_and_flush() {
     let f = Fixture::new();
     // A long interval so only size and flush cut batches.
     let config = config(&f, 10, 60_000, 1_000);
-    let writer = Writer::spawn(f.open(), &config);
+    let writer = Writer::spawn(f.open(), &config, clock());
     for i in 0..25 {
         writer.try_send(record(&format!("u{i}"), i)).unwrap();
     }
@@ -43,7 +47,7 @@ fn batches_by_size_and_flush() {
 #[test]
 fn batches_by_interval_without_flush() {
     let f = Fixture::new();
-    let writer = Writer::spawn(f.open(), &config(&f, 1_000, 30, 1_000));
+    let writer = Writer::spawn(f.open(), &config(&f, 1_000, 30, 1_000), clock());
     for i in 0..3 {
         writer.try_send(record("u", i)).unwrap();
     }
@@ -65,7 +69,7 @@ fn a_full_queue_refuses_without_blocking() {
     let blocker = rusqlite::Connection::open(f.path()).unwrap();
     blocker.execute_batch("BEGIN EXCLUSIVE").unwrap();
 
-    let writer = Writer::spawn(store, &config(&f, 1, 60_000, 2));
+    let writer = Writer::spawn(store, &config(&f, 1, 60_000, 2), clock());
     let started = Instant::now();
     let mut refused = Vec::new();
     for i in 0..10 {
@@ -96,7 +100,7 @@ fn a_full_queue_refuses_without_blocking() {
 #[test]
 fn shutdown_writes_what_is_queued() {
     let f = Fixture::new();
-    let writer = Writer::spawn(f.open(), &config(&f, 1_000, 60_000, 1_000));
+    let writer = Writer::spawn(f.open(), &config(&f, 1_000, 60_000, 1_000), clock());
     for i in 0..7 {
         writer.try_send(record("u", i)).unwrap();
     }
@@ -108,7 +112,7 @@ fn shutdown_writes_what_is_queued() {
 fn drop_also_writes_what_is_queued() {
     let f = Fixture::new();
     {
-        let writer = Writer::spawn(f.open(), &config(&f, 1_000, 60_000, 1_000));
+        let writer = Writer::spawn(f.open(), &config(&f, 1_000, 60_000, 1_000), clock());
         writer.try_send(record("u", 1)).unwrap();
     }
     assert_eq!(f.open().count().unwrap(), 1);
@@ -121,16 +125,39 @@ fn the_writer_prunes_on_start() {
         retention_ms: 1_000,
         ..config(&f, 1_000, 60_000, 1_000)
     };
-    let mut store = Store::open(&config).unwrap();
+    let mut store = SqliteHistory::open(&config).unwrap();
     // Received in 1970: far beyond any retention.
     store
         .write_batch(&[record("old", 5), record("old", 6)])
         .unwrap();
-    let writer = Writer::spawn(store, &config);
+    let writer = Writer::spawn(store, &config, clock());
     writer.flush().unwrap();
     assert_eq!(writer.stats().pruned, 2);
     writer.shutdown();
     assert_eq!(f.open().count().unwrap(), 0);
+}
+
+#[test]
+fn the_writer_prunes_by_the_clock_it_is_given() {
+    let f = Fixture::new();
+    let config = Config {
+        retention_ms: 1_000,
+        ..config(&f, 1_000, 60_000, 1_000)
+    };
+    let mut store = SqliteHistory::open(&config).unwrap();
+    store
+        .write_batch(&[record("old", 400), record("new", 600)])
+        .unwrap();
+    // Now is 1.5 s: the cutoff is 0.5 s, so only the first goes.
+    let writer = Writer::spawn(
+        store,
+        &config,
+        Arc::new(FixedClock(Time::from_millis(1_500))),
+    );
+    writer.flush().unwrap();
+    assert_eq!(writer.stats().pruned, 1);
+    writer.shutdown();
+    assert_eq!(f.open().count().unwrap(), 1);
 }
 
 #[test]
@@ -139,5 +166,5 @@ fn handles_can_cross_threads() {
     fn send<T: Send>() {}
     // The server shares one Writer between connection tasks.
     send_sync::<Writer>();
-    send::<Store>();
+    send::<SqliteHistory>();
 }

@@ -34,8 +34,12 @@ pub struct Record {
     pub callsign: Option<String>,
     /// Uid of the connected client that sent it, if any.
     pub sender_uid: Option<String>,
-    /// Comma-separated names of the groups that may see it.
-    pub groups: String,
+    /// Names of the groups that may see it, as the sender's "IN" groups
+    /// were. Empty for an anonymous sender, whose items belong to the
+    /// anonymous group (`picture::shared_with` says so; this crate stores
+    /// what it is given). SQLite keeps them comma-joined, as it always has,
+    /// so a name should not contain a comma.
+    pub groups: Vec<String>,
     /// It is the SA of a connected client (the client's own uid), so it also
     /// replaces that client's last known SA.
     pub client_sa: bool,

@@ -1,7 +1,6 @@
-//! Package metadata in SQLite (`packages.sqlite`, WAL, `user_version` migrations).
-//!
-//! The files themselves are in [`crate::blob::Blobs`]; a row names its file by hash, and
-//! several rows may share one file (the same bytes uploaded twice).
+//! [`SqlitePackages`]: data package metadata in its own SQLite file
+//! (`packages.sqlite` in the data dir, WAL, `user_version` migrations), the
+//! file the Marti crate kept before the catalog moved here.
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -9,7 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::{ApiError, MartiError};
+use crate::{Package, PackageCatalog, PackageError, PackageFilter, PlaceFile};
 
 /// Schema migrations, applied in order; `user_version` is the number applied.
 const MIGRATIONS: &[&str] = &["
@@ -41,55 +40,21 @@ const COLUMNS: &str = "p.pk, p.uid, p.name, p.filename, p.hash, p.mime, p.size, 
     p.creator_uid, p.submitter, p.submitted_ms, p.tool, \
     (SELECT json_group_array(grp) FROM package_groups g WHERE g.pk = p.pk)";
 
-/// One stored data package.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Package {
-    /// Row id, served as `PrimaryKey`; 0 before insertion.
-    pub(crate) pk: i64,
-    pub(crate) uid: String,
-    pub(crate) name: String,
-    pub(crate) filename: String,
-    pub(crate) hash: String,
-    pub(crate) mime: String,
-    /// Bytes.
-    pub(crate) size: u64,
-    pub(crate) keywords: Vec<String>,
-    pub(crate) creator_uid: String,
-    pub(crate) submitter: String,
-    /// Milliseconds since the Unix epoch.
-    pub(crate) submitted_ms: i64,
-    /// `public` or `private`.
-    pub(crate) tool: String,
-    /// Groups it is shared with.
-    pub(crate) groups: Vec<String>,
-}
-
-/// Search criteria; `None` matches anything.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Filter {
-    pub(crate) keyword: Option<String>,
-    pub(crate) tool: Option<String>,
-    pub(crate) mime: Option<String>,
-    /// Case-insensitive substring of the name.
-    pub(crate) name: Option<String>,
-    /// Case-insensitive substring of the file name.
-    pub(crate) filename: Option<String>,
-    pub(crate) uid: Option<String>,
-    pub(crate) hash: Option<String>,
-    /// Submitted at or after, milliseconds since the Unix epoch.
-    pub(crate) from_ms: Option<i64>,
-    /// Submitted before, milliseconds since the Unix epoch.
-    pub(crate) to_ms: Option<i64>,
-}
-
-/// The metadata database.
-pub(crate) struct Store {
+/// The package catalog on SQLite: one connection behind a lock, so
+/// requests take turns (uploads are rare and searches small).
+#[derive(Debug)]
+pub struct SqlitePackages {
     conn: Mutex<Connection>,
 }
 
-impl Store {
-    /// Opens or creates the database and brings its schema up to date.
-    pub(crate) fn open(path: &Path) -> Result<Store, MartiError> {
+impl SqlitePackages {
+    /// Opens or creates the database at `path` (its folder must exist) and
+    /// brings its schema up to date.
+    ///
+    /// # Errors
+    /// [`PackageError::SchemaTooNew`] for a file from a newer build,
+    /// [`PackageError::Db`] if SQLite cannot open or migrate it.
+    pub fn open(path: &Path) -> Result<SqlitePackages, PackageError> {
         let mut conn = Connection::open(path)?;
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -98,7 +63,7 @@ impl Store {
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let known = MIGRATIONS.len() as i64;
         if version > known {
-            return Err(MartiError::SchemaTooNew(version));
+            return Err(PackageError::SchemaTooNew(version));
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
             let tx = conn.transaction()?;
@@ -106,7 +71,7 @@ impl Store {
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
             tx.commit()?;
         }
-        Ok(Store {
+        Ok(SqlitePackages {
             conn: Mutex::new(conn),
         })
     }
@@ -116,16 +81,16 @@ impl Store {
         // back on drop), so a poisoned lock is still usable.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
 
-    /// Inserts a package unless it would take its submitter over `quota` bytes. `place_file`
-    /// runs inside the transaction, after the quota check and before the row is written, so
-    /// a rejected upload never reaches the package directory and a failed move stores no row.
-    pub(crate) fn insert(
+impl PackageCatalog for SqlitePackages {
+    /// The quota check, the move and the insert run in one transaction.
+    fn insert(
         &self,
         mut pkg: Package,
         quota: u64,
-        place_file: impl FnOnce() -> std::io::Result<()>,
-    ) -> Result<Package, ApiError> {
+        place_file: PlaceFile<'_>,
+    ) -> Result<Package, PackageError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let already: bool = tx
@@ -145,16 +110,15 @@ impl Store {
             )?;
             let used = u64::try_from(used).unwrap_or(0);
             if used.saturating_add(pkg.size) > quota {
-                return Err(ApiError::too_large(
-                    "quota_exceeded",
-                    format!(
-                        "storing {} bytes would exceed the quota of {} bytes for user {:?} ({} bytes used)",
-                        pkg.size, quota, pkg.submitter, used
-                    ),
-                ));
+                return Err(PackageError::QuotaExceeded {
+                    size: pkg.size,
+                    quota,
+                    used,
+                    submitter: pkg.submitter,
+                });
             }
         }
-        place_file()?;
+        place_file().map_err(PackageError::PlaceFile)?;
         tx.execute(
             "INSERT INTO packages (uid, name, filename, hash, mime, size, keywords, creator_uid, \
              submitter, submitted_ms, tool) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -183,14 +147,12 @@ impl Store {
         Ok(pkg)
     }
 
-    /// Packages matching `filter`, newest first, at most `limit`; with `groups`, only those
-    /// shared with at least one of them.
-    pub(crate) fn search(
+    fn search(
         &self,
-        filter: &Filter,
+        filter: &PackageFilter,
         groups: Option<&[String]>,
         limit: usize,
-    ) -> rusqlite::Result<Vec<Package>> {
+    ) -> Result<Vec<Package>, PackageError> {
         let mut sql = format!("SELECT {COLUMNS} FROM packages p WHERE 1 = 1");
         let mut args: Vec<Value> = Vec::new();
         let mut add = |clause: &str, v: Value| {
@@ -243,11 +205,10 @@ impl Store {
         let conn = self.lock();
         let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), row_to_package)?;
-        rows.collect()
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Sets the tool of the given packages.
-    pub(crate) fn set_tool(&self, pks: &[i64], tool: &str) -> rusqlite::Result<()> {
+    fn set_tool(&self, pks: &[i64], tool: &str) -> Result<(), PackageError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         for pk in pks {
@@ -256,7 +217,8 @@ impl Store {
                 params![tool, pk],
             )?;
         }
-        tx.commit()
+        tx.commit()?;
+        Ok(())
     }
 }
 
@@ -285,5 +247,4 @@ fn row_to_package(r: &Row<'_>) -> rusqlite::Result<Package> {
 }
 
 #[cfg(test)]
-#[path = "db_tests.rs"]
 mod tests;

@@ -31,6 +31,22 @@ pub(super) const UPSERT_LAST_SA: &str = "INSERT INTO last_sa (uid, type, how, ti
      xml = excluded.xml, server_time_ms = excluded.server_time_ms \
      WHERE excluded.server_time_ms >= last_sa.server_time_ms";
 
+/// Group names as the `groups` column holds them: joined with commas, the
+/// encoding of every file written so far.
+pub(super) fn join_groups(groups: &[String]) -> String {
+    groups.join(",")
+}
+
+/// The `groups` column as a list; the empty text (an anonymous sender) is
+/// the empty list.
+fn split_groups(joined: &str) -> Vec<String> {
+    joined
+        .split(',')
+        .filter(|g| !g.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// SQLite would turn NaN into NULL anyway; doing it here makes the intent
 /// plain and the read side symmetric.
 pub(super) fn nan_to_null(x: f64) -> Option<f64> {
@@ -56,7 +72,7 @@ pub(super) fn record_from_row(row: &Row<'_>) -> rusqlite::Result<Record> {
         le: float(row, 10)?,
         callsign: row.get(11)?,
         sender_uid: row.get(12)?,
-        groups: row.get(13)?,
+        groups: split_groups(&row.get::<_, String>(13)?),
         xml: row.get(14)?,
         server_time_ms: row.get(15)?,
         client_sa: row.get(16)?,

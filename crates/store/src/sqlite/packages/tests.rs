@@ -20,8 +20,12 @@ fn pkg(hash_byte: char, size: u64, submitter: &str, groups: &[&str]) -> Package 
     }
 }
 
-fn all(store: &Store) -> Vec<Package> {
-    store.search(&Filter::default(), None, 100).unwrap()
+fn all(store: &SqlitePackages) -> Vec<Package> {
+    store.search(&PackageFilter::default(), None, 100).unwrap()
+}
+
+fn place() -> PlaceFile<'static> {
+    Box::new(|| Ok(()))
 }
 
 #[test]
@@ -29,11 +33,11 @@ fn reopen_keeps_rows_and_schema() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.sqlite");
     let stored = {
-        let s = Store::open(&path).unwrap();
-        s.insert(pkg('a', 10, "u", &["g1", "g2"]), 100, || Ok(()))
+        let s = SqlitePackages::open(&path).unwrap();
+        s.insert(pkg('a', 10, "u", &["g1", "g2"]), 100, place())
             .unwrap()
     };
-    let s = Store::open(&path).unwrap();
+    let s = SqlitePackages::open(&path).unwrap();
     assert_eq!(all(&s), vec![stored]);
     let v: i64 = s
         .lock()
@@ -51,63 +55,84 @@ fn newer_schema_is_refused() {
         .pragma_update(None, "user_version", 99)
         .unwrap();
     assert!(matches!(
-        Store::open(&path),
-        Err(MartiError::SchemaTooNew(99))
+        SqlitePackages::open(&path),
+        Err(PackageError::SchemaTooNew(99))
     ));
 }
 
 #[test]
 fn quota_checked_before_the_file_moves() {
     let dir = tempfile::tempdir().unwrap();
-    let s = Store::open(&dir.path().join("p.sqlite")).unwrap();
-    s.insert(pkg('a', 60, "u", &["g"]), 100, || Ok(())).unwrap();
+    let s = SqlitePackages::open(&dir.path().join("p.sqlite")).unwrap();
+    s.insert(pkg('a', 60, "u", &["g"]), 100, place()).unwrap();
     let mut moved = false;
     let e = s
-        .insert(pkg('b', 50, "u", &["g"]), 100, || {
-            moved = true;
-            Ok(())
-        })
+        .insert(
+            pkg('b', 50, "u", &["g"]),
+            100,
+            Box::new(|| {
+                moved = true;
+                Ok(())
+            }),
+        )
         .unwrap_err();
-    assert_eq!(e.code, "quota_exceeded");
+    assert!(
+        matches!(
+            e,
+            PackageError::QuotaExceeded {
+                size: 50,
+                quota: 100,
+                used: 60,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     assert!(!moved);
     // Same hash again: no new space used.
-    s.insert(pkg('a', 60, "u", &["g"]), 100, || Ok(())).unwrap();
+    s.insert(pkg('a', 60, "u", &["g"]), 100, place()).unwrap();
     // Another user.
-    s.insert(pkg('b', 50, "v", &["g"]), 100, || Ok(())).unwrap();
+    s.insert(pkg('b', 50, "v", &["g"]), 100, place()).unwrap();
     // A failed move stores no row.
     let e = s
-        .insert(pkg('c', 1, "u", &["g"]), 100, || {
-            Err(std::io::Error::other("disk"))
-        })
+        .insert(
+            pkg('c', 1, "u", &["g"]),
+            100,
+            Box::new(|| Err(std::io::Error::other("disk"))),
+        )
         .unwrap_err();
-    assert_eq!(e.code, "internal");
+    assert!(matches!(e, PackageError::PlaceFile(_)), "{e:?}");
     assert_eq!(all(&s).len(), 3);
 }
 
 #[test]
 fn search_filters_and_groups() {
     let dir = tempfile::tempdir().unwrap();
-    let s = Store::open(&dir.path().join("p.sqlite")).unwrap();
-    s.insert(pkg('a', 1, "u", &["g1"]), 100, || Ok(())).unwrap();
+    let s = SqlitePackages::open(&dir.path().join("p.sqlite")).unwrap();
+    s.insert(pkg('a', 1, "u", &["g1"]), 100, place()).unwrap();
     let mut b = pkg('b', 1, "u", &["g2"]);
     b.keywords = vec!["other".into()];
     b.submitted_ms = 5_000;
-    s.insert(b, 100, || Ok(())).unwrap();
+    s.insert(b, 100, place()).unwrap();
     let g = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
-    let count = |f: Filter, groups: &[&str]| s.search(&f, Some(&g(groups)), 100).unwrap().len();
-    assert_eq!(count(Filter::default(), &["g1"]), 1);
-    assert_eq!(count(Filter::default(), &["g1", "g2"]), 2);
-    assert_eq!(count(Filter::default(), &[]), 0);
-    let kw = |k: &str| Filter {
+    let count =
+        |f: PackageFilter, groups: &[&str]| s.search(&f, Some(&g(groups)), 100).unwrap().len();
+    assert_eq!(count(PackageFilter::default(), &["g1"]), 1);
+    assert_eq!(count(PackageFilter::default(), &["g1", "g2"]), 2);
+    assert_eq!(count(PackageFilter::default(), &[]), 0);
+    let kw = |k: &str| PackageFilter {
         keyword: Some(k.into()),
-        ..Filter::default()
+        ..PackageFilter::default()
     };
     assert_eq!(count(kw("k1"), &["g1", "g2"]), 1);
     assert_eq!(count(kw("k"), &["g1", "g2"]), 0);
-    let since = Filter {
+    let since = PackageFilter {
         from_ms: Some(2_000),
-        ..Filter::default()
+        ..PackageFilter::default()
     };
     assert_eq!(count(since, &["g1", "g2"]), 1);
-    assert_eq!(s.search(&Filter::default(), None, 1).unwrap().len(), 1);
+    assert_eq!(
+        s.search(&PackageFilter::default(), None, 1).unwrap().len(),
+        1
+    );
 }

@@ -1,17 +1,19 @@
-//! Opening a [`Store`]: folders, WAL, busy timeout, schema checks.
+//! Opening a [`SqliteHistory`]: folders, WAL, busy timeout, schema checks.
 
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-use super::Store;
-use crate::{schema, Config, StoreError};
+use super::{schema, SqliteHistory};
+use crate::{Config, StoreError};
 
 /// How long a statement waits for another connection's lock before failing
 /// with [`StoreError::Locked`].
 const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-impl Store {
+impl SqliteHistory {
     /// Opens (creating if needed) the store at `config.path`: creates missing
     /// folders, switches to WAL, sets a busy timeout of five seconds and
     /// brings the schema up to date.
@@ -21,7 +23,7 @@ impl Store {
     /// be used, [`StoreError::NotADatabase`] for a file that is not an
     /// intact SQLite database, [`StoreError::SchemaTooNew`] for a file from a
     /// newer build, [`StoreError::Locked`] if another process keeps it locked.
-    pub fn open(config: &Config) -> Result<Store, StoreError> {
+    pub fn open(config: &Config) -> Result<SqliteHistory, StoreError> {
         let path = config.path.clone();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
@@ -32,38 +34,35 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn =
+        let mut conn =
             Connection::open_with_flags(&path, flags).map_err(|source| StoreError::Open {
                 path: path.clone(),
                 source,
             })?;
-        let mut store = Store {
-            conn,
-            path,
-            retention_ms: config.retention_ms,
-        };
-        store
-            .configure()
-            .map_err(|e| store.classify_open_error(e))?;
-        schema::migrate(&mut store.conn).map_err(|e| match e {
+        configure(&conn, &path).map_err(|e| classify_open_error(&path, e))?;
+        schema::migrate(&mut conn).map_err(|e| match e {
             StoreError::Corrupt(source) => StoreError::NotADatabase {
-                path: store.path.clone(),
+                path: path.clone(),
                 source,
             },
             other => other,
         })?;
-        Ok(store)
+        Ok(SqliteHistory {
+            conn: Mutex::new(conn),
+            path,
+            retention_ms: config.retention_ms,
+        })
     }
 
     /// Opens an existing store for reading only (history queries from the
-    /// HTTP side while a [`crate::Writer`] owns the writing `Store`).
+    /// HTTP side while a [`crate::Writer`] owns the writing handle).
     ///
     /// # Errors
-    /// As [`Store::open`]; also [`StoreError::Open`] if the file does not
+    /// As [`SqliteHistory::open`]; also [`StoreError::Open`] if the file does not
     /// exist, and [`StoreError::SchemaTooNew`] for a file from a newer build.
     /// An older schema is [`StoreError::SchemaTooOld`]: it cannot be migrated
     /// read-only.
-    pub fn open_read_only(config: &Config) -> Result<Store, StoreError> {
+    pub fn open_read_only(config: &Config) -> Result<SqliteHistory, StoreError> {
         let path = config.path.clone();
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn =
@@ -71,16 +70,9 @@ impl Store {
                 path: path.clone(),
                 source,
             })?;
-        let store = Store {
-            conn,
-            path,
-            retention_ms: config.retention_ms,
-        };
-        store
-            .conn
-            .busy_timeout(DEFAULT_BUSY_TIMEOUT)
-            .map_err(|e| store.classify_open_error(e))?;
-        let found = schema::version(&store.conn).map_err(|e| store.classify_open_error(e))?;
+        conn.busy_timeout(DEFAULT_BUSY_TIMEOUT)
+            .map_err(|e| classify_open_error(&path, e))?;
+        let found = schema::version(&conn).map_err(|e| classify_open_error(&path, e))?;
         if found > schema::SCHEMA_VERSION {
             return Err(StoreError::SchemaTooNew {
                 found,
@@ -93,39 +85,39 @@ impl Store {
                 supported: schema::SCHEMA_VERSION,
             });
         }
-        Ok(store)
+        Ok(SqliteHistory {
+            conn: Mutex::new(conn),
+            path,
+            retention_ms: config.retention_ms,
+        })
     }
+}
 
-    fn configure(&mut self) -> rusqlite::Result<()> {
-        self.conn.busy_timeout(DEFAULT_BUSY_TIMEOUT)?;
-        self.conn.set_prepared_statement_cache_capacity(64);
-        // This is the first statement that reads the file, so garbage in it
-        // surfaces here.
-        let mode: String =
-            self.conn
-                .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            tracing::warn!(path = %self.path.display(), mode, "store could not switch to WAL; readers will block the writer");
-        }
-        // NORMAL is durable against process crashes in WAL mode; a power cut
-        // may lose the last transactions but never corrupts the file.
-        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-        Ok(())
+fn configure(conn: &Connection, path: &Path) -> rusqlite::Result<()> {
+    conn.busy_timeout(DEFAULT_BUSY_TIMEOUT)?;
+    conn.set_prepared_statement_cache_capacity(64);
+    // This is the first statement that reads the file, so garbage in it
+    // surfaces here.
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(path = %path.display(), mode, "store could not switch to WAL; readers will block the writer");
     }
+    // NORMAL is durable against process crashes in WAL mode; a power cut
+    // may lose the last transactions but never corrupts the file.
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(())
+}
 
-    fn classify_open_error(&self, e: rusqlite::Error) -> StoreError {
-        match e.sqlite_error_code() {
-            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
-                StoreError::NotADatabase {
-                    path: self.path.clone(),
-                    source: e,
-                }
-            }
-            Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => StoreError::Open {
-                path: self.path.clone(),
-                source: e,
-            },
-            _ => StoreError::from(e),
+fn classify_open_error(path: &Path, e: rusqlite::Error) -> StoreError {
+    let path: PathBuf = path.to_path_buf();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+            StoreError::NotADatabase { path, source: e }
         }
+        Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
+            StoreError::Open { path, source: e }
+        }
+        _ => StoreError::from(e),
     }
 }
