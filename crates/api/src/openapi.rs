@@ -5,8 +5,6 @@
 //! part already describes differently, so two subsystems cannot silently
 //! claim the same endpoint.
 
-use axum::http::header::CONTENT_TYPE;
-use axum::response::IntoResponse;
 use serde_json::{json, Map, Value};
 
 /// Why a part could not be merged.
@@ -182,15 +180,6 @@ pub fn openapi_path(axum_path: &str) -> String {
         )
         .collect::<Vec<_>>()
         .join("/")
-}
-
-/// A handler answering `GET` with `json` as `application/json`.
-pub fn serve(
-    json: std::sync::Arc<str>,
-) -> impl Fn() -> std::future::Ready<axum::response::Response> + Clone {
-    move || {
-        std::future::ready(([(CONTENT_TYPE, "application/json")], json.to_string()).into_response())
-    }
 }
 
 #[cfg(test)]

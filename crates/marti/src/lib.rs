@@ -166,13 +166,15 @@ impl Marti {
         })
     }
 
-    /// All `/Marti` routes, plus the OpenAPI description at `GET /Marti/api/openapi.json` and
-    /// `GET /api/openapi.json`, and a JSON 404 fallback for anything else.
+    /// All `/Marti` routes and a JSON 404 fallback for anything else. The server serves the
+    /// OpenAPI document that [`Marti::openapi_json`] is its part of.
     pub fn router(&self) -> axum::Router {
         routes::router(self.state.clone())
     }
 
-    /// The OpenAPI 3.0 description of this API, as JSON text.
+    /// This API's part of the server's OpenAPI 3 document, as JSON text (its paths and
+    /// schemas; the `Error` schema and response come from the document's base, see
+    /// [`api::openapi::Document`]).
     pub fn openapi_json() -> &'static str {
         openapi::OPENAPI_JSON
     }

@@ -1,15 +1,8 @@
-//! The hand-written OpenAPI 3.0 description of the API, served as JSON.
-
-use axum::http::header::CONTENT_TYPE;
-use axum::response::IntoResponse;
+//! The hand-written OpenAPI 3.0 description of the Marti API: its part of the server's one
+//! document.
 
 /// `openapi.json`, embedded at build time.
 pub(crate) const OPENAPI_JSON: &str = include_str!("openapi.json");
-
-/// Serves [`OPENAPI_JSON`].
-pub(crate) async fn serve() -> impl IntoResponse {
-    ([(CONTENT_TYPE, "application/json")], OPENAPI_JSON)
-}
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
@@ -48,6 +41,9 @@ mod tests {
         }
         // And nothing described that the router does not serve.
         assert_eq!(paths.len(), routes.len());
-        assert!(doc["components"]["schemas"]["Error"].is_object());
+        // The part merges into the one document, whose base gives the Error shape.
+        let mut whole = api::openapi::Document::new("t", "d");
+        whole.merge("marti", OPENAPI_JSON).unwrap();
+        assert!(whole.value()["components"]["schemas"]["Error"].is_object());
     }
 }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 
-use crate::{content, info, openapi, search, upload, ApiError, Shared};
+use crate::{content, info, search, upload, ApiError, Shared};
 
 /// Body limit of every route that is not an upload, in bytes.
 const SMALL_BODY: usize = 64 * 1024;
@@ -73,11 +73,6 @@ pub(crate) fn table(max_upload_bytes: u64) -> Vec<(RouteSpec, MethodRouter<Share
             spec("/Marti/api/cot/xml/:uid/all", &["get"]),
             get(info::cot_xml_all),
         ),
-        (
-            spec("/Marti/api/openapi.json", &["get"]),
-            get(openapi::serve),
-        ),
-        (spec("/api/openapi.json", &["get"]), get(openapi::serve)),
     ]
 }
 

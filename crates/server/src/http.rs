@@ -23,6 +23,8 @@ use crate::sensor_task::SensorShared;
 
 #[derive(Clone)]
 struct AppState {
+    /// The one OpenAPI document, as JSON text.
+    openapi: Arc<str>,
     metrics: Arc<Metrics>,
     router: mpsc::Sender<RouterMsg>,
     sensors: Option<Arc<SensorShared>>,
@@ -40,19 +42,22 @@ pub(crate) struct Api {
 }
 
 impl Api {
-    /// Collects the routes of the running subsystems.
+    /// Collects the routes of the running subsystems, and the one OpenAPI
+    /// document that describes them all.
     pub(crate) fn new(
         shell: &crate::Shell,
         marti: Option<&marti::Marti>,
         sensors: Option<Arc<SensorShared>>,
         directory: Arc<MartiCtx>,
-    ) -> Api {
+    ) -> Result<Api, crate::ServerError> {
+        let doc = openapi().map_err(|e| crate::ServerError::Config(e.to_string()))?;
+        let doc: Arc<str> = Arc::from(doc.to_json());
         let (m, r) = (shell.metrics.clone(), shell.router.clone());
-        Api {
-            plain: app(m.clone(), r.clone(), sensors, Some(directory)),
-            https: app(m, r, None, None),
+        Ok(Api {
+            plain: app(m.clone(), r.clone(), sensors, Some(directory), doc.clone()),
+            https: app(m, r, None, None, doc),
             marti: marti.map(marti::Marti::router),
-        }
+        })
     }
 
     /// The router of the plain HTTP listener: every caller is anonymous.
@@ -146,17 +151,39 @@ fn caller_of(peer: &crate::https::Peer, users: &crate::users::Users) -> picture:
     }
 }
 
-/// The routes of metrics, health and the operator's API.
+/// The one OpenAPI document of every listener: the Marti API's part and
+/// the server's own (operator and web COP); the next subsystems add theirs.
+pub(crate) fn openapi() -> Result<api::openapi::Document, api::openapi::OpenApiError> {
+    let mut doc = api::openapi::Document::new(
+        "watchfloor API",
+        "Every HTTP API of watchfloor: the Marti API of TAK clients (plain HTTP and mutual-TLS HTTPS listeners), the operator's API (plain HTTP) and the web COP's API (its own listener). Every rejection answers with the Error shape; the caller's groups decide what is visible, and invisible things answer 404.",
+    );
+    doc.merge("marti", marti::Marti::openapi_json())?;
+    doc.merge("server", include_str!("openapi.json"))?;
+    Ok(doc)
+}
+
+async fn openapi_json(State(s): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        s.openapi.to_string(),
+    )
+}
+
+/// The routes of metrics, health, the OpenAPI document and the operator's API.
 fn app(
     metrics: Arc<Metrics>,
     router: mpsc::Sender<RouterMsg>,
     sensors: Option<Arc<SensorShared>>,
     directory: Option<Arc<MartiCtx>>,
+    openapi: Arc<str>,
 ) -> Router {
     let admin = directory.is_some();
     let routes = Router::new()
         .route("/metrics", get(metrics_text))
         .route("/healthz", get(|| async { "ok\n" }))
+        .route("/api/openapi.json", get(openapi_json))
+        .route("/Marti/api/openapi.json", get(openapi_json))
         .route("/api/tracks/:uid/mark", axum::routing::post(mark_track));
     // Every client regardless of groups: only on the administrator's listener.
     let routes = if admin {
@@ -165,6 +192,7 @@ fn app(
         routes
     };
     routes.with_state(AppState {
+        openapi,
         metrics,
         router,
         sensors,

@@ -152,7 +152,7 @@ impl Server {
         let tak = tak::start(&config.tak, &mut shell).await?;
         let trust = tls::start(&config, users.clone(), &tak, &mut shell).await?;
         let sensors = sensor_task::start(&config.sensors, &mut shell).await?;
-        let api = http::Api::new(&shell, marti.as_ref(), sensors, directory);
+        let api = http::Api::new(&shell, marti.as_ref(), sensors, directory)?;
         let http_addr = http::start(&config.http, &api, &mut shell).await?;
         let https_addr = match &trust {
             Some(t) => http::start_https(&config.marti, &t.parts, &api, &mut shell).await?,

@@ -5,6 +5,7 @@ mod api {
     pub(crate) mod util;
 
     mod bad_input;
+    mod openapi;
     mod routing;
     mod sensors;
     mod store;

@@ -57,19 +57,9 @@ async fn every_rejection_kind_has_the_shape() {
 }
 
 #[tokio::test]
-async fn openapi_is_served_and_covers_the_router() {
+async fn openapi_part_covers_the_router() {
     let env = Env::new();
-    let a = env
-        .send(req("GET", "/Marti/api/openapi.json", None, ""))
-        .await;
-    let b = env.send(req("GET", "/api/openapi.json", None, "")).await;
-    assert_eq!(a.header("content-type"), "application/json");
-    assert_eq!(a.body, b.body);
-    let doc = a.json();
-    assert_eq!(
-        doc,
-        serde_json::from_str::<serde_json::Value>(marti::Marti::openapi_json()).unwrap()
-    );
+    let doc: serde_json::Value = serde_json::from_str(marti::Marti::openapi_json()).unwrap();
     // Every described operation is routed: no "no route" 404 and no 405.
     let hash = "a".repeat(64);
     for (path, item) in doc["paths"].as_object().unwrap() {
