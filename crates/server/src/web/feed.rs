@@ -13,11 +13,11 @@ use picture::{Identity, Message};
 use tokio::sync::{mpsc, Notify};
 use tokio_util::sync::CancellationToken;
 
-use super::command::{self, WebUser};
-use super::hub::{Hub, ObjectPart, Viewer};
 use crate::metrics::Metrics;
 use crate::router::{now, RouterMsg};
 use crate::sink::{ChannelSink, Routed, Source};
+use cop::command::{self, WebUser};
+use cop::hub::{Hub, ObjectPart, Viewer};
 
 /// How often deltas go out.
 const TICK: Duration = Duration::from_millis(250);
@@ -207,7 +207,7 @@ impl Feed {
                 continue;
             }
             let part = parts
-                .entry(h.viewer.groups.clone())
+                .entry(h.viewer.identity.recv().map(<[String]>::to_vec))
                 .or_insert_with(|| batch.object_part(&h.viewer));
             let text = batch.frame(&h.viewer, part, h.chat_floor.load(Relaxed));
             match h.tx.try_send(Frame {

@@ -3,19 +3,16 @@
 //!
 //! The router hands each accepted event to the feed task through a bounded
 //! inbox it never waits on ([`HubTx`]); the feed task keeps the web picture
-//! ([`hub::Hub`]) and fans batched deltas out to browsers, each with a
+//! (`cop::hub::Hub`) and fans batched deltas out to browsers, each with a
 //! small queue of its own. A browser that cannot keep up gets a fresh
 //! snapshot instead of a gap, and never slows the TAK clients. The wire
 //! contract is `web/PROTOCOL.md`.
 
 mod auth;
-mod command;
 mod feed;
-mod hub;
 mod replay;
 mod routes;
 mod session;
-mod view;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -126,7 +123,7 @@ pub(crate) async fn start(
         tracing::warn!(addr = %config.addr, "web COP logins travel unencrypted over plain HTTP; run the server with TLS (--certs with --tls, --enroll or --https) to serve the page over HTTPS");
     }
     let (feed, hub, inbox) = feed::Feed::new(
-        hub::Hub::new(hub::HubLimits::default()),
+        cop::hub::Hub::new(cop::hub::HubLimits::default()),
         metrics.clone(),
         router,
     );

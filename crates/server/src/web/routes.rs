@@ -15,12 +15,12 @@ use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
 use super::auth::{self, LoginError, Logins};
-use super::command::WebUser;
 use super::feed::Feed;
-use super::hub::Viewer;
 use super::WebConfig;
 use crate::metrics::Metrics;
 use crate::users::Users;
+use cop::command::WebUser;
+use cop::hub::Viewer;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -83,24 +83,21 @@ impl WebState {
     /// The web user, what it may see, and where its messages go.
     fn identity(&self, caller: &Caller) -> (WebUser, Viewer, Arc<Vec<String>>) {
         let c = &self.config;
-        let (uid, callsign, recv, send) = match caller {
-            Caller::User(name) => {
-                let id = self.users.identity(name);
-                let recv = id.recv().map(<[String]>::to_vec).unwrap_or_default();
-                (
-                    format!("watchfloor-web-{}", uid_part(name)),
-                    format!("C2 {}", name.to_uppercase()),
-                    Some(recv),
-                    id.send().to_vec(),
-                )
-            }
+        // The web user's messages go to its identity's send groups; an
+        // empty list (a listen-only user) sends as anonymous, as before.
+        let (uid, callsign, identity) = match caller {
+            Caller::User(name) => (
+                format!("watchfloor-web-{}", uid_part(name)),
+                format!("C2 {}", name.to_uppercase()),
+                self.users.identity(name),
+            ),
             _ => (
                 format!("watchfloor-web-{}", uid_part(&c.callsign)),
                 c.callsign.clone(),
-                None,
-                c.groups.clone(),
+                picture::Identity::operator(c.groups.clone()),
             ),
         };
+        let send = identity.send().to_vec();
         let me = WebUser {
             uid: uid.clone(),
             callsign,
@@ -109,7 +106,7 @@ impl WebState {
             lon: c.position.1,
         };
         let viewer = Viewer {
-            groups: recv,
+            identity,
             uid,
             team: c.team.clone(),
         };
@@ -127,7 +124,7 @@ impl WebState {
             "uid": authenticated.then_some(me.uid),
             "callsign": authenticated.then_some(me.callsign),
             "team": c.team,
-            "groups": viewer.groups.unwrap_or_default().into_iter().filter(|g| g != picture::ANON_GROUP).collect::<Vec<_>>(),
+            "groups": viewer.identity.recv().unwrap_or_default().iter().filter(|g| *g != picture::ANON_GROUP).collect::<Vec<_>>(),
             "simulation": c.simulation,
             "center": [c.center.0, c.center.1],
             "zoom": c.zoom,
@@ -370,8 +367,8 @@ async fn ws(
     let (me, viewer, send) = s.identity(&caller);
     let (feed, stop) = (s.feed.clone(), s.stop.child_token());
     upgrade
-        .max_message_size(super::command::MAX_FRAME)
-        .max_frame_size(super::command::MAX_FRAME)
+        .max_message_size(cop::command::MAX_FRAME)
+        .max_frame_size(cop::command::MAX_FRAME)
         .on_upgrade(move |socket| super::session::run(socket, feed, viewer, me, send, stop))
 }
 

@@ -10,11 +10,11 @@ use axum::extract::ws::{Message as WsMessage, WebSocket};
 use futures::{SinkExt, StreamExt};
 use tokio_util::sync::CancellationToken;
 
-use super::command::{self, Command, Peer, Refused, WebUser};
 use super::feed::{Feed, SessionHandle};
-use super::hub::Viewer;
 use crate::metrics::Metrics;
 use crate::router::now;
+use cop::command::{self, Command, Peer, Refused, WebUser};
+use cop::hub::Viewer;
 
 /// A browser that takes longer than this to accept one frame is dropped.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);

@@ -5,49 +5,61 @@
 use cot::{Element, Event, Node, Time};
 use serde::Deserialize;
 
-use super::view::ALL_ROOMS;
+use crate::view::ALL_ROOMS;
 
 /// Longest chat text or remarks, characters.
-pub(crate) const MAX_TEXT: usize = 2000;
+pub const MAX_TEXT: usize = 2000;
 /// Longest marker label, characters.
-pub(crate) const MAX_LABEL: usize = 80;
+pub const MAX_LABEL: usize = 80;
 /// Largest command frame, bytes.
-pub(crate) const MAX_FRAME: usize = 16 * 1024;
+pub const MAX_FRAME: usize = 16 * 1024;
 
 /// A command as the browser sends it.
 #[derive(Debug, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
-pub(crate) enum Command {
+pub enum Command {
     /// Say something in a room.
     Chat {
         #[serde(default)]
+        /// The browser's number for the command, echoed in its ack.
         id: Option<u64>,
+        /// The room: "All Chat Rooms", a team name or a contact's uid.
         room_id: String,
+        /// What is said.
         text: String,
     },
     /// Put a marker on the map for the field.
     Marker {
         #[serde(default)]
+        /// The browser's number for the command, echoed in its ack.
         id: Option<u64>,
+        /// Latitude, WGS-84 degrees.
         lat: f64,
+        /// Longitude, WGS-84 degrees.
         lon: f64,
+        /// The marker's label (its callsign).
         label: String,
+        /// Friend, hostile, neutral or unknown (`f`, `h`, `n`, `u`).
         affiliation: String,
+        /// Ground, air or sea point, or a spot marker.
         kind: String,
         #[serde(default)]
+        /// Free text shown with it.
         remarks: Option<String>,
     },
     /// Take back a marker the web made.
     Delete {
         #[serde(default)]
+        /// The browser's number for the command, echoed in its ack.
         id: Option<u64>,
+        /// The marker to delete.
         uid: String,
     },
 }
 
 impl Command {
     /// The browser's id for the answer.
-    pub(crate) fn id(&self) -> Option<u64> {
+    pub fn id(&self) -> Option<u64> {
         match self {
             Command::Chat { id, .. } | Command::Marker { id, .. } | Command::Delete { id, .. } => {
                 *id
@@ -58,29 +70,38 @@ impl Command {
 
 /// Why a command was refused; the text goes back to the browser.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub(crate) enum Refused {
+pub enum Refused {
     #[error("not a command: {0}")]
+    /// Not JSON, or not a command this page knows.
     Garbage(String),
     #[error("frame too large (max {MAX_FRAME} bytes)")]
+    /// The frame is over the size limit.
     TooLarge,
     #[error("{0} too long (max {1} characters)")]
+    /// A text field over its length limit: which, and the limit.
     TooLong(&'static str, usize),
     #[error("{0} is empty")]
+    /// A text field that must not be empty.
     Empty(&'static str),
     #[error("position out of range")]
+    /// Latitude or longitude out of range.
     BadPosition,
     #[error("unknown {0}: {1:?}")]
+    /// An unknown value of a field: which, and what was sent.
     Unknown(&'static str, String),
     #[error("too many commands; slow down")]
+    /// Over the browser's command rate.
     TooFast,
     #[error("only markers made from the web can be deleted here")]
+    /// A delete of something the web did not make.
     NotYours,
     #[error("the server is busy; try again")]
+    /// The router's inbox is full.
     Busy,
 }
 
 /// Reads one text frame from a browser.
-pub(crate) fn parse(text: &str) -> Result<Command, Refused> {
+pub fn parse(text: &str) -> Result<Command, Refused> {
     if text.len() > MAX_FRAME {
         return Err(Refused::TooLarge);
     }
@@ -89,17 +110,17 @@ pub(crate) fn parse(text: &str) -> Result<Command, Refused> {
 
 /// The web user as the field sees it.
 #[derive(Debug, Clone)]
-pub(crate) struct WebUser {
+pub struct WebUser {
     /// Its uid in the picture.
-    pub(crate) uid: String,
+    pub uid: String,
     /// Its callsign.
-    pub(crate) callsign: String,
+    pub callsign: String,
     /// Its team (GeoChat team room).
-    pub(crate) team: String,
+    pub team: String,
     /// Where the C2 center is, degrees.
-    pub(crate) lat: f64,
+    pub lat: f64,
     /// Where the C2 center is, degrees.
-    pub(crate) lon: f64,
+    pub lon: f64,
 }
 
 const SA_TYPE: &str = "a-f-G-U-C";
@@ -129,7 +150,7 @@ fn check_text(what: &'static str, text: &str, max: usize) -> Result<(), Refused>
 }
 
 /// The web user's SA: a contact ATAK lists and can chat with.
-pub(crate) fn presence(me: &WebUser, now: Time) -> Event {
+pub fn presence(me: &WebUser, now: Time) -> Event {
     let mut e = Event::new(&me.uid, SA_TYPE, "h-e", now, now.plus_secs(90));
     e.point.lat = me.lat;
     e.point.lon = me.lon;
@@ -157,16 +178,16 @@ pub(crate) fn presence(me: &WebUser, now: Time) -> Event {
 
 /// Who is in a direct room: the other party's uid and callsign.
 #[derive(Debug, Clone)]
-pub(crate) struct Peer {
+pub struct Peer {
     /// Its uid.
-    pub(crate) uid: String,
+    pub uid: String,
     /// Its callsign, if the picture knows it.
-    pub(crate) callsign: Option<String>,
+    pub callsign: Option<String>,
 }
 
 /// A GeoChat message from the web user. `room_id` is "All Chat Rooms",
 /// the user's team, or a contact (`peer`, looked up by the caller).
-pub(crate) fn chat(
+pub fn chat(
     me: &WebUser,
     room_id: &str,
     peer: Option<&Peer>,
@@ -241,7 +262,7 @@ pub(crate) fn chat(
 
 /// A marker placed in the browser.
 #[allow(clippy::too_many_arguments)] // the fields of one browser command
-pub(crate) fn marker(
+pub fn marker(
     me: &WebUser,
     uid: &str,
     lat: f64,
@@ -298,7 +319,7 @@ pub(crate) fn marker(
 }
 
 /// Deletes a marker in the field (`t-x-d-d`, as ATAK sends it).
-pub(crate) fn delete(uid: &str, kind: &str, message_uid: &str, now: Time) -> Event {
+pub fn delete(uid: &str, kind: &str, message_uid: &str, now: Time) -> Event {
     let mut e = Event::new(message_uid, "t-x-d-d", "h-g-i-g-o", now, now.plus_secs(20));
     e.detail.push_element(el(
         "link",

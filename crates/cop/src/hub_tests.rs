@@ -23,8 +23,12 @@ fn groups(names: &[&str]) -> Arc<Vec<String>> {
 }
 
 fn viewer(g: Option<&[&str]>, uid: &str) -> Viewer {
+    let identity = match g {
+        Some(g) => Identity::both(&g.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+        None => Identity::operator(Vec::new()),
+    };
     Viewer {
-        groups: g.map(|g| g.iter().map(|s| s.to_string()).collect()),
+        identity,
         uid: uid.into(),
         team: "Cyan".into(),
     }

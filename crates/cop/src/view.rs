@@ -4,11 +4,11 @@
 use serde::Serialize;
 
 /// CoT's "unknown" for heights and errors.
-const UNKNOWN: f64 = 9_999_999.0;
+use cot::UNKNOWN;
 
 /// How an event is shown, if at all.
 #[derive(Debug)]
-pub(crate) enum Shown {
+pub enum Shown {
     /// A thing on the map (unit, track, marker, drawing's anchor).
     Object(ObjectView),
     /// A GeoChat message.
@@ -32,41 +32,61 @@ pub(crate) enum Shown {
 /// false or empty are left out of the JSON: at 10,000 objects a second
 /// every byte is paid for by every browser.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct ObjectView {
-    pub(crate) uid: String,
+pub struct ObjectView {
+    /// The CoT uid.
+    pub uid: String,
     #[serde(rename = "type")]
-    pub(crate) kind: String,
-    pub(crate) how: String,
+    /// The CoT type (MIL-STD-2525 from the `a-` tree).
+    pub kind: String,
+    /// The CoT `how` (machine, human, estimated...).
+    pub how: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) callsign: Option<String>,
-    pub(crate) lat: f64,
-    pub(crate) lon: f64,
+    /// Its callsign, if it has one.
+    pub callsign: Option<String>,
+    /// Latitude, WGS-84 degrees.
+    pub lat: f64,
+    /// Longitude, WGS-84 degrees.
+    pub lon: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) hae: Option<f64>,
+    /// Height above the ellipsoid, metres, if known.
+    pub hae: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) ce: Option<f64>,
+    /// Circular error, metres, if known.
+    pub ce: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) course: Option<f64>,
+    /// Course over ground, degrees from true north, if known.
+    pub course: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) speed: Option<f64>,
-    pub(crate) time: i64,
-    pub(crate) stale: i64,
+    /// Speed, metres per second, if known.
+    pub speed: Option<f64>,
+    /// When it was reported, ms since the epoch.
+    pub time: i64,
+    /// When it goes stale, ms since the epoch.
+    pub stale: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) remarks: Option<String>,
+    /// Its remarks, if any.
+    pub remarks: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) team: Option<String>,
+    /// Its team (GeoChat room colour), for a unit.
+    pub team: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) role: Option<String>,
+    /// Its role in the team, for a unit.
+    pub role: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) sender: Option<String>,
+    /// Who sent or relayed it (callsign, else uid, else the source).
+    pub sender: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) groups: Vec<String>,
+    /// The groups it was shared with that the viewer is in (not the anonymous one).
+    pub groups: Vec<String>,
     #[serde(skip_serializing_if = "is_false")]
-    pub(crate) contact: bool,
+    /// Whether it is a connected client's own SA (a chat contact).
+    pub contact: bool,
     #[serde(skip_serializing_if = "is_false")]
-    pub(crate) gone: bool,
+    /// Whether its client disconnected.
+    pub gone: bool,
     #[serde(skip_serializing_if = "is_false")]
-    pub(crate) emergency: bool,
+    /// Whether the unit has an active emergency.
+    pub emergency: bool,
 }
 
 /// Lets `false` flags stay out of the JSON.
@@ -77,24 +97,35 @@ fn is_false(b: &bool) -> bool {
 
 /// Where a chat message was said.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Room {
+pub enum Room {
     /// "All Chat Rooms".
     All,
     /// A team room, by team name.
     Team(String),
-    /// A direct message to this uid (named `to_name` in the sender's client).
-    Direct { to_uid: String, to_name: String },
+    /// A direct message to a contact.
+    Direct {
+        /// The contact's uid.
+        to_uid: String,
+        /// The contact's name in the sender's client.
+        to_name: String,
+    },
 }
 
 /// A GeoChat message.
 #[derive(Debug, Clone)]
-pub(crate) struct ChatView {
-    pub(crate) id: String,
-    pub(crate) time: i64,
-    pub(crate) room: Room,
-    pub(crate) from_uid: String,
-    pub(crate) from: String,
-    pub(crate) text: String,
+pub struct ChatView {
+    /// The message's id.
+    pub id: String,
+    /// When it was said, ms since the epoch.
+    pub time: i64,
+    /// Where it was said.
+    pub room: Room,
+    /// The sender's uid.
+    pub from_uid: String,
+    /// The sender's callsign, else uid.
+    pub from: String,
+    /// What was said.
+    pub text: String,
 }
 
 /// The chat message's JSON for one viewer (direct rooms are named after
@@ -113,7 +144,7 @@ struct ChatJson<'a> {
 
 impl ChatView {
     /// Its JSON as seen by the viewer with uid `me`.
-    pub(crate) fn json_for(&self, me: &str) -> String {
+    pub fn json_for(&self, me: &str) -> String {
         let (room, room_id, to_uid) = match &self.room {
             Room::All => (ALL_ROOMS, ALL_ROOMS, None),
             Room::Team(t) => (t.as_str(), t.as_str(), None),
@@ -142,25 +173,34 @@ impl ChatView {
 
 /// An emergency from the field.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct AlertView {
-    pub(crate) uid: String,
+pub struct AlertView {
+    /// The alert event's uid.
+    pub uid: String,
     #[serde(rename = "type")]
-    pub(crate) kind_code: String,
-    pub(crate) kind: &'static str,
-    pub(crate) from_uid: String,
-    pub(crate) from: String,
-    pub(crate) lat: f64,
-    pub(crate) lon: f64,
-    pub(crate) time: i64,
-    pub(crate) text: Option<String>,
+    /// The CoT type of the alert (`b-a-o-tbl`, ...).
+    pub kind_code: String,
+    /// The alert's kind in words (911, in contact, ...).
+    pub kind: &'static str,
+    /// The uid of the unit that raised it.
+    pub from_uid: String,
+    /// Its callsign, else its uid.
+    pub from: String,
+    /// Latitude, WGS-84 degrees.
+    pub lat: f64,
+    /// Longitude, WGS-84 degrees.
+    pub lon: f64,
+    /// When it was raised, ms since the epoch.
+    pub time: i64,
+    /// Its remarks, if any.
+    pub text: Option<String>,
     /// When the alert event goes stale, ms; an alert never cancelled
     /// leaves some minutes after.
     #[serde(skip)]
-    pub(crate) stale: i64,
+    pub stale: i64,
 }
 
 /// The GeoChat room every client is in.
-pub(crate) const ALL_ROOMS: &str = "All Chat Rooms";
+pub const ALL_ROOMS: &str = "All Chat Rooms";
 
 /// Rounds a coordinate to 1e-7 degrees (about a centimetre), which keeps
 /// the JSON short without moving anything visibly.
@@ -173,7 +213,7 @@ fn known(x: f64) -> Option<f64> {
 }
 
 /// How `event` is shown; `sender` is the display name of whoever sent it.
-pub(crate) fn show(event: &cot::Event, sender: Option<&str>) -> Shown {
+pub fn show(event: &cot::Event, sender: Option<&str>) -> Shown {
     let k = event.kind.as_str();
     if event.is_type("t-x-d-d") {
         return Shown::Delete(event.detail.links().into_iter().map(|l| l.uid).collect());
@@ -281,7 +321,7 @@ fn chat(event: &cot::Event, link: Option<String>) -> Shown {
 }
 
 /// The words for an alert type.
-pub(crate) fn alert_kind(kind: &str) -> &'static str {
+pub fn alert_kind(kind: &str) -> &'static str {
     match kind {
         "b-a-o-tbl" => "911 Alert",
         "b-a-o-pan" => "Ring The Bell",

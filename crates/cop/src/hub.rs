@@ -5,7 +5,9 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
-use super::view::{AlertView, ChatView, ObjectView, Room, Shown};
+use picture::Identity;
+
+use crate::view::{AlertView, ChatView, ObjectView, Room, Shown};
 
 /// The routing core's anonymous group, as stored with events.
 const ANON: &str = picture::ANON_GROUP;
@@ -15,13 +17,13 @@ const MAX_ALERTS: usize = 1000;
 
 /// Bounds of the web picture.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct HubLimits {
+pub struct HubLimits {
     /// Most objects kept; new uids beyond it are refused and counted.
-    pub(crate) max_objects: usize,
+    pub max_objects: usize,
     /// Chat lines kept for the snapshot.
-    pub(crate) max_chat: usize,
+    pub max_chat: usize,
     /// How long after going stale an object is still shown (greyed), ms.
-    pub(crate) stale_grace_ms: i64,
+    pub stale_grace_ms: i64,
 }
 
 impl Default for HubLimits {
@@ -34,34 +36,28 @@ impl Default for HubLimits {
     }
 }
 
-/// Who looks: which groups they may see, and their own uid and team (for
-/// direct and team chat).
+/// Who looks: their identity (which groups they may see), and their own
+/// uid and team (for direct and team chat).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Viewer {
-    /// `None`: everything (the loopback-only mode without users).
-    pub(crate) groups: Option<Vec<String>>,
+pub struct Viewer {
+    /// Who the web user is; an operator identity (the loopback-only mode
+    /// without users) sees everything.
+    pub identity: Identity,
     /// The web user's uid in the picture.
-    pub(crate) uid: String,
+    pub uid: String,
     /// The web user's team.
-    pub(crate) team: String,
+    pub team: String,
 }
 
 impl Viewer {
-    pub(crate) fn sees(&self, groups: &[String]) -> bool {
-        match &self.groups {
-            None => true,
-            Some(mine) => mine.iter().any(|g| groups.contains(g)),
-        }
+    /// Whether something shared with `groups` is visible to this viewer.
+    pub fn sees(&self, groups: &[String]) -> bool {
+        self.identity.sees(groups)
     }
 
     /// The object's groups this viewer is in, without the anonymous one.
-    pub(crate) fn shown_groups(&self, groups: &[String]) -> Vec<String> {
-        groups
-            .iter()
-            .filter(|g| g.as_str() != ANON)
-            .filter(|g| self.groups.as_ref().is_none_or(|m| m.contains(g)))
-            .cloned()
-            .collect()
+    pub fn shown_groups(&self, groups: &[String]) -> Vec<String> {
+        self.identity.shown_groups(groups)
     }
 
     fn hears(&self, c: &ChatItem) -> bool {
@@ -88,7 +84,7 @@ impl Obj {
         if !v.sees(&self.groups) {
             return None;
         }
-        if v.groups.is_none() {
+        if v.identity.recv().is_none() {
             return Some(self.json.clone());
         }
         let mut view = self.view.clone();
@@ -99,16 +95,16 @@ impl Obj {
 
 /// A chat line and who may read it.
 #[derive(Debug)]
-pub(crate) struct ChatItem {
+pub struct ChatItem {
     /// Increases by one per line, so a viewer never gets a line twice.
-    pub(crate) serial: u64,
+    pub serial: u64,
     view: ChatView,
     groups: Arc<Vec<String>>,
 }
 
 /// An alert and who may see it.
 #[derive(Debug)]
-pub(crate) struct AlertItem {
+pub struct AlertItem {
     view: AlertView,
     groups: Arc<Vec<String>>,
     json: String,
@@ -126,11 +122,11 @@ struct Pending {
 
 /// One frame's worth of changes, taken out of the hub under its lock and
 /// turned into per-viewer text outside it.
-pub(crate) struct Batch {
+pub struct Batch {
     /// The frame's sequence number.
-    pub(crate) seq: u64,
+    pub seq: u64,
     /// Server time, ms.
-    pub(crate) now: i64,
+    pub now: i64,
     upserts: Vec<(Arc<str>, ObjectView, Arc<Vec<String>>)>,
     removes: Vec<String>,
     chat: Vec<Arc<ChatItem>>,
@@ -140,15 +136,15 @@ pub(crate) struct Batch {
 
 /// Counters of the web picture.
 #[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct HubStats {
+pub struct HubStats {
     /// Objects shown now.
-    pub(crate) objects: u64,
+    pub objects: u64,
     /// New objects refused because the hub was full.
-    pub(crate) refused: u64,
+    pub refused: u64,
 }
 
 /// The web picture.
-pub(crate) struct Hub {
+pub struct Hub {
     objects: HashMap<String, Obj>,
     chat: VecDeque<Arc<ChatItem>>,
     alerts: HashMap<String, Arc<AlertItem>>,
@@ -161,7 +157,7 @@ pub(crate) struct Hub {
 
 impl Hub {
     /// An empty web picture.
-    pub(crate) fn new(limits: HubLimits) -> Self {
+    pub fn new(limits: HubLimits) -> Self {
         Hub {
             objects: HashMap::new(),
             chat: VecDeque::new(),
@@ -177,7 +173,7 @@ impl Hub {
     /// Takes in an event the router accepted, sent with `groups` (names;
     /// empty means anonymous). `contact` says it is the own SA of a
     /// connected client.
-    pub(crate) fn ingest(
+    pub fn ingest(
         &mut self,
         event: &cot::Event,
         groups: &Arc<Vec<String>>,
@@ -185,11 +181,11 @@ impl Hub {
         contact: bool,
     ) {
         let groups = if groups.is_empty() {
-            Arc::new(vec![ANON.to_string()])
+            Arc::new(picture::shared_with(groups))
         } else {
             groups.clone()
         };
-        match super::view::show(event, sender) {
+        match crate::view::show(event, sender) {
             Shown::Object(mut view) => {
                 if !self.objects.contains_key(&view.uid)
                     && self.objects.len() >= self.limits.max_objects
@@ -265,7 +261,7 @@ impl Hub {
 
     /// A client disconnected: its own SA is shown as gone (greyed) until it
     /// goes stale.
-    pub(crate) fn gone(&mut self, uid: &str) {
+    pub fn gone(&mut self, uid: &str) {
         if let Some(o) = self.objects.get(uid) {
             let mut view = o.view.clone();
             view.gone = true;
@@ -318,7 +314,7 @@ impl Hub {
 
     /// Drops objects (and alerts never cancelled) that have been stale
     /// for longer than the grace time.
-    pub(crate) fn sweep(&mut self, now_ms: i64) -> usize {
+    pub fn sweep(&mut self, now_ms: i64) -> usize {
         let grace = self.limits.stale_grace_ms;
         let expired: Vec<String> = self
             .alerts
@@ -342,7 +338,7 @@ impl Hub {
     }
 
     /// Takes what changed into a numbered batch; `None` when nothing did.
-    pub(crate) fn take_batch(&mut self, now_ms: i64) -> Option<Batch> {
+    pub fn take_batch(&mut self, now_ms: i64) -> Option<Batch> {
         let p = &mut self.pending;
         if p.upsert.is_empty()
             && p.remove.is_empty()
@@ -373,7 +369,7 @@ impl Hub {
 
     /// The whole picture for `v` as a snapshot frame, and the last chat
     /// serial it holds (later deltas must not repeat those lines).
-    pub(crate) fn snapshot(&self, v: &Viewer, now_ms: i64) -> (u64, u64, String) {
+    pub fn snapshot(&self, v: &Viewer, now_ms: i64) -> (u64, u64, String) {
         let mut s = String::with_capacity(256 + self.objects.len() * 300);
         s.push_str(&format!(
             "{{\"t\":\"snapshot\",\"seq\":{},\"now\":{now_ms},\"objects\":[",
@@ -410,7 +406,7 @@ impl Hub {
     }
 
     /// Counters.
-    pub(crate) fn stats(&self) -> HubStats {
+    pub fn stats(&self) -> HubStats {
         HubStats {
             objects: self.objects.len() as u64,
             refused: self.refused,
@@ -418,7 +414,7 @@ impl Hub {
     }
 
     /// The object with this uid as the all-seeing viewer has it.
-    pub(crate) fn object(&self, uid: &str) -> Option<&ObjectView> {
+    pub fn object(&self, uid: &str) -> Option<&ObjectView> {
         self.objects.get(uid).map(|o| &o.view)
     }
 }
@@ -434,19 +430,19 @@ fn push_joined(s: &mut String, items: impl Iterator<Item = impl AsRef<str>>) {
 
 /// The object part of a delta for one kind of viewer: upserts and removes.
 /// Computed once per distinct group list, then shared.
-pub(crate) struct ObjectPart {
+pub struct ObjectPart {
     upsert: String,
     remove: String,
 }
 
 impl Batch {
     /// The objects of this batch as viewer `v` sees them.
-    pub(crate) fn object_part(&self, v: &Viewer) -> ObjectPart {
+    pub fn object_part(&self, v: &Viewer) -> ObjectPart {
         let mut upsert = String::new();
         let mut removes: Vec<&str> = self.removes.iter().map(String::as_str).collect();
         let mut n = 0;
         for (json, view, groups) in &self.upserts {
-            let j = if v.groups.is_none() {
+            let j = if v.identity.recv().is_none() {
                 Some(json.clone())
             } else if v.sees(groups) {
                 let mut view = view.clone();
@@ -473,7 +469,7 @@ impl Batch {
 
     /// The delta frame for `v`, given its object part and the chat serial
     /// its snapshot already covered.
-    pub(crate) fn frame(&self, v: &Viewer, part: &ObjectPart, chat_floor: u64) -> String {
+    pub fn frame(&self, v: &Viewer, part: &ObjectPart, chat_floor: u64) -> String {
         let mut s = String::with_capacity(part.upsert.len() + part.remove.len() + 256);
         s.push_str(&format!(
             "{{\"t\":\"delta\",\"seq\":{},\"now\":{},\"upsert\":[",
