@@ -11,6 +11,17 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+// A day past the month's end would otherwise roll silently into the next month.
+fn days_in_month(y: i64, m: i64) -> i64 {
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 fn digits(s: &str, range: std::ops::Range<usize>) -> Option<i64> {
     let part = s.get(range)?;
     part.bytes()
@@ -40,7 +51,8 @@ pub fn parse_iso8601(s: &str) -> Option<f64> {
         return None;
     }
     let (h, mi, sec) = (digits(s, 11..13)?, digits(s, 14..16)?, digits(s, 17..19)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 60
+    {
         return None;
     }
     let mut rest = s.get(19..)?;
@@ -92,6 +104,7 @@ mod tests {
             Some(951_868_800.0)
         );
         assert_eq!(parse_iso8601("1969-12-31 23:59:59Z"), Some(-1.0));
+        assert_eq!(parse_iso8601("2024-02-29T00:00:00Z"), Some(1_709_164_800.0));
     }
 
     #[test]
@@ -104,6 +117,9 @@ mod tests {
             "2024-06-10T06:13:20.Z",
             "2024-06-10T06:13:20+0200",
             "2024-06-10T06:13:20Zjunk",
+            "2024-02-30T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "2024-04-31T00:00:00Z",
             "２０２４-06-10T06:13:20Z",
         ] {
             assert_eq!(parse_iso8601(bad), None, "{bad}");
