@@ -16,6 +16,9 @@
 //! the same [`SimConfig`], seed and sequence of [`Simulator::step`] times give the
 //! same bytes. [`net`] is the thin tokio sender used by `watchfloor sim`.
 //!
+//! [`tracking`] is the tracking benchmark's tooling: simulated scenarios in the
+//! v1 scenario format and the files around offline runs of the `fusion` tracker.
+//!
 //! # Labelling
 //! JSON detections carry `"simulated": true`. ASTERIX records set the SIM bit
 //! (CAT048 I020, CAT021 I040 second octet). SBS-1 has no field for it, so the
@@ -41,6 +44,7 @@ mod radar;
 mod rng;
 mod sbs;
 mod simulator;
+pub mod tracking;
 mod world;
 
 pub use config::{
