@@ -35,7 +35,6 @@
 mod adsb;
 mod config;
 pub mod encode;
-mod feeds_config;
 /// A simulated task force (units, aircraft, chat, alerts) as TAK clients, labelled simulation.
 pub mod force;
 mod ground;
@@ -44,14 +43,15 @@ mod radar;
 mod rng;
 mod sbs;
 mod simulator;
+mod sources;
 pub mod tracking;
 mod world;
 
 pub use config::{
     AdsbConfig, GroundSensorConfig, GroundSensorKind, Population, RadarConfig, SimConfig,
 };
-pub use feeds_config::{feeds_config, GROUND_FEED_ID};
 pub use simulator::{SensorStats, SimOutput, Simulator};
+pub use sources::{sources, SimSource, SourceKind, SourceSite, GROUND_FEED_ID};
 pub use world::{AircraftInfo, TargetKind, TruthState};
 
 /// Why a simulation could not be built.

@@ -56,11 +56,10 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64());
     let (asterix, detections) = (free_udp()?, free_udp()?);
-    config.feeds = Some(sim::feeds_config(&scenario));
-    let sbs_id = sim::feeds_config(&scenario)
-        .sensors
+    config.feeds = Some(crate::simulate::feeds_config(&scenario));
+    let sbs_id = sim::sources(&scenario)
         .into_iter()
-        .find(|s| s.kind == feeds::SensorKind::Sbs)
+        .find(|s| s.kind == sim::SourceKind::Sbs)
         .map(|s| s.id);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
