@@ -2,7 +2,7 @@
 //! ASTERIX, SBS and JSON detections to a running server.
 
 use std::net::SocketAddr;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Args;
@@ -36,9 +36,7 @@ pub(crate) fn run(args: &SimArgs) -> Result<()> {
         print!("{}", serve_config(&cfg, args)?);
         return Ok(());
     }
-    cfg.start_unix_s = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64());
+    cfg.set_start(server::now());
     let targets = sim::net::SimTargets {
         asterix_udp: Some(args.asterix_udp),
         sbs_tcp_listen: Some(args.sbs_listen),
