@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tracker benchmark: watchfloor's fusion tracker against Stone Soup on the same
-# files. Scenarios are SIMULATED (fusion::sim) at the sample's density scaled to
+# files. Scenarios are SIMULATED (sim::tracking) at the sample's density scaled to
 # 10 / 100 / 1,000 / 10,000 targets, 100 scans of 1 s, NCV q = 0.1, Pd 0.9,
 # Poisson clutter, sigma 10 m; plus the shared sample when present.
 #
@@ -14,7 +14,7 @@ SSVENV=${SSVENV:-/tmp/ssvenv}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SAMPLE=$HERE/../../../shared/data/tracking/sample
 
-cargo build --release -p fusion --examples
+cargo build --release -p sim --examples
 BIN=target/release/examples
 
 for n in 10 100 1000 10000; do

@@ -6,7 +6,7 @@ Usage: stonesoup_gospa.py TRUTH_CSV TRACKS_CSV [C] [P]
 Scores every time present in either file with Stone Soup's
 GOSPAMetric(c, p, alpha 2, Euclidean on x, y) and prints the mean distance and
 its localisation, missed and false parts, in the same layout as
-`cargo run -p fusion --example score`.
+`cargo run -p sim --example score`.
 """
 import csv
 import sys

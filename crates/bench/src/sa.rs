@@ -7,7 +7,7 @@
 //! a sequence number and whether the event belongs to the measured window.
 
 use std::io::Write;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// How long after its send time an SA is stale, seconds (ATAK uses minutes).
 const STALE_S: u64 = 120;
@@ -75,35 +75,17 @@ pub fn write_sa(out: &mut Vec<u8>, mark: &Mark) {
 
 /// Formats unix microseconds as ISO-8601 UTC with milliseconds, as ATAK does.
 pub fn iso8601(unix_us: u64) -> String {
-    let d = Duration::from_micros(unix_us);
-    let secs = d.as_secs();
-    let days = secs / 86_400;
-    let rem = secs % 86_400;
-    let (y, m, day) = civil_from_days(days);
+    let c = cot::Time::from_micros(i64::try_from(unix_us).unwrap_or(i64::MAX)).civil();
     format!(
-        "{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        (rem / 60) % 60,
-        rem % 60,
-        d.subsec_millis()
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        c.year,
+        c.month,
+        c.day,
+        c.hour,
+        c.minute,
+        c.second,
+        c.micros / 1000
     )
-}
-
-/// Proleptic Gregorian date of a day count since 1970-01-01.
-///
-/// Works in 400-year eras (146 097 days), each starting on 1 March so that
-/// the leap day falls at the end of the year being counted.
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468; // days from 0000-03-01 to 1970-01-01
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = era * 400 + yoe + u64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

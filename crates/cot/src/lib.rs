@@ -23,5 +23,5 @@ pub use accessors::{parse_f64, Chat, Contact, Dest, Emergency, Link, Status, Tak
 pub use deframe::{DeframeError, Frame, XmlDeframer};
 pub use detail::{Detail, Element, Node};
 pub use event::{type_matches, Event, Point, UNKNOWN};
-pub use time::{Clock, FixedClock, Time, TimeError};
+pub use time::{Civil, Clock, FixedClock, Time, TimeError};
 pub use xml::{parse_event, to_xml, write_event, XmlError, DEFAULT_STALE_SECS, MAX_DEPTH};

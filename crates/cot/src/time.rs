@@ -146,28 +146,95 @@ impl Time {
             }
             _ => return Err(TimeError::Malformed),
         };
-        let days = days_from_civil(year, month, day);
-        let secs = days * 86_400 + hour * 3600 + min * 60 + sec - offset_secs;
-        Ok(Time(secs * MICROS_PER_SEC + micros))
+        // Every field was checked to fit its range above (two or four digits).
+        let local = Time::from_civil(Civil {
+            year: year as i32,
+            month: month as u8,
+            day: day as u8,
+            hour: hour as u8,
+            minute: min as u8,
+            second: sec as u8,
+            micros: micros as u32,
+        })?;
+        Ok(local.plus_secs(-offset_secs))
     }
+
+    /// The instant of a UTC calendar date and time of day (proleptic
+    /// Gregorian). Second 60 is accepted, for a leap second, and counts
+    /// as the first second of the next minute: Unix time has no leap
+    /// seconds.
+    pub fn from_civil(c: Civil) -> Result<Self, TimeError> {
+        let (year, month, day) = (i64::from(c.year), i64::from(c.month), i64::from(c.day));
+        if !(1..=12).contains(&month)
+            || day < 1
+            || day > days_in_month(year, month)
+            || c.hour > 23
+            || c.minute > 59
+            || c.second > 60
+            || i64::from(c.micros) >= MICROS_PER_SEC
+        {
+            return Err(TimeError::OutOfRange);
+        }
+        let secs = days_from_civil(year, month, day) * 86_400
+            + i64::from(c.hour) * 3600
+            + i64::from(c.minute) * 60
+            + i64::from(c.second);
+        secs.checked_mul(MICROS_PER_SEC)
+            .and_then(|us| us.checked_add(i64::from(c.micros)))
+            .map(Time)
+            .ok_or(TimeError::OutOfRange)
+    }
+
+    /// This instant as a UTC calendar date and time of day.
+    pub fn civil(self) -> Civil {
+        let secs = self.0.div_euclid(MICROS_PER_SEC);
+        let sod = secs.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
+        // i64 microseconds span about ±292,000 years, so every field fits.
+        Civil {
+            year: year as i32,
+            month: month as u8,
+            day: day as u8,
+            hour: (sod / 3600) as u8,
+            minute: (sod % 3600 / 60) as u8,
+            second: (sod % 60) as u8,
+            micros: self.0.rem_euclid(MICROS_PER_SEC) as u32,
+        }
+    }
+}
+
+/// A UTC calendar date and time of day, the proleptic Gregorian calendar
+/// every CoT and sensor timestamp is written in. The one calendar of the
+/// workspace: convert with [`Time::from_civil`] and [`Time::civil`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Civil {
+    /// Year, e.g. 2024 (0 is 1 BC; negative years count further back).
+    pub year: i32,
+    /// Month, 1 to 12.
+    pub month: u8,
+    /// Day of the month, 1 to 31.
+    pub day: u8,
+    /// Hour, 0 to 23.
+    pub hour: u8,
+    /// Minute, 0 to 59.
+    pub minute: u8,
+    /// Second, 0 to 59 (60 accepted on input, for a leap second).
+    pub second: u8,
+    /// Microseconds into the second, 0 to 999,999.
+    pub micros: u32,
 }
 
 impl fmt::Display for Time {
     /// `YYYY-MM-DDThh:mm:ss.sssZ`, with six fractional digits only when
     /// the instant is not a whole millisecond.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let secs = self.0.div_euclid(MICROS_PER_SEC);
-        let micros = self.0.rem_euclid(MICROS_PER_SEC);
-        let days = secs.div_euclid(86_400);
-        let sod = secs.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(days);
+        let c = self.civil();
         write!(
             f,
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
-            sod / 3600,
-            sod % 3600 / 60,
-            sod % 60
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            c.year, c.month, c.day, c.hour, c.minute, c.second
         )?;
+        let micros = c.micros;
         if micros % 1000 == 0 {
             write!(f, ".{:03}Z", micros / 1000)
         } else {
@@ -260,5 +327,81 @@ mod tests {
             Time::from_millis(-1).to_string(),
             "1969-12-31T23:59:59.999Z"
         );
+    }
+
+    fn civil(year: i32, month: u8, day: u8, hour: u8, minute: u8, second: u8) -> Civil {
+        Civil {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            micros: 0,
+        }
+    }
+
+    #[test]
+    fn civil_fields_of_known_instants() {
+        let leap_day = Time::from_civil(Civil {
+            micros: 789_000,
+            ..civil(2024, 2, 29, 12, 34, 56)
+        });
+        assert_eq!(leap_day.map(Time::micros), Ok(1_709_210_096_789_000));
+        assert_eq!(
+            Time::from_civil(civil(1970, 1, 1, 0, 0, 0)),
+            Ok(Time::EPOCH)
+        );
+        assert_eq!(
+            Time::from_micros(-1).civil(),
+            Civil {
+                micros: 999_999,
+                ..civil(1969, 12, 31, 23, 59, 59)
+            }
+        );
+        assert_eq!(
+            Time::from_millis(951_782_400_000).civil(),
+            civil(2000, 2, 29, 0, 0, 0)
+        );
+        // A leap second is the first second of the next minute.
+        assert_eq!(
+            Time::from_civil(civil(2016, 12, 31, 23, 59, 60)),
+            Time::from_civil(civil(2017, 1, 1, 0, 0, 0))
+        );
+    }
+
+    #[test]
+    fn civil_round_trips_and_rejects_impossible_dates() {
+        for us in [
+            0,
+            1,
+            -1,
+            1_608_833_782_325_123,
+            4_102_444_799_999_999,
+            -62_135_596_800_000_000, // 0001-01-01
+            253_402_300_799_999_999, // 9999-12-31T23:59:59.999999
+        ] {
+            let t = Time::from_micros(us);
+            assert_eq!(Time::from_civil(t.civil()), Ok(t), "{us}");
+        }
+        for bad in [
+            civil(2023, 2, 29, 0, 0, 0),
+            civil(1900, 2, 29, 0, 0, 0),
+            civil(2024, 4, 31, 0, 0, 0),
+            civil(2024, 0, 1, 0, 0, 0),
+            civil(2024, 13, 1, 0, 0, 0),
+            civil(2024, 1, 0, 0, 0, 0),
+            civil(2024, 1, 1, 24, 0, 0),
+            civil(2024, 1, 1, 0, 60, 0),
+            civil(2024, 1, 1, 0, 0, 61),
+            Civil {
+                micros: 1_000_000,
+                ..civil(2024, 1, 1, 0, 0, 0)
+            },
+            civil(i32::MAX, 1, 1, 0, 0, 0),
+        ] {
+            assert_eq!(Time::from_civil(bad), Err(TimeError::OutOfRange), "{bad:?}");
+        }
+        assert!(Time::from_civil(civil(2000, 2, 29, 0, 0, 0)).is_ok());
     }
 }

@@ -7,26 +7,26 @@ use crate::error::FeedsError;
 use crate::mark::{Affiliation, Mark, MAX_REMARKS};
 use crate::pipeline::Pipeline;
 use crate::publish;
+use crate::timebase::{cot_time, unix_s};
 use crate::tracks::{attribute, Pending, TrackState};
 
 impl Pipeline {
-    /// When [`Pipeline::handle_timeout`] next has work (Unix seconds): the
-    /// tracker's next due scan or the next publication, whichever is first.
-    /// `None` before any input was accepted.
-    pub fn poll_timeout(&self) -> Option<f64> {
-        match (self.tracker.poll_timeout(), self.next_publish) {
+    /// When [`Pipeline::handle_timeout`] next has work: the tracker's next
+    /// due scan or the next publication, whichever is first. `None` before
+    /// any input was accepted.
+    pub fn poll_timeout(&self) -> Option<cot::Time> {
+        let next = match (self.tracker.poll_timeout(), self.next_publish) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
-        }
+        };
+        next.map(cot_time)
     }
 
-    /// Runs everything due at `now` (Unix seconds): the tracker's scans whose
-    /// late window closed, track time-outs (announced as `t-x-d-d`), and the
+    /// Runs everything due at `now`: the tracker's scans whose late window
+    /// closed, track time-outs (announced as `t-x-d-d`), and the
     /// publication of every live track when its interval has passed.
-    pub fn handle_timeout(&mut self, now: f64) {
-        if !now.is_finite() {
-            return;
-        }
+    pub fn handle_timeout(&mut self, now: cot::Time) {
+        let now = unix_s(now);
         self.last_now = self.last_now.max(now);
         let outputs = self.tracker.handle_timeout(now);
         let cutoff = now - self.cfg.tracker.late_window;

@@ -9,13 +9,15 @@ use crate::config::SensorKind;
 use crate::convert;
 use crate::pipeline::Pipeline;
 use crate::stats::Reject;
+use crate::timebase::unix_s;
 
 impl Pipeline {
     /// One UDP datagram of ASTERIX data blocks from `sensor` (an `asterix`
-    /// sensor), received at `now` (Unix seconds). Records decoded before a
-    /// corrupt one are kept; the rest of that block is dropped and counted.
-    pub fn ingest_asterix(&mut self, sensor: &str, datagram: &[u8], now: f64) {
-        let Some(idx) = self.feed_for(sensor, SensorKind::Asterix, now) else {
+    /// sensor), received at `now`. Records decoded before a corrupt one are
+    /// kept; the rest of that block is dropped and counted.
+    pub fn ingest_asterix(&mut self, sensor: &str, datagram: &[u8], now: cot::Time) {
+        let now = unix_s(now);
+        let Some(idx) = self.feed_for(sensor, SensorKind::Asterix) else {
             return;
         };
         if datagram.is_empty() {
@@ -47,13 +49,10 @@ impl Pipeline {
     /// (one port fed by many radars and ADS-B ground stations, as a
     /// surveillance network delivers them): each record goes to the
     /// `asterix` sensor whose configured SAC/SIC match its I010.
-    pub fn ingest_asterix_any(&mut self, datagram: &[u8], now: f64) {
-        if !now.is_finite() || datagram.is_empty() {
-            self.stats.reject(if now.is_finite() {
-                Reject::Decode
-            } else {
-                Reject::Implausible
-            });
+    pub fn ingest_asterix_any(&mut self, datagram: &[u8], now: cot::Time) {
+        let now = unix_s(now);
+        if datagram.is_empty() {
+            self.stats.reject(Reject::Decode);
             return;
         }
         for block in data_blocks(datagram) {
@@ -86,8 +85,9 @@ impl Pipeline {
 
     /// One already decoded ASTERIX record from `sensor` (for recordings
     /// replayed through `sensors::recording`), received at `now`.
-    pub fn ingest_asterix_record(&mut self, sensor: &str, record: &Record, now: f64) {
-        if let Some(idx) = self.feed_for(sensor, SensorKind::Asterix, now) {
+    pub fn ingest_asterix_record(&mut self, sensor: &str, record: &Record, now: cot::Time) {
+        let now = unix_s(now);
+        if let Some(idx) = self.feed_for(sensor, SensorKind::Asterix) {
             self.record(idx, record, now);
         }
     }
@@ -135,8 +135,9 @@ impl Pipeline {
     /// One SBS-1 line (without or with its line ending) from `sensor` (an
     /// `sbs` sensor), received at `now`. Lines without a position update the
     /// aircraft's callsign and altitude for later positions.
-    pub fn ingest_sbs_line(&mut self, sensor: &str, line: &str, now: f64) {
-        let Some(idx) = self.feed_for(sensor, SensorKind::Sbs, now) else {
+    pub fn ingest_sbs_line(&mut self, sensor: &str, line: &str, now: cot::Time) {
+        let now = unix_s(now);
+        let Some(idx) = self.feed_for(sensor, SensorKind::Sbs) else {
             return;
         };
         if !self.take_token(idx, now) {
@@ -163,8 +164,9 @@ impl Pipeline {
     /// One detection JSON line from `sensor` (a `detections` sensor), received
     /// at `now`. The track lists the configured `sensor` id as its source;
     /// the line's own `sensor` key names the device behind that feed.
-    pub fn ingest_detection_json(&mut self, sensor: &str, line: &str, now: f64) {
-        let Some(idx) = self.feed_for(sensor, SensorKind::Detections, now) else {
+    pub fn ingest_detection_json(&mut self, sensor: &str, line: &str, now: cot::Time) {
+        let now = unix_s(now);
+        let Some(idx) = self.feed_for(sensor, SensorKind::Detections) else {
             return;
         };
         if !self.take_token(idx, now) {

@@ -27,8 +27,10 @@
 //! transponder address and flight callsign, when ADS-B or Mode S gives them.
 //!
 //! # Units
-//! Unix seconds for every `now` and time; metres, m/s, degrees (WGS-84,
-//! courses clockwise from true north) everywhere else.
+//! Every `now` and [`Pipeline::poll_timeout`] is a [`cot::Time`]; inside, and
+//! in the configuration, times are Unix seconds as the tracker counts them.
+//! Metres, m/s, degrees (WGS-84, courses clockwise from true north)
+//! everywhere else.
 
 #![cfg_attr(test, allow(clippy::unwrap_used))] // a failed unwrap is a failed test
 

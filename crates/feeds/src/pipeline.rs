@@ -29,8 +29,9 @@ pub(crate) struct Feed {
     pub(crate) bucket: TokenBucket,
 }
 
-/// The sensor-to-picture pipeline: sans-IO and deterministic. Times are Unix
-/// seconds passed in by the caller; nothing here reads a clock or a socket.
+/// The sensor-to-picture pipeline: sans-IO and deterministic. Times are
+/// [`cot::Time`]s passed in by the caller (Unix seconds inside, the
+/// tracker's unit); nothing here reads a clock or a socket.
 ///
 /// Feed it with the `ingest_*` calls, call [`Pipeline::handle_timeout`] when
 /// [`Pipeline::poll_timeout`] says (and after a batch of input), and drain
@@ -123,13 +124,8 @@ impl Pipeline {
     }
 
     /// The sensor index of `sensor` if it is configured with `kind`; counts
-    /// and refuses otherwise (also a non-finite `now`, a caller's bug that
-    /// would defeat every time check).
-    pub(crate) fn feed_for(&mut self, sensor: &str, kind: SensorKind, now: f64) -> Option<u32> {
-        if !now.is_finite() {
-            self.stats.reject(Reject::Implausible);
-            return None;
-        }
+    /// and refuses otherwise.
+    pub(crate) fn feed_for(&mut self, sensor: &str, kind: SensorKind) -> Option<u32> {
         let idx = self.by_id.get(sensor).copied();
         match idx.and_then(|i| self.feeds.get(i as usize).map(|f| (i, f.kind))) {
             Some((i, k)) if k == kind => Some(i),

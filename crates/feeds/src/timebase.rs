@@ -23,6 +23,12 @@ pub fn time_of_day_to_unix(tod_s: f64, now: f64) -> Option<f64> {
     Some(wrapped)
 }
 
+/// A caller's time as Unix seconds, the unit of the tracker and of every
+/// time inside the pipeline.
+pub(crate) fn unix_s(t: cot::Time) -> f64 {
+    t.micros() as f64 / 1e6
+}
+
 /// Unix seconds to a CoT time (microseconds); saturates far outside the
 /// representable range rather than wrapping.
 pub(crate) fn cot_time(unix_s: f64) -> cot::Time {
@@ -69,5 +75,8 @@ mod tests {
     fn cot_time_is_microseconds() {
         assert_eq!(cot_time(1.5).micros(), 1_500_000);
         assert_eq!(cot_time(f64::NAN).micros(), 0);
+        let t = cot::Time::from_micros(1_718_000_000_250_000);
+        assert_eq!(unix_s(t), 1_718_000_000.25);
+        assert_eq!(cot_time(unix_s(t)), t);
     }
 }

@@ -18,7 +18,6 @@ pub mod kalman;
 pub mod linalg;
 pub mod offline;
 pub mod scenario;
-pub mod sim;
 mod track;
 pub mod tracker;
 

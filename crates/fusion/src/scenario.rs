@@ -1,5 +1,6 @@
-//! Reading and writing the tracking scenario format (v1): `detections.csv`,
-//! `truth.csv`, `scenario.json` and the track output CSV.
+//! The tracking scenario format (v1) as text: `detections.csv`, `truth.csv`
+//! and `scenario.json` parsed, the track output CSV written. Files are the
+//! caller's business (`sim::tracking` reads and writes them).
 //!
 //! # Units
 //! Times in seconds since the scenario start, positions in metres (local
@@ -7,20 +8,11 @@
 
 use crate::tracker::{Detection, ScanOutput};
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use thiserror::Error;
 
-/// Errors reading or writing scenario files.
+/// Errors parsing scenario text.
 #[derive(Debug, Error)]
 pub enum ScenarioError {
-    /// A file could not be read or written.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
     /// A CSV line is malformed (lines count from 1, the header is line 1).
     #[error("line {line}: {msg}")]
     Csv {
@@ -79,14 +71,6 @@ pub fn parse_meta(text: &str) -> Result<ScenarioMeta, ScenarioError> {
         last: num(&st["last"], "scan_times.last")?,
         interval: num(&st["interval"], "scan_times.interval")?,
         q: v["params"]["q"].as_f64(),
-    })
-}
-
-/// Reads a whole file as text.
-pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
-    std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-        path: path.to_owned(),
-        source,
     })
 }
 

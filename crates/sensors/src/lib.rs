@@ -12,7 +12,6 @@
 //!   streaming deframer.
 //! - [`detection`]: the detection JSON-lines format for ground sensors and cameras
 //!   (documented in that module).
-//! - [`scenario`]: the tracking-benchmark `detections.csv` reader.
 //! - [`validate`]: shared plausibility checks ([`Implausible`]).
 //!
 //! # Units
@@ -30,7 +29,6 @@ pub mod lines;
 pub mod pcap;
 pub mod recording;
 pub mod sbs;
-pub mod scenario;
 pub mod validate;
 
 pub use json::decode_to_json_lines;

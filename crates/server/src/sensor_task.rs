@@ -138,11 +138,6 @@ impl SensorShared {
     }
 }
 
-/// Seconds since the epoch, the tracker's own unit.
-fn unix_now() -> f64 {
-    crate::clock::now().micros() as f64 / 1e6
-}
-
 /// Runs the pipeline until shutdown.
 pub(crate) async fn run(
     mut pipeline: Pipeline,
@@ -160,12 +155,13 @@ pub(crate) async fn run(
         .collect();
     loop {
         let wait = pipeline.poll_timeout().map_or(Duration::from_secs(1), |t| {
-            Duration::from_secs_f64((t - unix_now()).clamp(0.0, 1.0))
+            let us = t.micros().saturating_sub(crate::clock::now().micros());
+            Duration::from_micros(us.clamp(0, 1_000_000) as u64)
         });
         tokio::select! {
             m = rx.recv() => {
                 let Some(m) = m else { return };
-                let now = unix_now();
+                let now = crate::clock::now();
                 handle(&mut pipeline, &kinds, m, now);
                 // Take what else is queued before publishing, to batch.
                 for _ in 0..1024 {
@@ -178,7 +174,7 @@ pub(crate) async fn run(
             () = tokio::time::sleep(wait) => {}
             () = stop.cancelled() => return,
         }
-        pipeline.handle_timeout(unix_now());
+        pipeline.handle_timeout(crate::clock::now());
         while let Some(event) = pipeline.poll_event() {
             let msg = RouterMsg::Inject {
                 source: Source::Tracker,
@@ -197,7 +193,7 @@ fn handle(
     p: &mut Pipeline,
     kinds: &std::collections::HashMap<String, SensorKind>,
     m: SensorMsg,
-    now: f64,
+    now: cot::Time,
 ) {
     match m {
         SensorMsg::Asterix(bytes) => p.ingest_asterix_any(&bytes, now),

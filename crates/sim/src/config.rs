@@ -184,6 +184,12 @@ impl SimConfig {
         crate::config::defaults::border_sector()
     }
 
+    /// Sets the wall time of simulation time 0 ([`Self::start_unix_s`])
+    /// from the caller's clock.
+    pub fn set_start(&mut self, start: cot::Time) {
+        self.start_unix_s = start.micros() as f64 / 1e6;
+    }
+
     /// Checks every setting once, before a simulator is built.
     pub fn validate(&self) -> Result<(), SimError> {
         crate::config::validate::validate(self)

@@ -16,6 +16,9 @@
 //! the same [`SimConfig`], seed and sequence of [`Simulator::step`] times give the
 //! same bytes. [`net`] is the thin tokio sender used by `watchfloor sim`.
 //!
+//! [`tracking`] is the tracking benchmark's tooling: simulated scenarios in the
+//! v1 scenario format and the files around offline runs of the `fusion` tracker.
+//!
 //! # Labelling
 //! JSON detections carry `"simulated": true`. ASTERIX records set the SIM bit
 //! (CAT048 I020, CAT021 I040 second octet). SBS-1 has no field for it, so the
@@ -32,7 +35,6 @@
 mod adsb;
 mod config;
 pub mod encode;
-mod feeds_config;
 /// A simulated task force (units, aircraft, chat, alerts) as TAK clients, labelled simulation.
 pub mod force;
 mod ground;
@@ -41,13 +43,15 @@ mod radar;
 mod rng;
 mod sbs;
 mod simulator;
+mod sources;
+pub mod tracking;
 mod world;
 
 pub use config::{
     AdsbConfig, GroundSensorConfig, GroundSensorKind, Population, RadarConfig, SimConfig,
 };
-pub use feeds_config::{feeds_config, GROUND_FEED_ID};
 pub use simulator::{SensorStats, SimOutput, Simulator};
+pub use sources::{sources, SimSource, SourceKind, SourceSite, GROUND_FEED_ID};
 pub use world::{AircraftInfo, TargetKind, TruthState};
 
 /// Why a simulation could not be built.

@@ -20,32 +20,18 @@ pub(crate) struct SbsLine<'a> {
     pub(crate) vertical_rate_ft_min: Option<f64>,
 }
 
-/// Proleptic Gregorian (year, month, day) of a day count since 1970-01-01.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 /// `2026/01/01,00:00:01.250` for a Unix time (milliseconds truncated).
 pub(crate) fn date_time(unix_s: f64) -> String {
-    let ms = (unix_s * 1000.0).floor() as i64;
-    let (days, ms_of_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
-    let (y, m, d) = civil_from_days(days);
-    let s = ms_of_day / 1000;
+    let c = cot::Time::from_millis((unix_s * 1000.0).floor() as i64).civil();
     format!(
-        "{y:04}/{m:02}/{d:02},{:02}:{:02}:{:02}.{:03}",
-        s / 3600,
-        s / 60 % 60,
-        s % 60,
-        ms_of_day % 1000
+        "{:04}/{:02}/{:02},{:02}:{:02}:{:02}.{:03}",
+        c.year,
+        c.month,
+        c.day,
+        c.hour,
+        c.minute,
+        c.second,
+        c.micros / 1000
     )
 }
 

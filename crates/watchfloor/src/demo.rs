@@ -3,7 +3,8 @@
 //! ATAK, WinTAK or iTAK within seconds. Everything it shows is SIMULATION.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
-use std::time::{Duration, SystemTime};
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Args;
@@ -52,15 +53,12 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
     }
 
     let mut scenario = sim::SimConfig::border_sector();
-    scenario.start_unix_s = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64());
+    scenario.set_start(server::now());
     let (asterix, detections) = (free_udp()?, free_udp()?);
-    config.sensors.feeds = Some(sim::feeds_config(&scenario));
-    let sbs_id = sim::feeds_config(&scenario)
-        .sensors
+    config.sensors.feeds = Some(crate::simulate::feeds_config(&scenario));
+    let sbs_id = sim::sources(&scenario)
         .into_iter()
-        .find(|s| s.kind == feeds::SensorKind::Sbs)
+        .find(|s| s.kind == sim::SourceKind::Sbs)
         .map(|s| s.id);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -116,7 +114,8 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
                     let stop = async move {
                         let _ = rx.await;
                     };
-                    if let Err(e) = sim::force::run(loopback_of(addr), force, stop).await {
+                    let clock = Arc::new(server::WallClock);
+                    if let Err(e) = sim::force::run(loopback_of(addr), force, clock, stop).await {
                         tracing::warn!(error = %e, "simulated task force not started");
                     }
                 });

@@ -1,5 +1,6 @@
 //! The offline commands: `decode`, `track` and `track-score`. Each reads
-//! files, calls a library, and prints; no logic of its own.
+//! files, calls a library (`sensors`, `sim::tracking`), and prints; no logic
+//! of its own.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -86,7 +87,7 @@ pub(crate) fn track(args: &TrackArgs) -> Result<()> {
         }
         cfg.q = q;
     }
-    let stats = fusion::offline::run_offline(&args.detections, &args.out, cfg, args.q.is_none())
+    let stats = sim::tracking::run_offline(&args.detections, &args.out, cfg, args.q.is_none())
         .with_context(|| format!("tracking {}", args.detections.display()))?;
     eprintln!(
         "{} scans, {} detections, {:.0} detections/s, scan p50 {:.3} ms, p99 {:.3} ms",
@@ -103,7 +104,7 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<()> {
     if !(args.c.is_finite() && args.c > 0.0 && args.p.is_finite() && args.p >= 1.0) {
         bail!("--c must be positive and --p at least 1");
     }
-    let s = fusion::offline::score(
+    let s = sim::tracking::score(
         &args.truth,
         &args.tracks,
         GospaParams {

@@ -27,11 +27,11 @@ fn pipeline() -> Option<Pipeline> {
 
 fuzz_target!(|data: &[u8]| {
     let Some(mut p) = pipeline() else { return };
-    let mut now = 1_718_000_000.0;
+    let mut now = cot::Time::from_millis(1_718_000_000_000);
     // Chunks separated by 0xFF bytes, so one input drives several calls.
     for chunk in data.split(|&b| b == 0xff) {
         let Some((&sel, rest)) = chunk.split_first() else { continue };
-        now += f64::from(sel >> 2) * 0.1;
+        now = now.plus_millis(i64::from(sel >> 2) * 100);
         let text = String::from_utf8_lossy(rest);
         match sel & 3 {
             0 => p.ingest_asterix("radar", rest, now),

@@ -229,8 +229,8 @@ fn simulated_cat021_adsb_becomes_an_air_track_with_identity() {
         let t = f64::from(k);
         let (lat, lon) = to_latlon(start[0] + vel[0] * t, start[1] + vel[1] * t);
         let rec = cat021_record(t - 0.3, lat, lon, 0x4B1908, 120.0);
-        p.ingest_asterix("adsb-gs", &block(21, &[rec]), T0 + t);
-        p.handle_timeout(T0 + t);
+        p.ingest_asterix("adsb-gs", &block(21, &[rec]), at(T0 + t));
+        p.handle_timeout(at(T0 + t));
         while let Some(e) = p.poll_event() {
             last = Some((t, e));
         }

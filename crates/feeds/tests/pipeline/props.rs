@@ -43,11 +43,10 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn clock() -> impl Strategy<Value = f64> {
+fn clock() -> impl Strategy<Value = cot::Time> {
     prop_oneof![
-        8 => (0.0..120.0f64).prop_map(|d| T0 + d),
-        1 => any::<f64>(),
-        1 => Just(f64::NAN),
+        8 => (0.0..120.0f64).prop_map(|d| at(T0 + d)),
+        2 => any::<i64>().prop_map(cot::Time::from_micros),
     ]
 }
 

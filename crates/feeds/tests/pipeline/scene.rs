@@ -58,18 +58,22 @@ pub(crate) fn run(
         if !ready.is_empty() {
             let records: Vec<Vec<u8>> =
                 ready.iter().map(|pl| cat048_record(pl, SAC, SIC)).collect();
-            p.ingest_asterix("radar-1", &block(48, &records), T0 + t);
+            p.ingest_asterix("radar-1", &block(48, &records), at(T0 + t));
         }
         if t.fract() == 0.0 {
             let air = &targets[2];
             let [x, y] = air.at(t);
             let (lat, lon) = to_latlon(x + noise.gauss(10.0), y + noise.gauss(10.0));
-            p.ingest_sbs_line("adsb-1", &sbs_position(ICAO, 35_000.0, lat, lon), T0 + t);
+            p.ingest_sbs_line(
+                "adsb-1",
+                &sbs_position(ICAO, 35_000.0, lat, lon),
+                at(T0 + t),
+            );
             if (t as u64) % 5 == 0 {
-                p.ingest_sbs_line("adsb-1", &sbs_ident(ICAO, "DLH65A"), T0 + t);
+                p.ingest_sbs_line("adsb-1", &sbs_ident(ICAO, "DLH65A"), at(T0 + t));
             }
         }
-        p.handle_timeout(T0 + t);
+        p.handle_timeout(at(T0 + t));
         while let Some(e) = p.poll_event() {
             events.push((t, e));
         }

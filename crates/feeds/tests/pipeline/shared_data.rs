@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use feeds::{time_of_day_to_unix, FeedsConfig, Pipeline, SensorConfig, SensorKind, Site};
 use sensors::asterix::{data_blocks, decode_block, Record};
 
+use super::sim::at;
+
 fn data_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
     if dir.is_dir() {
@@ -61,9 +63,9 @@ fn real_cat048_and_cat021_records_are_accepted() {
         sensor("adsb", SensorKind::Asterix, None),
     ];
     let mut p = Pipeline::new(cfg).unwrap();
-    p.ingest_asterix("radar", &cat048, now_after(&cat048));
+    p.ingest_asterix("radar", &cat048, at(now_after(&cat048)));
     assert_eq!(p.stats().accepted, 1, "{:?}", p.stats());
-    p.ingest_asterix("adsb", &cat021, now_after(&cat021));
+    p.ingest_asterix("adsb", &cat021, at(now_after(&cat021)));
     assert_eq!(p.stats().accepted, 3, "{:?}", p.stats());
     assert_eq!(p.stats().rejected(), 0, "{:?}", p.stats());
 }
@@ -86,8 +88,8 @@ fn real_sbs_capture_feeds_without_errors() {
             positions += 1;
         }
         let now = 1_718_000_000.0 + i as f64 * 0.2;
-        p.ingest_sbs_line("adsb", line, now);
-        p.handle_timeout(now);
+        p.ingest_sbs_line("adsb", line, at(now));
+        p.handle_timeout(at(now));
         while p.poll_event().is_some() {}
     }
     let s = p.stats();

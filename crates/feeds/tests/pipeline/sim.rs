@@ -173,6 +173,12 @@ pub(crate) fn observe(target: &Target, scan_start: f64, noise: &mut Noise1) -> O
     })
 }
 
+/// The pipeline's time of `unix_s` seconds since the epoch (to the
+/// microsecond, as a server's clock gives it).
+pub(crate) fn at(unix_s: f64) -> cot::Time {
+    cot::Time::from_micros((unix_s * 1e6).round() as i64)
+}
+
 /// Seconds since midnight UTC of `t` seconds after T0.
 pub(crate) fn tod(t: f64) -> f64 {
     (T0 + t).rem_euclid(86_400.0)

@@ -1,16 +1,5 @@
 //! ISO 8601 date-time text to Unix seconds, for the `time` key of detections.
 
-/// Days from 1970-01-01 to the given proleptic Gregorian date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 fn digits(s: &str, range: std::ops::Range<usize>) -> Option<i64> {
     let part = s.get(range)?;
     part.bytes()
@@ -40,9 +29,6 @@ pub fn parse_iso8601(s: &str) -> Option<f64> {
         return None;
     }
     let (h, mi, sec) = (digits(s, 11..13)?, digits(s, 14..16)?, digits(s, 17..19)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
-        return None;
-    }
     let mut rest = s.get(19..)?;
     let mut frac = 0.0;
     if let Some(after) = rest.strip_prefix('.') {
@@ -71,8 +57,18 @@ pub fn parse_iso8601(s: &str) -> Option<f64> {
             sign * (oh * 3600 + om * 60)
         }
     };
-    let days = days_from_civil(y, mo, d);
-    let secs = days * 86_400 + h * 3600 + mi * 60 + sec - offset_s;
+    // cot's calendar checks every field's range, the day against its month.
+    let whole = cot::Time::from_civil(cot::Civil {
+        year: i32::try_from(y).ok()?,
+        month: u8::try_from(mo).ok()?,
+        day: u8::try_from(d).ok()?,
+        hour: u8::try_from(h).ok()?,
+        minute: u8::try_from(mi).ok()?,
+        second: u8::try_from(sec).ok()?,
+        micros: 0,
+    })
+    .ok()?;
+    let secs = whole.micros().div_euclid(1_000_000) - offset_s;
     Some(secs as f64 + frac)
 }
 
@@ -92,6 +88,7 @@ mod tests {
             Some(951_868_800.0)
         );
         assert_eq!(parse_iso8601("1969-12-31 23:59:59Z"), Some(-1.0));
+        assert_eq!(parse_iso8601("2024-02-29T00:00:00Z"), Some(1_709_164_800.0));
     }
 
     #[test]
@@ -104,6 +101,9 @@ mod tests {
             "2024-06-10T06:13:20.Z",
             "2024-06-10T06:13:20+0200",
             "2024-06-10T06:13:20Zjunk",
+            "2024-02-30T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "2024-04-31T00:00:00Z",
             "２０２４-06-10T06:13:20Z",
         ] {
             assert_eq!(parse_iso8601(bad), None, "{bad}");

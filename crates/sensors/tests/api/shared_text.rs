@@ -1,4 +1,4 @@
-//! The shared SBS-1 captures and the tracking scenario, read in place.
+//! The shared SBS-1 captures, read in place.
 
 use std::collections::BTreeMap;
 
@@ -85,20 +85,4 @@ fn sbs_format_examples_all_kinds() {
     ] {
         assert!(kinds.contains(&k), "{k:?}");
     }
-}
-
-#[test]
-fn tracking_sample_detections_all_validate() {
-    let Some(dir) = shared_data("tracking") else {
-        return;
-    };
-    let file = std::fs::File::open(dir.join("sample/detections.csv")).unwrap();
-    let rows: Vec<_> = sensors::scenario::read_scenario(std::io::BufReader::new(file))
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert!(rows.len() > 1000, "{}", rows.len());
-    assert!(rows.windows(2).all(|w| w[0].det_id < w[1].det_id));
-    assert!(rows
-        .iter()
-        .all(|r| r.cov_m2 == [[100.0, 0.0], [0.0, 100.0]]));
 }

@@ -1,6 +1,7 @@
 //! The thin tokio shell of the simulated force: one streaming-CoT TCP
 //! connection per unit (XML `<event>`s back to back, as ATAK's "streaming
-//! TCP"), the scenario stepped with the wall clock every 250 ms.
+//! TCP"), the scenario stepped every 250 ms with the time of the caller's
+//! clock (the wall clock in `watchfloor demo`; this crate reads none).
 //!
 //! Each connection has a bounded queue; a unit whose connection is down or
 //! slow loses reports (counted) and never holds up the others. What the
@@ -12,7 +13,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use serde::Serialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -82,19 +83,14 @@ fn add(c: &AtomicU64, n: u64) {
     c.fetch_add(n, Ordering::Relaxed);
 }
 
-fn wall_now() -> cot::Time {
-    let us = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
-    cot::Time::from_micros(us)
-}
-
 /// Connects every unit of `scenario` to the streaming CoT port at `addr` and
-/// runs the scenario in real time until `stop` completes; then lets each
-/// connection write what is queued (for at most 2 s) and closes them.
+/// runs the scenario at the time `clock` says, stepped every 250 ms, until
+/// `stop` completes; then lets each connection write what is queued (for at
+/// most 2 s) and closes them.
 pub async fn run(
     addr: SocketAddr,
     mut scenario: ForceScenario,
+    clock: Arc<dyn cot::Clock>,
     stop: impl Future<Output = ()>,
 ) -> Result<ForceStats, ForceNetError> {
     if !addr.ip().is_loopback() {
@@ -123,7 +119,7 @@ pub async fn run(
             () = &mut stop => break,
             _ = interval.tick() => {}
         }
-        for out in scenario.step(wall_now()) {
+        for out in scenario.step(clock.now()) {
             let bytes: Arc<[u8]> = cot::to_xml(&out.event).into();
             let queued = links.get(out.unit).map(|tx| tx.try_send(bytes));
             if !matches!(queued, Some(Ok(()))) {

@@ -7,6 +7,20 @@ use tokio::net::TcpListener;
 use super::*;
 use crate::force::ForceConfig;
 
+/// A clock that runs from a fixed instant at the pace of the test.
+struct Elapsed(std::time::Instant);
+
+impl cot::Clock for Elapsed {
+    fn now(&self) -> cot::Time {
+        let us = i64::try_from(self.0.elapsed().as_micros()).unwrap();
+        cot::Time::from_micros(1_767_225_600_000_000 + us)
+    }
+}
+
+fn clock() -> Arc<dyn cot::Clock> {
+    Arc::new(Elapsed(std::time::Instant::now()))
+}
+
 /// Every complete event in `bytes`, parsed; panics on anything that is not CoT.
 fn events(bytes: &[u8]) -> Vec<cot::Event> {
     let mut d = cot::XmlDeframer::new(1 << 20);
@@ -45,6 +59,7 @@ async fn one_connection_per_unit_sending_cot() {
     let stats = run(
         addr,
         scenario,
+        clock(),
         tokio::time::sleep(Duration::from_millis(1_600)),
     )
     .await
@@ -92,6 +107,7 @@ async fn reconnects_after_the_server_drops_it_and_refuses_other_networks() {
     let stats = run(
         addr,
         scenario,
+        clock(),
         tokio::time::sleep(Duration::from_millis(2_000)),
     )
     .await
@@ -105,6 +121,6 @@ async fn reconnects_after_the_server_drops_it_and_refuses_other_networks() {
     assert!(!events(&bytes).is_empty());
 
     let far: SocketAddr = "192.0.2.1:8087".parse().unwrap();
-    let refused = run(far, ForceScenario::new(&config, 1), async {}).await;
+    let refused = run(far, ForceScenario::new(&config, 1), clock(), async {}).await;
     assert!(matches!(refused, Err(ForceNetError::NotLoopback(a)) if a == far));
 }

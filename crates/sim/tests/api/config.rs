@@ -45,3 +45,10 @@ fn bad_settings_are_refused_with_their_name() {
         }
     }
 }
+
+#[test]
+fn start_comes_from_the_callers_clock() {
+    let mut c = SimConfig::border_sector();
+    c.set_start(cot::Time::from_millis(1_767_225_601_250));
+    assert_eq!(c.start_unix_s, 1_767_225_601.25);
+}

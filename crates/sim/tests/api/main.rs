@@ -1,5 +1,5 @@
 //! Integration tests of the simulator through its public API, checked with the
-//! `sensors` decoders. One binary keeps link time down.
+//! `sensors` decoders, and its tracking tooling. One binary keeps link time down.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -9,3 +9,4 @@ mod config;
 mod determinism;
 mod net;
 mod radar;
+mod tracking;

@@ -1,10 +1,12 @@
-//! Tracker throughput on simulated scenes (100 and 1,000 targets).
+//! Throughput of the `fusion` tracker on simulated scenes (100 and 1,000
+//! targets); here beside the scenario generator, which `fusion` does not
+//! depend on.
 #![allow(missing_docs)] // criterion macros generate undocumented items
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use fusion::scenario::parse_detections;
-use fusion::sim::{simulate, SimParams};
 use fusion::{Config, Detection, Tracker};
+use sim::tracking::{simulate, SimParams};
 
 /// Detections grouped by scan, after a warm-up so tracks exist.
 fn scene(targets: usize) -> (Tracker, Vec<(f64, Vec<Detection>)>) {

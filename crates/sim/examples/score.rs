@@ -1,9 +1,9 @@
-//! `cargo run -p fusion --example score -- --truth FILE --tracks FILE [--c 50] [--p 1]`
+//! `cargo run -p sim --example score -- --truth FILE --tracks FILE [--c 50] [--p 1]`
 //!
 //! Mean GOSPA (alpha 2) of a tracks CSV against `truth.csv`, with its parts.
 
 use fusion::gospa::GospaParams;
-use fusion::offline::score;
+use sim::tracking::score;
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -1,10 +1,10 @@
-//! `cargo run -p fusion --example gen -- --targets N --scans S --seed K --out DIR [--q Q]`
+//! `cargo run -p sim --example gen -- --targets N --scans S --seed K --out DIR [--q Q]`
 //!
 //! Writes a SIMULATED scenario in the v1 format (`detections.csv`,
 //! `truth.csv`, `detection_origin.csv`, `scenario.json`) at the sample's
 //! density scaled to N targets.
 
-use fusion::sim::{simulate, SimParams};
+use sim::tracking::{simulate, write_scenario, SimParams};
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -25,11 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut p = SimParams::scaled(targets, scans, seed);
     p.q = q.unwrap_or(p.q);
     let s = simulate(&p);
-    std::fs::create_dir_all(&out)?;
-    std::fs::write(out.join("detections.csv"), &s.detections_csv)?;
-    std::fs::write(out.join("truth.csv"), &s.truth_csv)?;
-    std::fs::write(out.join("detection_origin.csv"), &s.origin_csv)?;
-    std::fs::write(out.join("scenario.json"), &s.scenario_json)?;
+    write_scenario(&out, &s)?;
     println!("wrote simulated scenario to {}", out.display());
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! `cargo run -p fusion --example track -- --detections FILE --out FILE [--imm] [--gate G]
+//! `cargo run -p sim --example track -- --detections FILE --out FILE [--imm] [--gate G]
 //! [--tentative-gate G] [--init-velocity-var V] [--min-points N] [--max-misses N] [--q Q]`
 //!
 //! `--q` overrides the `q` read from `scenario.json`.
@@ -7,9 +7,9 @@
 //! present) and writes the tracks CSV; prints timing and peak memory.
 
 use fusion::imm::ImmConfig;
-use fusion::offline::run_offline;
 use fusion::tracker::FilterKind;
 use fusion::Config;
+use sim::tracking::run_offline;
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

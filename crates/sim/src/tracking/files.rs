@@ -1,0 +1,180 @@
+//! Scenario files in and out, and timed offline runs of the tracker.
+//!
+//! # Units
+//! Times in seconds (scenario time, and wall-clock latencies of the
+//! tracker), positions in metres.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use fusion::gospa::GospaParams;
+use fusion::offline::{scan_batches, scan_times, score_texts, sorted_by_time, Score};
+use fusion::scenario::{
+    parse_detections, parse_meta, write_header, write_scan, ScenarioError, ScenarioMeta,
+};
+use fusion::tracker::{Config, Detection, ScanOutput, Tracker, TrackerError};
+
+use super::SimScenario;
+
+/// Why an offline run or a scenario file failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ToolError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A file's text is not in the scenario format.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// The tracker refused the input.
+    #[error(transparent)]
+    Tracker(#[from] TrackerError),
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> ToolError + '_ {
+    move |source| ToolError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Timing of an offline run (wall clock, this process).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunStats {
+    /// Scans processed.
+    pub scans: usize,
+    /// Detections processed.
+    pub detections: usize,
+    /// Time spent in the tracker (seconds).
+    pub tracker_s: f64,
+    /// Median scan latency (seconds).
+    pub p50_s: f64,
+    /// 99th percentile scan latency (seconds).
+    pub p99_s: f64,
+    /// Worst scan latency (seconds).
+    pub max_s: f64,
+}
+
+impl RunStats {
+    /// Detections per second of tracker time.
+    pub fn detections_per_s(&self) -> f64 {
+        if self.tracker_s > 0.0 {
+            self.detections as f64 / self.tracker_s
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Reads a whole file as text.
+pub fn read_text(path: &Path) -> Result<String, ToolError> {
+    std::fs::read_to_string(path).map_err(io_error(path))
+}
+
+/// Tracks `dets` scan by scan, handing each scan's output to `sink` as it
+/// is produced (so memory does not grow with the scenario's length), and
+/// times each scan inside the tracker.
+pub fn run_scans_with<F>(
+    dets: &[Detection],
+    meta: Option<&ScenarioMeta>,
+    cfg: Config,
+    mut sink: F,
+) -> Result<RunStats, ToolError>
+where
+    F: FnMut(&ScanOutput) -> Result<(), ToolError>,
+{
+    let sorted = sorted_by_time(dets);
+    let times = scan_times(&sorted, meta);
+    let mut tracker = Tracker::new(cfg)?;
+    let mut lat = Vec::new();
+    for (t, batch) in scan_batches(&sorted, &times) {
+        let clock = Instant::now();
+        let out = tracker.process(t, batch)?;
+        lat.push(clock.elapsed().as_secs_f64());
+        sink(&out)?;
+    }
+    let total: f64 = lat.iter().sum();
+    lat.sort_by(f64::total_cmp);
+    let pct = |q: f64| {
+        lat.get(((lat.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    Ok(RunStats {
+        scans: lat.len(),
+        detections: sorted.len(),
+        tracker_s: total,
+        p50_s: pct(0.5),
+        p99_s: pct(0.99),
+        max_s: lat.last().copied().unwrap_or(0.0),
+    })
+}
+
+/// Tracks `dets` scan by scan and returns every scan's output.
+pub fn run_scans(
+    dets: &[Detection],
+    meta: Option<&ScenarioMeta>,
+    cfg: Config,
+) -> Result<(Vec<ScanOutput>, RunStats), ToolError> {
+    let mut outs = Vec::new();
+    let stats = run_scans_with(dets, meta, cfg, |o| {
+        outs.push(o.clone());
+        Ok(())
+    })?;
+    Ok((outs, stats))
+}
+
+/// `watchfloor track`: reads `detections` (and `scenario.json` beside it, if
+/// present, for the scan times and, when `q_from_scenario`, its `q`), tracks,
+/// and writes `out`.
+pub fn run_offline(
+    detections: &Path,
+    out: &Path,
+    mut cfg: Config,
+    q_from_scenario: bool,
+) -> Result<RunStats, ToolError> {
+    let dets = parse_detections(&read_text(detections)?)?;
+    let json = detections.with_file_name("scenario.json");
+    let meta = if json.exists() {
+        Some(parse_meta(&read_text(&json)?)?)
+    } else {
+        None
+    };
+    if let Some(q) = meta.as_ref().and_then(|m| m.q).filter(|_| q_from_scenario) {
+        cfg.q = q;
+    }
+    let file = std::fs::File::create(out).map_err(io_error(out))?;
+    let mut w = std::io::BufWriter::new(file);
+    write_header(&mut w).map_err(io_error(out))?;
+    let stats = run_scans_with(&dets, meta.as_ref(), cfg, |o| {
+        write_scan(&mut w, o).map_err(io_error(out))
+    })?;
+    w.flush().map_err(io_error(out))?;
+    Ok(stats)
+}
+
+/// `watchfloor track-score`: GOSPA of a tracks file against `truth.csv`.
+pub fn score(truth: &Path, tracks: &Path, prm: GospaParams) -> Result<Score, ToolError> {
+    Ok(score_texts(&read_text(truth)?, &read_text(tracks)?, prm)?)
+}
+
+/// Writes `scenario` into `dir` (created if needed) as `detections.csv`,
+/// `truth.csv`, `detection_origin.csv` and `scenario.json`.
+pub fn write_scenario(dir: &Path, scenario: &SimScenario) -> Result<(), ToolError> {
+    std::fs::create_dir_all(dir).map_err(io_error(dir))?;
+    for (name, text) in [
+        ("detections.csv", &scenario.detections_csv),
+        ("truth.csv", &scenario.truth_csv),
+        ("detection_origin.csv", &scenario.origin_csv),
+        ("scenario.json", &scenario.scenario_json),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(io_error(&path))?;
+    }
+    Ok(())
+}

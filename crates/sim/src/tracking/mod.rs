@@ -1,0 +1,18 @@
+//! Tooling of the tracking benchmark: simulated scenarios in the v1
+//! scenario format ([`simulate`]), and the files around the `fusion`
+//! tracker: scenario folders read and written, a `detections.csv` tracked
+//! into a tracks CSV with the tracker timed ([`run_offline`]), a tracks CSV
+//! scored against `truth.csv` ([`score`]). `watchfloor track`,
+//! `watchfloor track-score` and this crate's `gen`, `track` and `score`
+//! examples are thin shells over it. **Generated scenarios are simulation.**
+//!
+//! `fusion` keeps the pure halves (text parsing, scan batching, GOSPA);
+//! the file IO and the wall-clock timing live here.
+
+mod files;
+mod gen;
+
+pub use files::{
+    read_text, run_offline, run_scans, run_scans_with, score, write_scenario, RunStats, ToolError,
+};
+pub use gen::{simulate, SimParams, SimScenario};
