@@ -33,15 +33,7 @@ pub(crate) struct WebState {
     pub(crate) stop: CancellationToken,
 }
 
-/// An API error in the one JSON shape.
-struct ApiError(StatusCode, &'static str, String);
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = serde_json::json!({"error": {"status": self.0.as_u16(), "code": self.1, "message": self.2}});
-        (self.0, Json(body)).into_response()
-    }
-}
+use api::ApiError;
 
 /// The routes of the web listener.
 pub(crate) fn router(state: WebState) -> Router {
@@ -163,18 +155,18 @@ async fn login(
     body: Option<Json<LoginBody>>,
 ) -> Response {
     let Some(Json(body)) = body else {
-        return ApiError(
+        return ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
-            "expected {\"username\", \"password\"}".into(),
+            "expected {\"username\", \"password\"}",
         )
         .into_response();
     };
     if body.username.len() > 128 || body.password.len() > 1024 {
-        return ApiError(
+        return ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
-            "name or password too long".into(),
+            "name or password too long",
         )
         .into_response();
     }
@@ -204,16 +196,16 @@ async fn login(
             match e {
                 LoginError::Refused => {
                     tracing::warn!(user = %body.username, addr = %peer, "web login refused");
-                    ApiError(
+                    ApiError::new(
                         StatusCode::UNAUTHORIZED,
                         "unauthorized",
-                        "wrong user name or password".into(),
+                        "wrong user name or password",
                     )
                     .into_response()
                 }
                 LoginError::Limited(wait) => {
                     tracing::warn!(user = %body.username, addr = %peer, "web login rate limited");
-                    ApiError(
+                    ApiError::new(
                         StatusCode::TOO_MANY_REQUESTS,
                         "rate_limited",
                         format!(
@@ -238,19 +230,14 @@ async fn logout(State(s): State<WebState>, headers: HeaderMap) -> Response {
 }
 
 fn unauthorized() -> Response {
-    ApiError(
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-        "log in first".into(),
-    )
-    .into_response()
+    ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "log in first").into_response()
 }
 
 fn no_store() -> Response {
-    ApiError(
+    ApiError::new(
         StatusCode::NOT_FOUND,
         "no_store",
-        "this server keeps no history (no data dir)".into(),
+        "this server keeps no history (no data dir)",
     )
     .into_response()
 }
@@ -269,10 +256,10 @@ async fn replay_range(State(s): State<WebState>, headers: HeaderMap) -> Response
             "to": span.map_or_else(|| crate::router::now().millis(), |s| s.1.millis()),
         }))
         .into_response(),
-        _ => ApiError(
+        _ => ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "store",
-            "history unreadable".into(),
+            "history unreadable",
         )
         .into_response(),
     }
@@ -293,10 +280,10 @@ async fn replay(
         return unauthorized();
     }
     let Some(Query(q)) = q else {
-        return ApiError(
+        return ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
-            "give at=<ms since the epoch>".into(),
+            "give at=<ms since the epoch>",
         )
         .into_response();
     };
@@ -318,10 +305,10 @@ async fn replay(
             let objects = super::replay::objects(&rows, &viewer);
             Json(serde_json::json!({"at": at, "objects": objects})).into_response()
         }
-        _ => ApiError(
+        _ => ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "store",
-            "history unreadable".into(),
+            "history unreadable",
         )
         .into_response(),
     }
@@ -337,10 +324,10 @@ async fn ws(
         return unauthorized();
     }
     if !same_origin(&headers) {
-        return ApiError(
+        return ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden",
-            "cross-origin WebSocket refused".into(),
+            "cross-origin WebSocket refused",
         )
         .into_response();
     }
@@ -349,7 +336,7 @@ async fn ws(
             limit = super::MAX_SESSIONS,
             "web feed full; browser refused"
         );
-        return ApiError(
+        return ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "busy",
             format!("at most {} browsers at once", super::MAX_SESSIONS),
@@ -357,10 +344,10 @@ async fn ws(
         .into_response();
     }
     let Some(upgrade) = upgrade else {
-        return ApiError(
+        return ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
-            "expected a WebSocket upgrade".into(),
+            "expected a WebSocket upgrade",
         )
         .into_response();
     };
@@ -387,7 +374,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 async fn no_api() -> Response {
-    ApiError(StatusCode::NOT_FOUND, "not_found", "no such API".into()).into_response()
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API").into_response()
 }
 
 async fn asset(uri: Uri) -> Response {
@@ -416,7 +403,7 @@ async fn asset(uri: Uri) -> Response {
             )
                 .into_response()
         }
-        None => ApiError(
+        None => ApiError::new(
             StatusCode::NOT_FOUND,
             "not_found",
             format!("no file {path}"),
