@@ -304,17 +304,4 @@ impl Metrics {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn renders_labelled_counters() {
-        let m = Metrics::default();
-        m.decode_error(DecodeErrorKind::TooLarge);
-        Metrics::add(&m.events_in_udp, 3);
-        let text = m.render(&[("clients_identified", "Identified clients.", 7)]);
-        assert!(text.contains("watchfloor_decode_errors_total{kind=\"too_large\"} 1"));
-        assert!(text.contains("watchfloor_events_in_total{transport=\"udp\"} 3"));
-        assert!(text.contains("watchfloor_clients_identified 7"));
-    }
-}
+mod tests;
