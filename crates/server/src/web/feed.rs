@@ -72,7 +72,7 @@ fn hub_note(note: &Routed<'_>) -> Option<HubIn> {
 
 /// A frame for one browser.
 #[derive(Debug)]
-pub(crate) struct Frame {
+pub(crate) struct BrowserFrame {
     pub(crate) seq: u64,
     pub(crate) text: String,
 }
@@ -82,7 +82,7 @@ pub(crate) struct SessionHandle {
     pub(crate) viewer: Viewer,
     pub(crate) me: WebUser,
     pub(crate) send_groups: Arc<Vec<String>>,
-    tx: mpsc::Sender<Frame>,
+    tx: mpsc::Sender<BrowserFrame>,
     /// Set when its queue overflowed: it needs a snapshot, not deltas.
     pub(crate) lagged: AtomicBool,
     pub(crate) wake: Notify,
@@ -91,7 +91,7 @@ pub(crate) struct SessionHandle {
 }
 
 /// State shared by the feed task, the browsers' tasks and the HTTP API.
-pub(crate) struct Feed {
+pub(crate) struct WebFeed {
     pub(crate) hub: Mutex<Hub>,
     sessions: Mutex<HashMap<u64, Arc<SessionHandle>>>,
     next_id: AtomicU64,
@@ -99,15 +99,15 @@ pub(crate) struct Feed {
     pub(crate) router: mpsc::Sender<RouterMsg>,
 }
 
-impl Feed {
+impl WebFeed {
     /// A feed over an empty hub; the router's sender and the inbox to run.
     pub(crate) fn new(
         hub: Hub,
         metrics: Arc<Metrics>,
         router: mpsc::Sender<RouterMsg>,
-    ) -> (Arc<Feed>, HubTx, mpsc::Receiver<HubIn>) {
+    ) -> (Arc<WebFeed>, HubTx, mpsc::Receiver<HubIn>) {
         let (tx, rx) = mpsc::channel(INBOX);
-        let feed = Arc::new(Feed {
+        let feed = Arc::new(WebFeed {
             hub: Mutex::new(hub),
             sessions: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(1),
@@ -124,7 +124,7 @@ impl Feed {
         viewer: Viewer,
         me: WebUser,
         send_groups: Arc<Vec<String>>,
-    ) -> (u64, Arc<SessionHandle>, mpsc::Receiver<Frame>) {
+    ) -> (u64, Arc<SessionHandle>, mpsc::Receiver<BrowserFrame>) {
         let (tx, rx) = mpsc::channel(SESSION_QUEUE);
         let h = Arc::new(SessionHandle {
             viewer,
@@ -156,14 +156,14 @@ impl Feed {
 
     /// The snapshot frame for a browser, taken under the hub's lock so
     /// that it lines up exactly with the deltas numbered after it.
-    pub(crate) fn snapshot(&self, h: &SessionHandle) -> Frame {
+    pub(crate) fn snapshot(&self, h: &SessionHandle) -> BrowserFrame {
         let hub = self.hub.lock();
         let (seq, chat_serial, text) = hub.snapshot(&h.viewer, now().millis());
         h.chat_floor.store(chat_serial, Relaxed);
         h.lagged.store(false, Relaxed);
         drop(hub);
         Metrics::add(&self.metrics.web_snapshots, 1);
-        Frame { seq, text }
+        BrowserFrame { seq, text }
     }
 
     /// Sends CoT made for the web user into the picture, as its groups.
@@ -210,7 +210,7 @@ impl Feed {
                 .entry(h.viewer.identity.recv().map(<[String]>::to_vec))
                 .or_insert_with(|| batch.object_part(&h.viewer));
             let text = batch.frame(&h.viewer, part, h.chat_floor.load(Relaxed));
-            match h.tx.try_send(Frame {
+            match h.tx.try_send(BrowserFrame {
                 seq: batch.seq,
                 text,
             }) {
@@ -239,7 +239,7 @@ impl Feed {
 
 /// Runs the feed until shutdown.
 pub(crate) async fn run(
-    feed: Arc<Feed>,
+    feed: Arc<WebFeed>,
     mut inbox: mpsc::Receiver<HubIn>,
     stop: CancellationToken,
 ) {

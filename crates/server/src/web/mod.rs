@@ -122,7 +122,7 @@ pub(crate) async fn start(
     if tls.is_none() && users.any() && !config.addr.ip().is_loopback() {
         tracing::warn!(addr = %config.addr, "web COP logins travel unencrypted over plain HTTP; run the server with TLS (--certs with --tls, --enroll or --https) to serve the page over HTTPS");
     }
-    let (feed, hub, inbox) = feed::Feed::new(
+    let (feed, hub, inbox) = feed::WebFeed::new(
         cop::hub::Hub::new(cop::hub::HubLimits::default()),
         metrics.clone(),
         router,

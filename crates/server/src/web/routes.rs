@@ -15,7 +15,7 @@ use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
 use super::auth::{self, LoginError, Logins};
-use super::feed::Feed;
+use super::feed::WebFeed;
 use super::WebConfig;
 use crate::metrics::Metrics;
 use crate::users::Users;
@@ -25,7 +25,7 @@ use cop::hub::Viewer;
 /// What every handler shares.
 #[derive(Clone)]
 pub(crate) struct WebState {
-    pub(crate) feed: Arc<Feed>,
+    pub(crate) feed: Arc<WebFeed>,
     pub(crate) config: Arc<WebConfig>,
     pub(crate) users: Arc<Users>,
     pub(crate) logins: Arc<Logins>,
@@ -51,7 +51,7 @@ pub(crate) fn router(state: WebState) -> Router {
 
 /// Who is asking: a logged-in user, anonymous (no users configured), or
 /// nobody allowed.
-enum Caller {
+enum WebCaller {
     Anonymous,
     User(String),
     Refused,
@@ -62,23 +62,23 @@ impl WebState {
         self.users.any()
     }
 
-    fn caller(&self, headers: &HeaderMap) -> Caller {
+    fn caller(&self, headers: &HeaderMap) -> WebCaller {
         if !self.login_required() {
-            return Caller::Anonymous;
+            return WebCaller::Anonymous;
         }
         match self.logins.user(headers) {
-            Some(u) => Caller::User(u),
-            None => Caller::Refused,
+            Some(u) => WebCaller::User(u),
+            None => WebCaller::Refused,
         }
     }
 
     /// The web user, what it may see, and where its messages go.
-    fn identity(&self, caller: &Caller) -> (WebUser, Viewer, Arc<Vec<String>>) {
+    fn identity(&self, caller: &WebCaller) -> (WebUser, Viewer, Arc<Vec<String>>) {
         let c = &self.config;
         // The web user's messages go to its identity's send groups; an
         // empty list (a listen-only user) sends as anonymous, as before.
         let (uid, callsign, identity) = match caller {
-            Caller::User(name) => (
+            WebCaller::User(name) => (
                 format!("watchfloor-web-{}", uid_part(name)),
                 format!("C2 {}", name.to_uppercase()),
                 self.users.identity(name),
@@ -105,14 +105,14 @@ impl WebState {
         (me, viewer, Arc::new(send))
     }
 
-    fn session_json(&self, caller: &Caller) -> serde_json::Value {
+    fn session_json(&self, caller: &WebCaller) -> serde_json::Value {
         let (me, viewer, _) = self.identity(caller);
         let c = &self.config;
-        let authenticated = !matches!(caller, Caller::Refused);
+        let authenticated = !matches!(caller, WebCaller::Refused);
         serde_json::json!({
             "login_required": self.login_required(),
             "authenticated": authenticated,
-            "user": match caller { Caller::User(u) => Some(u.as_str()), _ => None },
+            "user": match caller { WebCaller::User(u) => Some(u.as_str()), _ => None },
             "uid": authenticated.then_some(me.uid),
             "callsign": authenticated.then_some(me.callsign),
             "team": c.team,
@@ -182,7 +182,7 @@ async fn login(
     match result {
         Ok(token) => {
             tracing::info!(user = %body.username, addr = %peer, "web login");
-            let caller = Caller::User(body.username);
+            let caller = WebCaller::User(body.username);
             let mut r = Json(s.session_json(&caller)).into_response();
             if let Ok(v) =
                 HeaderValue::from_str(&auth::set_cookie(Some(&token), s.config.secure_cookies))
@@ -243,7 +243,7 @@ fn no_store() -> Response {
 }
 
 async fn replay_range(State(s): State<WebState>, headers: HeaderMap) -> Response {
-    if matches!(s.caller(&headers), Caller::Refused) {
+    if matches!(s.caller(&headers), WebCaller::Refused) {
         return unauthorized();
     }
     let Some(store) = s.store.clone() else {
@@ -276,7 +276,7 @@ async fn replay(
     q: Option<Query<ReplayQuery>>,
 ) -> Response {
     let caller = s.caller(&headers);
-    if matches!(caller, Caller::Refused) {
+    if matches!(caller, WebCaller::Refused) {
         return unauthorized();
     }
     let Some(Query(q)) = q else {
@@ -320,7 +320,7 @@ async fn ws(
     upgrade: Option<WebSocketUpgrade>,
 ) -> Response {
     let caller = s.caller(&headers);
-    if matches!(caller, Caller::Refused) {
+    if matches!(caller, WebCaller::Refused) {
         return unauthorized();
     }
     if !same_origin(&headers) {

@@ -10,7 +10,7 @@ use axum::extract::ws::{Message as WsMessage, WebSocket};
 use futures::{SinkExt, StreamExt};
 use tokio_util::sync::CancellationToken;
 
-use super::feed::{Feed, SessionHandle};
+use super::feed::{SessionHandle, WebFeed};
 use crate::metrics::Metrics;
 use crate::router::now;
 use cop::command::{self, Command, Peer, Refused, WebUser};
@@ -71,7 +71,7 @@ async fn send(sink: &mut Sink, metrics: &Metrics, text: String) -> bool {
 /// Serves one browser until it leaves or the server stops.
 pub(crate) async fn run(
     socket: WebSocket,
-    feed: Arc<Feed>,
+    feed: Arc<WebFeed>,
     viewer: Viewer,
     me: WebUser,
     send_groups: Arc<Vec<String>>,
@@ -140,14 +140,14 @@ fn ack_ok(id: Option<u64>, uid: &str) -> String {
     serde_json::json!({"t": "ack", "id": id, "ok": true, "uid": uid}).to_string()
 }
 
-fn refuse(feed: &Feed, who: &str, id: Option<u64>, why: &Refused) -> String {
+fn refuse(feed: &WebFeed, who: &str, id: Option<u64>, why: &Refused) -> String {
     Metrics::add(&feed.metrics.web_commands_refused, 1);
     tracing::debug!(user = %who, reason = %why, "browser command refused");
     serde_json::json!({"t": "ack", "id": id, "ok": false, "error": why.to_string()}).to_string()
 }
 
 /// Carries out one command; the ack to send back.
-fn handle(feed: &Feed, h: &SessionHandle, text: &str) -> String {
+fn handle(feed: &WebFeed, h: &SessionHandle, text: &str) -> String {
     let who = h.me.callsign.as_str();
     let cmd = match command::parse(text) {
         Ok(c) => c,
@@ -175,7 +175,7 @@ fn handle(feed: &Feed, h: &SessionHandle, text: &str) -> String {
     }
 }
 
-fn build(feed: &Feed, me: &WebUser, cmd: Command) -> Result<(String, cot::Event), Refused> {
+fn build(feed: &WebFeed, me: &WebUser, cmd: Command) -> Result<(String, cot::Event), Refused> {
     let t = now();
     match cmd {
         Command::Chat { room_id, text, .. } => {
