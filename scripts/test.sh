@@ -22,6 +22,7 @@ step "web page dependencies (npm, from web/package-lock.json)"
 step "format and lints"
 cargo fmt --all --check
 cargo clippy --locked --workspace --all-targets -- -D warnings
+bash scripts/check-layers.sh
 
 step "rust tests"
 if command -v cargo-nextest >/dev/null 2>&1; then
