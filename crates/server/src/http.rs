@@ -31,7 +31,9 @@ struct AppState {
     directory: Option<Arc<MartiCtx>>,
 }
 
-/// The routes the subsystems contributed, ready to be served per listener.
+/// The routes the subsystems contributed, ready to be served per listener
+/// (cheap to clone: routers share their routes).
+#[derive(Clone)]
 pub(crate) struct Api {
     /// Metrics, health, the operator's API (marks, every client).
     plain: Router,
@@ -121,12 +123,7 @@ pub(crate) async fn start_https(
     let listener = crate::bind_tcp(addr).await?;
     let bound = listener.local_addr().ok();
     let (reloader, users) = (trust.reloader.clone(), trust.users.clone());
-    let (plain_marti, https) = (api.marti.clone(), api.https.clone());
-    let api = Api {
-        plain: Router::new(),
-        https,
-        marti: plain_marti,
-    };
+    let api = api.clone();
     let make: crate::https::MakeRouter = Arc::new(move |peer: crate::https::Peer| {
         let caller = caller_of(&peer, &users);
         tracing::debug!(user = ?caller.user(), addr = %peer.addr, "https client");
