@@ -75,17 +75,9 @@ pub fn write_sa(out: &mut Vec<u8>, mark: &Mark) {
 
 /// Formats unix microseconds as ISO-8601 UTC with milliseconds, as ATAK does.
 pub fn iso8601(unix_us: u64) -> String {
-    let c = cot::Time::from_micros(i64::try_from(unix_us).unwrap_or(i64::MAX)).civil();
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        c.year,
-        c.month,
-        c.day,
-        c.hour,
-        c.minute,
-        c.second,
-        c.micros / 1000
-    )
+    // Whole milliseconds: cot's own ISO form then writes three digits.
+    let ms = i64::try_from(unix_us / 1000).unwrap_or(i64::MAX);
+    cot::Time::from_millis(ms).to_string()
 }
 
 #[cfg(test)]
