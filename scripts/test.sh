@@ -38,6 +38,13 @@ bash scripts/fuzz-smoke.sh
 step "interop tests with pytak and takproto; ASTERIX cross-check with libasterix"
 cargo build --locked -p watchfloor
 cargo build --locked -p sensors --example decode
+# A build with nothing changed must compile nothing (a build script that
+# watches a missing path reran, and rebuilt the page and the server, on every
+# cargo command).
+if cargo build --locked -p watchfloor -v 2>&1 | grep -E '^ *(Compiling|Dirty) '; then
+    echo "FAIL: a second build with nothing changed rebuilt the crates above" >&2
+    exit 1
+fi
 mkdir -p test-artifacts
 WATCHFLOOR_BIN="$ROOT/target/debug/watchfloor" .venv/bin/python -m pytest -q tests/interop
 

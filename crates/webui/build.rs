@@ -6,6 +6,12 @@
 //! - `WATCHFLOOR_SKIP_WEB_BUILD=1` skips npm and embeds a page that says so.
 //! - `npm ci` runs only when `web/node_modules` is missing, so a developer's
 //!   own install is never replaced behind their back.
+//! - A failed page build fails the cargo build with the reason: a binary
+//!   that silently serves a fallback page is worse than no binary.
+//!
+//! Only paths that exist are watched: cargo treats a missing
+//! `rerun-if-changed` path as changed on every build, which rebuilt the page,
+//! the server and the binary on every cargo command.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -23,7 +29,10 @@ fn main() {
         "package-lock.json",
         "vite.config.js",
     ] {
-        println!("cargo:rerun-if-changed={}", web.join(p).display());
+        let path = web.join(p);
+        if path.exists() {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
     }
     println!("cargo:rerun-if-env-changed=WATCHFLOOR_WEB_DIST");
     println!("cargo:rerun-if-env-changed=WATCHFLOOR_SKIP_WEB_BUILD");
@@ -36,8 +45,13 @@ fn main() {
         None => match build(&web, &out.join("dist")) {
             Ok(d) => (Some(d), String::new()),
             Err(e) => {
-                println!("cargo:warning=the web COP was not built: {e}");
-                (None, e)
+                eprintln!("error: the web COP page was not built: {e}");
+                eprintln!(
+                    "  fix: install Node.js {} or newer with npm, or set \
+                     WATCHFLOOR_SKIP_WEB_BUILD=1 to build a server without the page",
+                    min_node()
+                );
+                std::process::exit(1);
             }
         },
     };
@@ -69,11 +83,15 @@ fn main() {
     }
 }
 
+/// The oldest Node.js the page's build tool runs on (Vite 8: `^20.19 || >=22.12`).
+const MIN_NODE: (u32, u32) = (20, 19);
+
 /// Runs `npm ci` (when needed) and `npm run build` into `dest`.
 fn build(web: &Path, dest: &Path) -> Result<PathBuf, String> {
     if !web.join("package.json").exists() {
         return Err(format!("{} has no package.json", web.display()));
     }
+    check_node()?;
     if !web.join("node_modules").exists() {
         run(web, &["ci", "--no-audit", "--no-fund"])?;
     }
@@ -87,6 +105,38 @@ fn build(web: &Path, dest: &Path) -> Result<PathBuf, String> {
     } else {
         Err(format!("npm run build left no index.html in {dest_s}"))
     }
+}
+
+/// Refuses a Node.js older than [`MIN_NODE`] before npm fails obscurely.
+fn check_node() -> Result<(), String> {
+    let out = Command::new("node")
+        .arg("--version")
+        .output()
+        .map_err(|e| {
+            format!(
+                "cannot run node (install Node.js {} or newer): {e}",
+                min_node()
+            )
+        })?;
+    let v = String::from_utf8_lossy(&out.stdout);
+    let mut parts = v.trim().trim_start_matches('v').split('.');
+    let mut next = || parts.next().and_then(|p| p.parse::<u32>().ok());
+    match (next(), next()) {
+        (Some(major), Some(minor)) if (major, minor) >= MIN_NODE => Ok(()),
+        (Some(_), Some(_)) => Err(format!(
+            "Node.js {} is too old; the page build needs {} or newer",
+            v.trim(),
+            min_node()
+        )),
+        _ => Err(format!(
+            "cannot read the Node.js version from {:?}",
+            v.trim()
+        )),
+    }
+}
+
+fn min_node() -> String {
+    format!("{}.{}", MIN_NODE.0, MIN_NODE.1)
 }
 
 fn run(dir: &Path, args: &[&str]) -> Result<(), String> {

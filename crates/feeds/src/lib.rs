@@ -35,7 +35,6 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))] // a failed unwrap is a failed test
 
 mod aircraft;
-mod bucket;
 mod config;
 mod convert;
 mod cycle;

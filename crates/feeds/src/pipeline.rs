@@ -8,13 +8,13 @@ use fusion::tracker::TrackerError;
 use fusion::Tracker;
 
 use crate::aircraft::AircraftTable;
-use crate::bucket::TokenBucket;
 use crate::config::{FeedsConfig, Noise, SensorKind, Site};
 use crate::convert::{Converted, Measurement};
 use crate::error::FeedsError;
 use crate::publish::PublishCtx;
 use crate::stats::{Reject, Stats};
 use crate::tracks::{Pending, TrackState};
+use pace::TokenBucket;
 
 /// One configured sensor, ready to use.
 #[derive(Debug, Clone)]
@@ -26,7 +26,7 @@ pub(crate) struct Feed {
     pub(crate) sac: Option<u8>,
     pub(crate) sic: Option<u8>,
     pub(crate) noise: Noise,
-    pub(crate) bucket: TokenBucket,
+    pub(crate) bucket: Option<TokenBucket<f64>>,
 }
 
 /// The sensor-to-picture pipeline: sans-IO and deterministic. Times are
@@ -79,7 +79,10 @@ impl Pipeline {
                 sac: s.sac,
                 sic: s.sic,
                 noise: s.noise,
-                bucket: TokenBucket::new(s.max_rate_per_s),
+                // One second's worth at most. `validate` above refused a rate
+                // that is not positive; were one to slip through, `None`
+                // admits nothing rather than everything.
+                bucket: TokenBucket::with_burst_seconds(s.max_rate_per_s, 1.0).ok(),
             })
             .collect();
         let sensor_ids: Vec<String> = feeds.iter().map(|f| f.id.clone()).collect();
@@ -141,7 +144,7 @@ impl Pipeline {
         let ok = self
             .feeds
             .get_mut(idx as usize)
-            .is_some_and(|f| f.bucket.take(now));
+            .is_some_and(|f| f.bucket.as_mut().is_some_and(|b| b.try_take(now)));
         if !ok {
             self.stats.reject(Reject::RateLimited);
         }

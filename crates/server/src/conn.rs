@@ -17,7 +17,7 @@ use crate::codec::{self, Inbound, StreamDecoder};
 use crate::metrics::Metrics;
 use crate::negotiate;
 use crate::outbox::{OutItem, Outbox};
-use crate::ratelimit::{RateLimit, WarnLimit};
+use crate::ratelimit::{client_bucket, client_wait, WarnLimit};
 use crate::router::{now, RouterMsg};
 
 /// What every connection needs to know, shared.
@@ -117,7 +117,7 @@ async fn read_loop<R: AsyncRead + Unpin>(
     let mut buf = vec![0u8; 4 * 1024];
     let mut identified = false;
     let identify_deadline = Instant::now() + cfg.identify_timeout;
-    let mut rate = RateLimit::new(cfg.client_rate, Instant::now());
+    let mut rate = client_bucket(cfg.client_rate);
     let mut warn = WarnLimit::new(Duration::from_secs(10));
     loop {
         let n = tokio::select! {
@@ -153,7 +153,7 @@ async fn read_loop<R: AsyncRead + Unpin>(
                 }
             };
             Metrics::add(&metrics.events_in_stream, 1);
-            if let Some(wait) = rate.take(Instant::now()) {
+            if let Some(wait) = client_wait(&mut rate, Instant::now()) {
                 Metrics::add(&metrics.throttled, 1);
                 tokio::select! {
                     () = tokio::time::sleep(wait) => {}

@@ -1,45 +1,26 @@
-//! Small rate limits used by connections: a token bucket for the events a
-//! client may send, and a limit on how often one connection may log.
+//! The limits used by connections: the pace of the events a client may send
+//! (the one [`pace::TokenBucket`]), and how often one connection may log.
 
 use std::time::Duration;
 
+use pace::TokenBucket;
 use tokio::time::Instant;
 
-/// A token bucket: `rate` events per second, bursts of five seconds' worth.
-#[derive(Debug)]
-pub(crate) struct RateLimit {
-    rate: f64,
-    burst: f64,
-    tokens: f64,
-    last: Instant,
+/// Seconds of a client's rate it may send at once before it is paced.
+const CLIENT_BURST_S: f64 = 5.0;
+
+/// The bucket pacing one TAK connection's events: `rate` a second, bursts
+/// of five seconds' worth; `None` when `rate` is 0 (unlimited).
+pub(crate) fn client_bucket(rate: u32) -> Option<TokenBucket<std::time::Instant>> {
+    TokenBucket::with_burst_seconds(f64::from(rate), CLIENT_BURST_S).ok()
 }
 
-impl RateLimit {
-    /// A full bucket for `rate` events per second (0 means unlimited).
-    pub(crate) fn new(rate: u32, now: Instant) -> Self {
-        let rate = f64::from(rate);
-        RateLimit {
-            rate,
-            burst: rate * 5.0,
-            tokens: rate * 5.0,
-            last: now,
-        }
-    }
-
-    /// Takes one token; `Some(wait)` when the caller must pause first.
-    pub(crate) fn take(&mut self, now: Instant) -> Option<Duration> {
-        if self.rate <= 0.0 {
-            return None;
-        }
-        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
-        self.last = now;
-        self.tokens = (self.tokens + elapsed * self.rate).min(self.burst) - 1.0;
-        if self.tokens >= 0.0 {
-            None
-        } else {
-            Some(Duration::from_secs_f64(-self.tokens / self.rate))
-        }
-    }
+/// How long a connection must pause before handling its next event.
+pub(crate) fn client_wait(
+    bucket: &mut Option<TokenBucket<std::time::Instant>>,
+    now: Instant,
+) -> Option<Duration> {
+    bucket.as_mut()?.reserve(now.into_std())
 }
 
 /// Allows one log line per period, so a peer sending garbage cannot
@@ -73,18 +54,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bucket_allows_burst_then_paces() {
+    fn client_bucket_allows_five_seconds_then_paces() {
         let t0 = Instant::now();
-        let mut r = RateLimit::new(10, t0);
+        let mut r = client_bucket(10);
         for _ in 0..50 {
-            assert_eq!(r.take(t0), None);
+            assert_eq!(client_wait(&mut r, t0), None);
         }
-        let wait = r.take(t0).expect("empty bucket");
-        assert!(
-            wait > Duration::from_millis(90) && wait < Duration::from_millis(110),
-            "{wait:?}"
-        );
-        assert_eq!(RateLimit::new(0, t0).take(t0), None);
+        assert_eq!(client_wait(&mut r, t0), Some(Duration::from_millis(100)));
+        let mut unlimited = client_bucket(0);
+        assert!(unlimited.is_none());
+        assert_eq!(client_wait(&mut unlimited, t0), None);
     }
 
     #[test]

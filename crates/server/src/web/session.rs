@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use axum::extract::ws::{Message as WsMessage, WebSocket};
 use futures::{SinkExt, StreamExt};
+use pace::TokenBucket;
 use tokio_util::sync::CancellationToken;
 
 use super::feed::{SessionHandle, WebFeed};
@@ -21,33 +22,14 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// A quiet picture sends nothing; a ping this often finds browsers that
 /// vanished without closing (their send then fails or times out).
 const PING_EVERY: Duration = Duration::from_secs(30);
-/// Sustained commands per second one browser may send.
-const COMMANDS_PER_S: f64 = 20.0;
-/// Burst of commands allowed.
-const COMMAND_BURST: f64 = 40.0;
+/// The commands one browser may send: 20 a second, bursts of 40.
+const COMMAND_LIMIT: TokenBucket<Instant> = match TokenBucket::new(20.0, 40.0) {
+    Ok(b) => b,
+    Err(_) => panic!("the browser command limit is not a valid rate"),
+};
 
 /// Prefix of the uids of markers made in the browser.
 pub(crate) const MARKER_PREFIX: &str = "watchfloor-web-marker-";
-
-struct Bucket {
-    tokens: f64,
-    at: Instant,
-}
-
-impl Bucket {
-    fn take(&mut self) -> bool {
-        let now = Instant::now();
-        let dt = now.duration_since(self.at).as_secs_f64();
-        self.at = now;
-        self.tokens = (self.tokens + dt * COMMANDS_PER_S).min(COMMAND_BURST);
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-}
 
 type Sink = futures::stream::SplitSink<WebSocket, WsMessage>;
 
@@ -85,10 +67,7 @@ pub(crate) async fn run(
     let snap = feed.snapshot(&h);
     let mut floor = snap.seq;
     let mut ok = send(&mut sink, &metrics, snap.text).await;
-    let mut bucket = Bucket {
-        tokens: COMMAND_BURST,
-        at: Instant::now(),
-    };
+    let mut bucket = COMMAND_LIMIT;
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
     while ok {
@@ -114,7 +93,7 @@ pub(crate) async fn run(
             }
             m = stream.next() => match m {
                 Some(Ok(WsMessage::Text(t))) => {
-                    let reply = if bucket.take() {
+                    let reply = if bucket.try_take(Instant::now()) {
                         handle(&feed, &h, &t)
                     } else {
                         refuse(&feed, &who, None, &Refused::TooFast)
