@@ -233,7 +233,8 @@ async def test_pytak_hello_without_link_is_harmless(server, clients):
     assert_sa(await h.wait_for(uid_is(ub)), ub, "BRAVO", 9.0, 9.5)
     await b.wait_for(uid_is(uh))
     await b.sync()
-    assert not b.matching(type_is("t-x-d-d")), "the hello was brokered"
+    # TAK Server passes every t-x-d-d on, the hello included: it links
+    # nothing, so receivers delete nothing.
     after = server.metrics()
     for kind in ("garbage", "malformed", "forbidden"):
         key = f'watchfloor_decode_errors_total{{kind="{kind}"}}'
@@ -242,6 +243,25 @@ async def test_pytak_hello_without_link_is_harmless(server, clients):
     n = await clients.raw(server.tcp_port, "newcomer")
     await n.join(new_uid("n"), "NEW")
     assert n.matching(uid_is(ub))
+
+
+async def test_a_delete_for_everyone_reaches_the_others_and_leaves_the_picture(server, clients):
+    a = await clients.pytak(tcp(server), "alpha")
+    b = await clients.raw(server.tcp_port, "b")
+    ua = new_uid("a")
+    await a.join(ua, "ALPHA")
+    await b.join(new_uid("b"), "BRAVO")
+    mk = new_uid("marker")
+    await a.send(wfcot.marker(mk))
+    await b.wait_for(uid_is(mk))
+    await a.send(wfcot.delete(mk))
+    got = await b.wait_for(lambda e: e.type == "t-x-d-d" and mk in e.link_uids, what="the delete")
+    assert got.find("__forcedelete") is not None, "the delete arrives as sent"
+    # A client joining afterwards is not replayed the deleted marker.
+    n = await clients.raw(server.tcp_port, "newcomer")
+    await n.join(new_uid("n"), "NEW")
+    assert n.matching(uid_is(ua)), "the replay happened"
+    assert not n.matching(uid_is(mk)), "a deleted marker was replayed"
 
 
 async def test_geochat_all_rooms_team_room_and_direct(server, clients):
@@ -367,6 +387,11 @@ async def test_restart_with_the_same_data_dir_keeps_the_picture(server, clients)
     await a.join(ua, "ALPHA", lat=50.5, lon=-4.25)
     gone = new_uid("stale-before-restart")
     await a.send(wfcot.marker(gone, stale_s=1))
+    kept = new_uid("marker-before-restart")
+    await a.send(wfcot.marker(kept, stale_s=24 * 3600))
+    deleted = new_uid("deleted-before-restart")
+    await a.send(wfcot.marker(deleted, stale_s=24 * 3600))
+    await a.send(wfcot.delete(deleted))
     await a.sync()
     # Stopped with the client still connected: what the store holds must survive.
     assert server.stop() == 0
@@ -381,3 +406,5 @@ async def test_restart_with_the_same_data_dir_keeps_the_picture(server, clients)
     assert got, f"SA from before the restart not replayed: {replay}"
     assert_sa(got[0], ua, "ALPHA", 50.5, -4.25)
     assert not [e for e in replay if e.uid == gone]
+    assert [e for e in replay if e.uid == kept], f"a client's marker did not survive: {replay}"
+    assert not [e for e in replay if e.uid == deleted], "a deleted marker came back"

@@ -83,6 +83,15 @@ def marker(
     return event(uid, "a-h-G", lat=lat, lon=lon, detail=detail, stale_s=stale_s)
 
 
+def delete(target: str, target_type: str = "a-h-G", *, force: bool = True) -> bytes:
+    """A ``t-x-d-d`` deleting ``target`` for everyone, as ATAK sends it (with
+    ``<__forcedelete/>`` unless ``force`` is false)."""
+    detail = f"<link uid={quoteattr(target)} relation=\"none\" type={quoteattr(target_type)}/>"
+    if force:
+        detail += "<__forcedelete/>"
+    return event(new_uid("delete"), "t-x-d-d", how="h-g-i-g-o", detail=detail, stale_s=20)
+
+
 def ping(uid: Optional[str] = None) -> bytes:
     """A ``t-x-c-t`` keepalive ping."""
     return event(uid or new_uid("ping"), "t-x-c-t", how="h-g-i-g-o", stale_s=20)

@@ -250,12 +250,18 @@ impl Hub {
                 }
                 self.flag_emergency(&from_uid, false);
             }
-            Shown::Delete(uids) => {
-                for uid in uids {
-                    self.remove(&uid);
-                }
-            }
+            // Whether a delete removes an item is the routing core's call
+            // (its maker, or a force delete that reached everyone who sees
+            // it); the removal comes through `forget`.
+            Shown::Delete(_) => {}
             Shown::Nothing => {}
+        }
+    }
+
+    /// Items a delete removed from the picture leave the map.
+    pub fn forget(&mut self, uids: &[String]) {
+        for uid in uids {
+            self.remove(uid);
         }
     }
 

@@ -191,6 +191,11 @@ fn deletes_disconnects_sweeps_and_the_bound() {
         r#"<event version="2.0" uid="d" type="t-x-d-d" how="h-g-i-g-o" time="2026-01-01T00:00:00Z" start="2026-01-01T00:00:00Z" stale="2026-01-01T00:00:20Z"><point lat="0" lon="0" hae="0" ce="0" le="0"/><detail><link uid="B" relation="none" type="a-f-G"/></detail></event>"#,
     );
     hub.ingest(&del, &g, None, false);
+    assert!(
+        hub.object("B").is_some(),
+        "a delete alone does not decide; the picture's forget does"
+    );
+    hub.forget(&["B".to_string()]);
     assert!(hub.object("B").is_none());
     let t10 = cot::Time::parse("2026-01-01T00:00:10Z")
         .expect("time")

@@ -106,6 +106,26 @@ impl Event {
         self.is_type("t-x")
     }
 
+    /// One of the control messages a TAK server consumes and never brokers
+    /// (TAK Server's `controlMsgTypes`: subscriptions, filter, ping and its
+    /// reply, protocol request, metrics, incognito). Every other type,
+    /// `t-x-d-d` deletes and `t-x-m-*` mission notices included, is
+    /// brokered like any event.
+    pub fn is_consumed_control(&self) -> bool {
+        CONSUMED_CONTROL.contains(&self.kind.as_str())
+    }
+
+    /// A delete (`t-x-d-d`): removes the items its `link`s name.
+    pub fn is_delete(&self) -> bool {
+        self.kind == "t-x-d-d"
+    }
+
+    /// Whether a delete asks every receiver to remove the items, including
+    /// ones the sender did not make (`<__forcedelete/>`).
+    pub fn is_force_delete(&self) -> bool {
+        self.is_delete() && self.detail.child("__forcedelete").is_some()
+    }
+
     /// A ping (`t-x-c-t`) a client sends to keep its connection alive.
     pub fn is_ping(&self) -> bool {
         self.kind == "t-x-c-t"
@@ -152,6 +172,22 @@ impl Event {
         e
     }
 }
+
+/// The eleven control types a TAK server consumes (see
+/// [`Event::is_consumed_control`]).
+const CONSUMED_CONTROL: [&str; 11] = [
+    "t-b",
+    "t-b-a",
+    "t-b-c",
+    "t-b-q",
+    "t-x-c-f",
+    "t-x-c-t",
+    "t-x-c-t-r",
+    "t-x-takp-q",
+    "t-x-c-m",
+    "t-x-c-i-e",
+    "t-x-c-i-d",
+];
 
 /// Whether the CoT type `kind` starts with `prefix` on a `-` boundary.
 pub fn type_matches(kind: &str, prefix: &str) -> bool {

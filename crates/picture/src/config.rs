@@ -33,17 +33,17 @@ impl Default for Config {
 pub struct Stats {
     /// Events handed to `ingest` or `ingest_feed` (restored ones excluded).
     pub events_in: u64,
-    /// Events routed to others (everything but control messages).
+    /// Events routed to others (everything but consumed control messages).
     pub brokered: u64,
     /// Sum over every `Deliver` of its number of receivers, replays,
     /// repeats, pongs and delete announcements included.
     pub deliveries: u64,
     /// Pings (`t-x-c-t`) answered.
     pub pings: u64,
-    /// Control messages consumed without effect (a `t-x-d-d` hello without
-    /// link, a delete of something the sender does not own, other `t-x-*`).
+    /// Consumed control messages other than answered pings (subscriptions,
+    /// filters, metrics, incognito, pongs, a ping from a feed).
     pub control_ignored: u64,
-    /// `t-x-d-d` deletes that removed a cached item.
+    /// Cached items removed by a `t-x-d-d` delete (brokered either way).
     pub deletes_applied: u64,
     /// Directed events (`marti/dest` or a direct chat) that matched no
     /// reachable identified client.

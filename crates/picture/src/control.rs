@@ -1,5 +1,6 @@
-//! Control messages (`t-x-*`): consumed by the core, never brokered or
-//! stored.
+//! Control messages: the eleven types a TAK server consumes (answered or
+//! dropped, never brokered or stored), and what a brokered delete
+//! (`t-x-d-d`) does to the cache.
 
 use std::sync::Arc;
 
@@ -8,9 +9,8 @@ use crate::message::Message;
 use crate::picture::{Origin, Picture};
 
 impl Picture {
-    /// A ping is answered to its sender; a delete (`t-x-d-d`) removes the
-    /// cached items it links if the sender owns them; everything else is
-    /// counted and dropped.
+    /// A consumed control message: a ping is answered to its sender;
+    /// everything else is counted and dropped.
     pub(crate) fn handle_control(&mut self, origin: &Origin, msg: &Message, now: cot::Time) {
         let ev = &msg.event;
         if ev.is_ping() {
@@ -23,23 +23,36 @@ impl Picture {
             }
             return;
         }
-        if ev.kind != "t-x-d-d" {
-            self.stats.control_ignored += 1;
-            return;
-        }
+        self.stats.control_ignored += 1;
+    }
+
+    /// Removes from the cache the items a delete links that `origin` may
+    /// delete, and returns their uids. The delete itself is brokered either
+    /// way, as TAK Server does: the cache only follows when everyone who
+    /// could be replayed the item was told it is gone.
+    pub(crate) fn apply_delete(&mut self, origin: &Origin, ev: &cot::Event) -> Vec<String> {
         // pytak's start-up "hello" is a t-x-d-d without link: nothing to do.
-        let mut applied = 0;
+        let force = ev.is_force_delete();
+        let mut removed = Vec::new();
         for link in ev.detail.links() {
-            if self.cache.get(&link.uid).is_some_and(|e| owns(origin, e)) {
+            let allowed = self
+                .cache
+                .get(&link.uid)
+                .is_some_and(|e| owns(origin, e) || (force && told_everyone(origin, e)));
+            if allowed {
                 self.cache.remove(&link.uid);
-                applied += 1;
+                removed.push(link.uid);
             }
         }
-        if applied == 0 {
-            self.stats.control_ignored += 1;
-        }
-        self.stats.deletes_applied += applied;
+        self.stats.deletes_applied += removed.len() as u64;
+        removed
     }
+}
+
+/// Whether a delete sent by `origin` reached everyone `e` is replayed to:
+/// every group the item was sent to is one the deleter sends to.
+fn told_everyone(origin: &Origin, e: &Entry) -> bool {
+    e.groups.send.is_subset(&origin.groups.send)
 }
 
 /// Whether `origin` may delete `e`: a client the items it sent (in this

@@ -96,6 +96,14 @@ impl GroupSet {
             .any(|(a, b)| a & b != 0)
     }
 
+    /// Whether every group of `self` is also in `other`.
+    pub fn is_subset(&self, other: &GroupSet) -> bool {
+        self.words.iter().enumerate().all(|(i, a)| {
+            let b = other.words.get(i).copied().unwrap_or(0);
+            a & !b == 0
+        })
+    }
+
     /// Whether the set has no group.
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()

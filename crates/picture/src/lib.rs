@@ -32,4 +32,4 @@ pub use config::{Config, Stats};
 pub use identity::{shared_with, Identity};
 pub use ids::{ClientId, Encoding, GroupId, GroupSet, Groups};
 pub use message::{Message, Output};
-pub use picture::{Picture, ANON_GROUP};
+pub use picture::{Picture, Restored, ANON_GROUP};

@@ -72,14 +72,20 @@ pub enum Output {
         /// What to send.
         msg: Arc<Message>,
     },
-    /// Persist `msg` in the history; `client_sa` is true when it is the SA of
-    /// a connected client (its own uid).
+    /// Persist `msg` in the history; what it does to the picture a restart
+    /// restores is in `client_sa`, `last_known` and `forgets`.
     Keep {
         /// What to persist.
         msg: Arc<Message>,
-        /// Whether this is the sending client's own position report, i.e.
-        /// the row a "last known SA" table keeps.
+        /// Whether this is the sending client's own position report.
         client_sa: bool,
+        /// Whether it is now the picture's latest state of its uid (an item
+        /// kept for late joiners, or a stale update ending one), i.e. the
+        /// row a restart restores for that uid.
+        last_known: bool,
+        /// Uids this delete removed from the picture: a restart must not
+        /// bring them back.
+        forgets: Vec<String>,
     },
     /// A client identified itself by its first SA (for logs, metrics, the
     /// connection's span).

@@ -26,6 +26,15 @@ pub(crate) struct Origin {
     pub(crate) owner: Option<Arc<str>>,
 }
 
+/// An item from the store for [`Picture::restore`].
+#[derive(Debug, Clone)]
+pub struct Restored {
+    /// The item as last received.
+    pub msg: Arc<Message>,
+    /// The SA uid of the client that sent it, if a client did.
+    pub owner: Option<Arc<str>>,
+}
+
 /// The routing core: decides which connected client receives which event,
 /// what is cached for late joiners and what is stored. A pure state
 /// machine in the shape of quinn-proto: feed it with [`Picture::connect`],
@@ -139,7 +148,7 @@ impl Picture {
         };
         let own_uid = c.info.uid.as_deref().map(|u| u == msg.event.uid);
         self.clients.touch(from, now);
-        if msg.event.is_control() {
+        if msg.event.is_consumed_control() {
             self.handle_control(&origin, &msg, now);
             self.refresh_gauges();
             return;
@@ -168,7 +177,7 @@ impl Picture {
             groups: groups.clone(),
             owner: None,
         };
-        if msg.event.is_control() {
+        if msg.event.is_consumed_control() {
             self.handle_control(&origin, &msg, now);
         } else {
             self.broker(&origin, msg, now, false);
@@ -202,12 +211,13 @@ impl Picture {
 
     /// Puts last-known items from the store into the cache as if sent with
     /// `groups` (stale ones are dropped), so that late joiners see the
-    /// picture from before a restart until the senders come back. No
-    /// outputs.
-    pub fn restore(&mut self, groups: &Groups, msgs: Vec<Arc<Message>>, now: cot::Time) {
-        for msg in msgs {
-            if !msg.event.is_stale(now) {
-                self.cache_put(msg, groups, None, None);
+    /// picture from before a restart until the senders come back. Each item
+    /// keeps the uid of the client that placed it (`owner`), so that client
+    /// may still delete it after the restart. No outputs.
+    pub fn restore(&mut self, groups: &Groups, items: Vec<Restored>, now: cot::Time) {
+        for item in items {
+            if !item.msg.event.is_stale(now) {
+                self.cache_put(item.msg, groups, None, item.owner.as_ref());
             }
         }
         self.refresh_gauges();

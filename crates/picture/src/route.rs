@@ -13,11 +13,17 @@ use crate::picture::{Origin, Picture};
 const ALL_CHAT_ROOMS: &str = "All Chat Rooms";
 
 impl Picture {
-    /// Routes a non-control event: delivery, emergency bookkeeping, cache,
-    /// store, in that order.
+    /// Routes an event that is not consumed control: delivery, emergency
+    /// bookkeeping, cache, store, in that order. A delete also removes what
+    /// it may from the cache (see `control.rs`).
     pub(crate) fn broker(&mut self, origin: &Origin, msg: Arc<Message>, now: cot::Time, sa: bool) {
         self.stats.brokered += 1;
         let ev = &msg.event;
+        let forgets = if ev.is_delete() {
+            self.apply_delete(origin, ev)
+        } else {
+            Vec::new()
+        };
         let dests = ev.detail.dests();
         let (to, directed) = if ev.is_chat() {
             self.chat_targets(origin, ev, &dests)
@@ -28,7 +34,8 @@ impl Picture {
         if directed && to.is_empty() {
             self.stats.directed_without_recipient += 1;
         }
-        let uid_cached = !ev.is_chat() && dests.is_empty() && !ev.is_emergency();
+        let uid_cached =
+            !ev.is_chat() && dests.is_empty() && !ev.is_emergency() && !ev.is_control();
         if is_cancel(ev) {
             self.emergencies.cancel(&ev.uid);
         } else if is_alert(ev)
@@ -52,7 +59,12 @@ impl Picture {
                 );
             }
         }
-        self.push(Output::Keep { msg, client_sa: sa });
+        self.push(Output::Keep {
+            msg,
+            client_sa: sa,
+            last_known: uid_cached,
+            forgets,
+        });
     }
 
     /// Every identified client `send` reaches, except `sender`, in table

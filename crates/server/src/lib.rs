@@ -136,9 +136,9 @@ impl Server {
             &mut picture,
             shell.metrics.clone(),
         )?;
-        let (persist, directory_store, web_store) = match stored {
-            Some(s) => (Some(s.persist), Some(s.directory), s.web),
-            None => (None, None, None),
+        let (persist, directory_store, web_store, restart) = match stored {
+            Some(s) => (Some(s.persist), Some(s.directory), s.web, s.restart),
+            None => (None, None, None, persist::Restart::default()),
         };
         let directory = Arc::new(marti_ctx::MartiCtx::new(directory_store));
         let marti = marti_ctx::open_packages(&config.marti, &config.store, &directory)?;
@@ -161,7 +161,11 @@ impl Server {
         let web = match &config.web {
             Some(w) => {
                 let tls = trust.as_ref().map(|t| t.parts.enroll_config.clone());
-                Some(web::start(w.clone(), users, web_store, tls, &mut shell).await?)
+                let store = web::Store {
+                    history: web_store,
+                    restart,
+                };
+                Some(web::start(w.clone(), users, store, tls, &mut shell).await?)
             }
             None => None,
         };

@@ -16,49 +16,107 @@ pub(crate) struct Persist {
     metrics: Arc<Metrics>,
 }
 
+/// How far back the chat a restart shows the web COP goes.
+const RESTORED_CHAT_MS: i64 = 24 * 3600 * 1000;
+
+/// What a restart gives back to the web COP: every item the picture
+/// restored, and the recent chat, oldest first.
+#[derive(Debug, Default)]
+pub(crate) struct Restart {
+    /// Last known items, not stale.
+    pub(crate) items: Vec<Restored>,
+    /// The last chat lines of the past day, at most the hub's bound.
+    pub(crate) chat: Vec<Restored>,
+}
+
+/// One stored event as the web COP takes it back.
+#[derive(Debug)]
+pub(crate) struct Restored {
+    pub(crate) msg: Arc<Message>,
+    /// The groups it was shared with.
+    pub(crate) groups: Arc<Vec<String>>,
+    /// It was a client's own SA (that client is not connected now).
+    pub(crate) client_sa: bool,
+}
+
+fn parse(r: &store::Record) -> Option<Arc<Message>> {
+    match cot::xml::parse_event(r.xml.as_bytes()) {
+        Ok(e) => Some(Arc::new(Message::new(e))),
+        Err(e) => {
+            tracing::warn!(uid = %r.uid, error = %e, "stored event does not parse; skipped");
+            None
+        }
+    }
+}
+
 impl Persist {
-    /// Opens the store and loads the last known SAs into `picture`, so a
-    /// restart does not forget the picture.
+    /// Opens the store and loads the last known items into `picture`, so a
+    /// restart does not forget the picture; returns them, with the recent
+    /// chat, for the web COP.
     pub(crate) fn open(
         config: &store::Config,
         picture: &mut Picture,
         metrics: Arc<Metrics>,
-    ) -> Result<Persist, store::StoreError> {
+    ) -> Result<(Persist, Restart), store::StoreError> {
         let mut db = store::SqliteHistory::open(config)?;
         let now = crate::router::now();
-        let restored = db.last_sa(now)?;
-        let mut by_groups: std::collections::BTreeMap<Vec<String>, Vec<Arc<Message>>> =
+        let mut restart = Restart::default();
+        let mut by_groups: std::collections::BTreeMap<Vec<String>, Vec<picture::Restored>> =
             Default::default();
-        for r in restored {
-            match cot::xml::parse_event(r.xml.as_bytes()) {
-                Ok(e) => by_groups
-                    .entry(r.groups.clone())
-                    .or_default()
-                    .push(Arc::new(Message::new(e))),
-                Err(e) => {
-                    tracing::warn!(uid = %r.uid, error = %e, "stored SA does not parse; skipped")
-                }
-            }
+        for r in db.last_known(now)? {
+            let Some(msg) = parse(&r) else { continue };
+            by_groups
+                .entry(r.groups.clone())
+                .or_default()
+                .push(picture::Restored {
+                    msg: msg.clone(),
+                    owner: r.sender_uid.as_deref().map(Arc::from),
+                });
+            restart.items.push(Restored {
+                msg,
+                groups: Arc::new(r.groups),
+                client_sa: r.client_sa,
+            });
         }
-        for (groups, msgs) in by_groups {
+        for (groups, items) in by_groups {
             let names: Vec<&str> = groups.iter().map(String::as_str).collect();
             let g = picture.groups_both(&names);
-            tracing::info!(count = msgs.len(), groups = %groups.join(","), "restored last known SA from the store");
-            picture.restore(&g, msgs, now);
+            tracing::info!(count = items.len(), groups = %groups.join(","), "restored the last known items from the store");
+            picture.restore(&g, items, now);
+        }
+        let since = cot::Time::from_millis(now.millis().saturating_sub(RESTORED_CHAT_MS));
+        let max_chat = cop::hub::HubLimits::default().max_chat;
+        for r in db.recent_of_kind("b-t-f", since, max_chat)? {
+            if let Some(msg) = parse(&r) {
+                restart.chat.push(Restored {
+                    msg,
+                    groups: Arc::new(r.groups),
+                    client_sa: false,
+                });
+            }
+        }
+        if !restart.chat.is_empty() {
+            tracing::info!(
+                count = restart.chat.len(),
+                "restored the recent chat from the store"
+            );
         }
         let pruned = db.prune(now)?;
         if pruned > 0 {
             tracing::info!(pruned, "pruned history past retention");
         }
-        Ok(Persist {
+        let persist = Persist {
             writer: store::Writer::spawn(db, config, Arc::new(crate::clock::WallClock)),
             metrics,
-        })
+        };
+        Ok((persist, restart))
     }
 
-    /// Queues one brokered message; false when the queue is full.
-    /// `groups` are the sender's "IN" groups, empty for an anonymous sender.
-    pub(crate) fn record(&self, msg: &Message, client_sa: bool, groups: &[String]) -> bool {
+    /// Queues what the router decided to keep; false when the queue is
+    /// full. `groups` are the sender's "IN" groups, empty for an anonymous
+    /// sender.
+    pub(crate) fn record(&self, kept: &Kept<'_>) -> bool {
+        let msg = kept.msg;
         let e = &msg.event;
         let xml = msg.encoded(Encoding::Xml, |e| codec::encode(e, Encoding::Xml));
         let record = store::Record {
@@ -74,9 +132,11 @@ impl Persist {
             ce: e.point.ce,
             le: e.point.le,
             callsign: e.detail.callsign(),
-            sender_uid: None,
-            groups: groups.to_vec(),
-            client_sa,
+            sender_uid: kept.sender_uid.map(str::to_string),
+            groups: kept.groups.to_vec(),
+            client_sa: kept.client_sa,
+            last_known: kept.last_known,
+            forgets: kept.forgets.to_vec(),
             xml: String::from_utf8_lossy(&xml).into_owned(),
             server_time_ms: crate::router::now().millis(),
         };
@@ -84,17 +144,39 @@ impl Persist {
     }
 }
 
+/// One kept event and what it does to the picture a restart restores (see
+/// [`Routed::Keep`]).
+pub(crate) struct Kept<'a> {
+    pub(crate) msg: &'a Message,
+    pub(crate) client_sa: bool,
+    pub(crate) last_known: bool,
+    pub(crate) forgets: &'a [String],
+    pub(crate) groups: &'a [String],
+    pub(crate) sender_uid: Option<&'a str>,
+}
+
 impl Sink for Persist {
     fn offer(&mut self, note: &Routed<'_>) {
         let Routed::Keep {
             msg,
             client_sa,
+            last_known,
+            forgets,
             groups,
+            sender_uid,
         } = note
         else {
             return;
         };
-        if !self.record(msg, *client_sa, groups) {
+        let kept = Kept {
+            msg,
+            client_sa: *client_sa,
+            last_known: *last_known,
+            forgets,
+            groups,
+            sender_uid: *sender_uid,
+        };
+        if !self.record(&kept) {
             Metrics::add(&self.metrics.store_dropped, 1);
         }
     }
@@ -127,6 +209,8 @@ impl Sink for Persist {
 /// contacts directory and the web COP's replay.
 pub(crate) struct Stored {
     pub(crate) persist: Persist,
+    /// What the restart restored, for the web COP.
+    pub(crate) restart: Restart,
     pub(crate) directory: Arc<dyn HistoryRead>,
     pub(crate) web: Option<Arc<dyn HistoryRead>>,
 }
@@ -152,13 +236,14 @@ pub(crate) fn start(
         retention_ms: i64::try_from(cfg.retention.as_millis()).unwrap_or(i64::MAX),
         ..store::Config::default()
     };
-    let persist = Persist::open(&store_cfg, picture, metrics)?;
+    let (persist, restart) = Persist::open(&store_cfg, picture, metrics)?;
     let reader = || -> Result<Arc<dyn HistoryRead>, store::StoreError> {
         Ok(Arc::new(store::SqliteHistory::open_read_only(&store_cfg)?))
     };
     let web = if web { Some(reader()?) } else { None };
     Ok(Some(Stored {
         persist,
+        restart,
         directory: reader()?,
         web,
     }))

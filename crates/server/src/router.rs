@@ -90,7 +90,7 @@ impl Router {
                 },
                 () = tokio::time::sleep(wait.unwrap_or(Duration::from_secs(3600))), if wait.is_some() => {
                     self.picture.handle_timeout(now());
-                    self.drain(None);
+                    self.drain(None, None);
                 }
             }
         }
@@ -133,12 +133,12 @@ impl Router {
                         name: None,
                     },
                 );
-                self.drain(None);
+                self.drain(None, None);
             }
             RouterMsg::Event { id, msg } => {
                 self.picture.ingest(id, msg.clone(), now);
                 let identity = self.clients.get(&id).map(|c| c.identity.clone());
-                self.drain(identity.as_ref());
+                self.drain(Some(id), identity.as_ref());
                 self.refresh_name(id);
                 let Some(c) = self.clients.get(&id) else {
                     return;
@@ -162,7 +162,7 @@ impl Router {
                 let names: Vec<&str> = identity.send().iter().map(String::as_str).collect();
                 let g = self.picture.groups_both(&names);
                 self.picture.ingest_feed(&g, msg.clone(), now);
-                self.drain(Some(&identity));
+                self.drain(None, Some(&identity));
                 let note = Routed::Accepted {
                     msg: &msg,
                     source: &source,
@@ -182,7 +182,7 @@ impl Router {
                     }
                 }
                 self.picture.disconnect(id, now);
-                self.drain(None);
+                self.drain(None, None);
             }
             RouterMsg::Stats(reply) => {
                 let _ = reply.send(self.gauges());
@@ -191,8 +191,9 @@ impl Router {
     }
 
     /// Hands every pending output of the picture to its destination.
-    /// `sender` is who sent what was just ingested.
-    fn drain(&mut self, sender: Option<&Arc<Identity>>) {
+    /// `sender` is who sent what was just ingested, `from` its connection
+    /// when a client sent it.
+    fn drain(&mut self, from: Option<ClientId>, sender: Option<&Arc<Identity>>) {
         let mut identified = Vec::new();
         while let Some(out) = self.picture.poll() {
             match out {
@@ -208,12 +209,23 @@ impl Router {
                         }
                     }
                 }
-                Output::Keep { msg, client_sa } => {
+                Output::Keep {
+                    msg,
+                    client_sa,
+                    last_known,
+                    forgets,
+                } => {
                     let groups = sender.map_or(&[][..], |i| i.send());
+                    let sender_uid = from
+                        .and_then(|id| self.clients.get(&id))
+                        .and_then(|c| c.uid.as_deref());
                     let note = Routed::Keep {
                         msg: &msg,
                         client_sa,
+                        last_known,
+                        forgets: &forgets,
                         groups,
+                        sender_uid,
                     };
                     tell(&mut self.sinks, &note);
                 }

@@ -89,10 +89,17 @@ pub(crate) enum Routed<'a> {
     Keep {
         /// The event.
         msg: &'a Arc<Message>,
-        /// Whether it is a client's own SA (restored after a restart).
+        /// Whether it is a client's own SA.
         client_sa: bool,
+        /// Whether it is now the latest state of its uid, which a restart
+        /// restores.
+        last_known: bool,
+        /// Uids this delete removed from the picture.
+        forgets: &'a [String],
         /// The groups it was shared with.
         groups: &'a [String],
+        /// The SA uid of the client that sent it, if a client did.
+        sender_uid: Option<&'a str>,
     },
     /// A streaming client identified itself with its first SA.
     Identified(&'a ClientSeen),

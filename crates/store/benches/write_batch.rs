@@ -36,6 +36,8 @@ fn record(i: i64) -> Record {
         sender_uid: Some(uid),
         groups: vec!["Cyan".into()],
         client_sa: true,
+        last_known: true,
+        forgets: Vec::new(),
         server_time_ms: i,
     }
 }

@@ -24,7 +24,7 @@
 //! # fn main() -> Result<(), store::StoreError> {
 //! let config = Config::new("/var/lib/watchfloor/store.sqlite");
 //! let history = SqliteHistory::open(&config)?;
-//! let picture_at_start = history.last_sa(cot::Time::from_millis(1_700_000_000_000))?;
+//! let picture_at_start = history.last_known(cot::Time::from_millis(1_700_000_000_000))?;
 //! // The server passes its wall clock; the writer prunes by it.
 //! let clock = std::sync::Arc::new(cot::FixedClock(cot::Time::from_millis(1_700_000_000_000)));
 //! let writer = Writer::spawn(history, &config, clock);

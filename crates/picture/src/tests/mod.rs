@@ -85,7 +85,7 @@ pub(super) fn receivers(outs: &[Output], uid: &str) -> Vec<u64> {
 pub(super) fn stored(outs: &[Output]) -> Vec<(String, bool)> {
     outs.iter()
         .filter_map(|o| match o {
-            Output::Keep { msg, client_sa } => Some((msg.event.uid.clone(), *client_sa)),
+            Output::Keep { msg, client_sa, .. } => Some((msg.event.uid.clone(), *client_sa)),
             _ => None,
         })
         .collect()

@@ -118,7 +118,10 @@ fn restore_feeds_late_joiners_until_the_owner_returns() {
     let old = vec![
         sa("U1", "C1", "Cyan", t(-10)),
         msg(ev("gone", "a-f-G", t(-100), 10)),
-    ];
+    ]
+    .into_iter()
+    .map(|msg| crate::Restored { msg, owner: None })
+    .collect();
     p.restore(&g, old, t(0));
     assert!(drain(&mut p).is_empty());
     assert_eq!(p.stats().cached_items, 1);

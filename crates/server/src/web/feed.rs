@@ -40,6 +40,8 @@ pub(crate) enum HubIn {
     },
     /// The client with this SA uid disconnected.
     Gone { uid: String },
+    /// A delete removed these items from the picture.
+    Forget { uids: Vec<String> },
 }
 
 /// The router's side of the feed: a sink that never waits (a full inbox
@@ -65,6 +67,9 @@ fn hub_note(note: &Routed<'_>) -> Option<HubIn> {
         }),
         Routed::Gone { uid } => Some(HubIn::Gone {
             uid: uid.to_string(),
+        }),
+        Routed::Keep { forgets, .. } if !forgets.is_empty() => Some(HubIn::Forget {
+            uids: forgets.to_vec(),
         }),
         _ => None,
     }
@@ -262,6 +267,7 @@ pub(crate) async fn run(
                             hub.ingest(&msg.event, &groups, sender.as_deref(), contact);
                         }
                         HubIn::Gone { uid } => hub.gone(&uid),
+                        HubIn::Forget { uids } => hub.forget(&uids),
                     }
                 }
             }

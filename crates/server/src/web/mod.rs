@@ -97,10 +97,32 @@ pub(crate) struct Started {
 /// page. With no users in the users file it binds the loopback address
 /// only, whatever was asked, and says so. `tls` serves the page over HTTPS
 /// (no client certificate) instead of plain HTTP.
+/// The web COP's view of the store: history for replay, and what the
+/// restart restored.
+pub(crate) struct Store {
+    pub(crate) history: Option<Arc<dyn store::HistoryRead>>,
+    pub(crate) restart: crate::persist::Restart,
+}
+
+/// Puts what a restart restored into a new hub, before any live event: the
+/// items the picture restored (clients' own SA shown as gone, since none is
+/// connected yet), then the recent chat in the order it was received.
+fn seed(hub: &mut cop::hub::Hub, restart: crate::persist::Restart) {
+    for r in restart.items {
+        hub.ingest(&r.msg.event, &r.groups, None, r.client_sa);
+        if r.client_sa {
+            hub.gone(&r.msg.event.uid);
+        }
+    }
+    for r in restart.chat {
+        hub.ingest(&r.msg.event, &r.groups, None, false);
+    }
+}
+
 pub(crate) async fn start(
     mut config: WebConfig,
     users: Arc<Users>,
-    store: Option<Arc<dyn store::HistoryRead>>,
+    store: Store,
     tls: Option<Arc<rustls::ServerConfig>>,
     shell: &mut crate::Shell,
 ) -> Result<Started, ServerError> {
@@ -122,18 +144,16 @@ pub(crate) async fn start(
     if tls.is_none() && users.any() && !config.addr.ip().is_loopback() {
         tracing::warn!(addr = %config.addr, "web COP logins travel unencrypted over plain HTTP; run the server with TLS (--certs with --tls, --enroll or --https) to serve the page over HTTPS");
     }
-    let (feed, hub, inbox) = feed::WebFeed::new(
-        cop::hub::Hub::new(cop::hub::HubLimits::default()),
-        metrics.clone(),
-        router,
-    );
+    let mut hub = cop::hub::Hub::new(cop::hub::HubLimits::default());
+    seed(&mut hub, store.restart);
+    let (feed, hub, inbox) = feed::WebFeed::new(hub, metrics.clone(), router);
     tasks.spawn(feed::run(feed.clone(), inbox, stop.clone()));
     let state = routes::WebState {
         feed,
         config: Arc::new(config),
         users,
         logins: Arc::new(auth::Logins::default()),
-        store,
+        store: store.history,
         stop: stop.clone(),
     };
     let app = routes::router(state);

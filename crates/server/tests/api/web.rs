@@ -7,7 +7,7 @@ use futures::{SinkExt, StreamExt};
 use server::{Server, WebConfig};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::api::util::{config, joined, sa, start, Client};
+use crate::api::util::{config, event, joined, sa, start, Client, WAIT};
 
 async fn web_server() -> Server {
     let mut c = config();
@@ -233,5 +233,101 @@ async fn a_browser_that_stops_reading_gets_a_snapshot_and_tak_routing_goes_on() 
         "the lag was counted"
     );
     assert!(m.web_snapshots.load(std::sync::atomic::Ordering::Relaxed) >= 2);
+    server.shutdown().await;
+}
+
+fn object<'a>(snap: &'a serde_json::Value, callsign: &str) -> Option<&'a serde_json::Value> {
+    snap["objects"]
+        .as_array()?
+        .iter()
+        .find(|o| o["callsign"] == callsign)
+}
+
+/// A restart forgets nothing that was not stale or deleted: a marker placed
+/// from the web, a client's marker and the chat come back for browsers and
+/// TAK clients; a marker its maker deleted does not.
+#[tokio::test]
+async fn a_restart_brings_back_markers_and_chat_but_not_what_was_deleted() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut cfg = config();
+    cfg.tak.client_rate = 1_000_000;
+    cfg.store.data_dir = Some(dir.path().to_path_buf());
+    cfg.web = Some(WebConfig {
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        ..WebConfig::default()
+    });
+    let server = start(cfg.clone()).await;
+    let tcp = server.tcp_addrs[0];
+    let mut alpha = joined(tcp, "ALPHA-1", "ALPHA").await;
+    let mut bravo = joined(tcp, "BRAVO-1", "BRAVO").await;
+    let contact = |cs: &str| format!(r#"<contact callsign="{cs}"/>"#);
+    alpha
+        .send(&event("MK-KEEP", "a-h-G", &contact("KEEP-ME")))
+        .await;
+    alpha
+        .send(&event("MK-GONE", "a-h-G", &contact("DELETE-ME")))
+        .await;
+    alpha
+        .send(&event(
+            "DEL-1",
+            "t-x-d-d",
+            r#"<link uid="MK-GONE" relation="none" type="a-h-G"/><__forcedelete/>"#,
+        ))
+        .await;
+    // The delete is passed on, as TAK Server does.
+    let (got, _) = bravo.wait_for("DEL-1", WAIT).await;
+    assert!(
+        got.is_some_and(|e| e.contains("MK-GONE")),
+        "the delete reaches the others"
+    );
+    let mut ws = browser(&server).await;
+    frame(&mut ws, WAIT).await.expect("snapshot");
+    ws.send(Message::Text(
+        r#"{"op":"marker","id":1,"lat":31.7,"lon":-106.4,"label":"WEB-MK","affiliation":"h","kind":"ground"}"#.into(),
+    ))
+    .await
+    .expect("send");
+    ws.send(Message::Text(
+        r#"{"op":"chat","id":2,"room_id":"All Chat Rooms","text":"remember this line"}"#.into(),
+    ))
+    .await
+    .expect("send");
+    for _ in 0..2 {
+        let ack = until(&mut ws, WAIT, |f| f["t"] == "ack").await;
+        assert_eq!(ack["ok"], true, "{ack}");
+    }
+    let (got, _) = bravo.wait_for("remember this line", WAIT).await;
+    assert!(got.is_some());
+    drop(ws);
+    server.shutdown().await;
+    drop((alpha, bravo));
+
+    let server = start(cfg).await;
+    let mut ws = browser(&server).await;
+    let snap = frame(&mut ws, WAIT).await.expect("snapshot");
+    assert!(object(&snap, "WEB-MK").is_some(), "web marker: {snap}");
+    assert!(object(&snap, "KEEP-ME").is_some(), "client marker: {snap}");
+    assert!(object(&snap, "DELETE-ME").is_none(), "deleted: {snap}");
+    let alpha_sa = snap["objects"]
+        .as_array()
+        .and_then(|a| a.iter().find(|o| o["uid"] == "ALPHA-1"))
+        .expect("ALPHA's last known SA");
+    assert_eq!(alpha_sa["gone"], true, "not connected since the restart");
+    assert!(
+        snap["chat"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|m| m["text"] == "remember this line")),
+        "chat: {snap}"
+    );
+    // A TAK client joining after the restart is replayed the same picture.
+    let mut charlie = Client::connect(server.tcp_addrs[0]).await;
+    charlie.send(&sa("CHARLIE-1", "CHARLIE", "Cyan")).await;
+    // The protocol offer follows the replay.
+    let (offer, replay) = charlie.wait_for("t-x-takp-v", WAIT).await;
+    assert!(offer.is_some());
+    let replayed = |needle: &str| replay.iter().any(|e| e.contains(needle));
+    assert!(replayed("WEB-MK"), "web marker replayed to TAK clients");
+    assert!(replayed("KEEP-ME"));
+    assert!(!replayed("DELETE-ME"), "a deleted marker is not replayed");
     server.shutdown().await;
 }

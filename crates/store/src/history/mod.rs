@@ -1,5 +1,6 @@
 //! The CoT history aggregate: every event the server stored, and the last
-//! known SA of every client, which a restart puts back into the picture.
+//! known row of every item (clients' SA, markers, shapes, tracks), which a
+//! restart puts back into the picture.
 //!
 //! Two traits, one per side, so each caller depends on what it uses: the
 //! writer thread writes and prunes ([`HistoryWrite`]); a restart, the Marti
@@ -26,12 +27,14 @@ use crate::StoreError;
 /// serialises internally what it must (SQLite: one connection behind a
 /// lock; a connection pool would not need to).
 pub trait HistoryRead: Send + Sync {
-    /// The last known SA of every uid that is not stale at `now`
-    /// (`stale_ms > now`), ordered by uid. Each has `client_sa = true`.
+    /// The last known row of every uid that is not stale at `now`
+    /// (`stale_ms > now`), ordered by uid: clients' own SA (`client_sa`)
+    /// and every other item the picture kept for late joiners, minus those
+    /// a delete removed. What a restart puts back.
     ///
     /// # Errors
     /// Any failure of the backend.
-    fn last_sa(&self, now: Time) -> Result<Vec<Record>, StoreError>;
+    fn last_known(&self, now: Time) -> Result<Vec<Record>, StoreError>;
 
     /// The most recently received history row for `uid`.
     ///
@@ -57,6 +60,18 @@ pub trait HistoryRead: Send + Sync {
     fn state_at(&self, at: Time, lookback_ms: i64, limit: usize)
         -> Result<Vec<Record>, StoreError>;
 
+    /// The newest `limit` history rows of exactly type `kind` received after
+    /// `since` (server time), oldest first: the recent chat a restart shows.
+    ///
+    /// # Errors
+    /// Any failure of the backend.
+    fn recent_of_kind(
+        &self,
+        kind: &str,
+        since: Time,
+        limit: usize,
+    ) -> Result<Vec<Record>, StoreError>;
+
     /// The first and last server times in history; `None` when it is empty.
     ///
     /// # Errors
@@ -66,10 +81,11 @@ pub trait HistoryRead: Send + Sync {
 
 /// What the writer thread does to history.
 pub trait HistoryWrite: Send {
-    /// Writes `records` atomically: every record goes into history, and each
-    /// `client_sa` record also replaces its uid's last known SA unless one
-    /// received later (by `server_time_ms`; later in the batch on a tie) is
-    /// already there.
+    /// Writes `records` atomically, in order: every record goes into
+    /// history; each `client_sa` or `last_known` record also replaces its
+    /// uid's last known row unless one received later (by `server_time_ms`;
+    /// later in the batch on a tie) is already there; each uid in `forgets`
+    /// loses its last known row unless that was received later.
     ///
     /// # Errors
     /// [`StoreError::DiskFull`], [`StoreError::Locked`],

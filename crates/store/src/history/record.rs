@@ -41,8 +41,16 @@ pub struct Record {
     /// so a name should not contain a comma.
     pub groups: Vec<String>,
     /// It is the SA of a connected client (the client's own uid), so it also
-    /// replaces that client's last known SA.
+    /// replaces that client's last known row.
     pub client_sa: bool,
+    /// It is the picture's latest state of its uid (a marker, shape, track
+    /// or SA kept for late joiners, or a stale update ending one), so it
+    /// replaces the uid's last known row, which a restart restores.
+    pub last_known: bool,
+    /// Uids this event (a delete) removed from the picture: their last
+    /// known rows, if received no later than this one, are removed, so a
+    /// restart does not bring them back.
+    pub forgets: Vec<String>,
     /// The whole event as XML.
     pub xml: String,
     /// When the server received it, ms since the epoch.

@@ -55,6 +55,8 @@ pub(crate) fn record(uid: &str, server_time_ms: i64) -> Record {
         sender_uid: Some(uid.to_string()),
         groups: vec!["Cyan".to_string()],
         client_sa: true,
+        last_known: true,
+        forgets: Vec::new(),
         xml: format!("<event version=\"2.0\" uid=\"{uid}\" type=\"a-f-G-U-C\"/>"),
         server_time_ms,
     }

@@ -1,4 +1,4 @@
-//! last_sa, retention and history filters.
+//! last known rows, deletes, recent chat, retention and history filters.
 
 use cot::Time;
 use store::{
@@ -17,25 +17,95 @@ fn last_sa_keeps_only_the_newest_per_uid_and_skips_stale() {
     a_late_old.lat = 99.0;
     let mut stale = record("stale", 2_000);
     stale.stale_ms = 5_000;
-    let mut not_sa = record("marker", 2_000);
+    let mut not_sa = record("chat", 2_000);
     not_sa.client_sa = false;
+    not_sa.last_known = false;
     store
         .write_batch(&[record("a", 1_000), a_new.clone(), stale, not_sa])
         .unwrap();
     // Arrives in a later batch but was received earlier: must not win.
     store.write_batch(&[a_late_old]).unwrap();
 
-    let sa = store.last_sa(Time::from_millis(5_000)).unwrap();
+    let sa = store.last_known(Time::from_millis(5_000)).unwrap();
     assert_eq!(sa.len(), 1, "{sa:?}");
     assert_same(&sa[0], &a_new);
     assert!(sa[0].client_sa);
 
     // Just before its stale time the other one is still there.
-    let sa = store.last_sa(Time::from_millis(4_999)).unwrap();
+    let sa = store.last_known(Time::from_millis(4_999)).unwrap();
     let uids: Vec<&str> = sa.iter().map(|r| r.uid.as_str()).collect();
     assert_eq!(uids, ["a", "stale"]);
-    // History keeps every row, including the markers.
+    // History keeps every row, including the chat.
     assert_eq!(store.count().unwrap(), 5);
+}
+
+#[test]
+fn every_kept_item_has_a_last_known_row_and_a_delete_forgets_it() {
+    let f = Fixture::new();
+    let mut store = f.open();
+    let mut marker = record("mk", 1_000);
+    marker.client_sa = false;
+    marker.kind = "a-h-G".to_string();
+    let mut other = record("mk2", 1_000);
+    other.client_sa = false;
+    store
+        .write_batch(&[record("U1", 1_000), marker, other])
+        .unwrap();
+    let known = store.last_known(Time::from_millis(0)).unwrap();
+    let rows: Vec<(&str, bool)> = known
+        .iter()
+        .map(|r| (r.uid.as_str(), r.client_sa))
+        .collect();
+    assert_eq!(rows, [("U1", true), ("mk", false), ("mk2", false)]);
+
+    // A delete received at 2 000 forgets mk; a newer mk2 (3 000) outlives a
+    // delete that was received before it, even when written in the same batch.
+    let mut delete = record("del-1", 2_000);
+    delete.kind = "t-x-d-d".to_string();
+    delete.client_sa = false;
+    delete.last_known = false;
+    delete.forgets = vec!["mk".to_string(), "mk2".to_string(), "nothing".to_string()];
+    let mut mk2_new = record("mk2", 3_000);
+    mk2_new.client_sa = false;
+    store.write_batch(&[mk2_new, delete.clone()]).unwrap();
+    let known = store.last_known(Time::from_millis(0)).unwrap();
+    let uids: Vec<&str> = known.iter().map(|r| r.uid.as_str()).collect();
+    assert_eq!(uids, ["U1", "mk2"]);
+    // The delete reads back from history as it was written.
+    let q = HistoryQuery {
+        uid: Some("del-1".to_string()),
+        ..HistoryQuery::default()
+    };
+    assert_same(&store.history(&q).unwrap()[0], &delete);
+}
+
+#[test]
+fn recent_of_kind_gives_the_newest_lines_oldest_first() {
+    let f = Fixture::new();
+    let mut store = f.open();
+    let mut rows = Vec::new();
+    for i in 0..10 {
+        let mut chat = record(&format!("chat-{i}"), 1_000 + i);
+        chat.kind = "b-t-f".to_string();
+        chat.client_sa = false;
+        chat.last_known = false;
+        rows.push(chat);
+    }
+    // Same server time: arrival order decides.
+    let mut tie = rows[9].clone();
+    tie.uid = "chat-tie".to_string();
+    rows.push(tie);
+    rows.push(record("U1", 1_005));
+    store.write_batch(&rows).unwrap();
+    let recent = store
+        .recent_of_kind("b-t-f", Time::from_millis(1_002), 4)
+        .unwrap();
+    let uids: Vec<&str> = recent.iter().map(|r| r.uid.as_str()).collect();
+    assert_eq!(uids, ["chat-7", "chat-8", "chat-9", "chat-tie"]);
+    let since = store
+        .recent_of_kind("b-t-f", Time::from_millis(1_007), 100)
+        .unwrap();
+    assert_eq!(since.len(), 3, "only lines received after the given time");
 }
 
 #[test]
@@ -47,7 +117,7 @@ fn same_server_time_later_in_batch_wins() {
     let mut second = record("a", 1_000);
     second.lat = 2.0;
     store.write_batch(&[first, second.clone()]).unwrap();
-    assert_same(&store.last_sa(Time::from_millis(0)).unwrap()[0], &second);
+    assert_same(&store.last_known(Time::from_millis(0)).unwrap()[0], &second);
 }
 
 #[test]
@@ -70,9 +140,15 @@ fn prune_drops_history_older_than_retention() {
     assert_eq!(oldest.server_time_ms, 3_900);
     assert_eq!(store.prune(Time::from_millis(4_900)).unwrap(), 0);
     // last_sa rows stale long before the cutoff go too.
-    assert_eq!(store.last_sa(Time::from_millis(i64::MIN)).unwrap().len(), 5);
+    assert_eq!(
+        store.last_known(Time::from_millis(i64::MIN)).unwrap().len(),
+        5
+    );
     assert_eq!(store.prune(Time::from_millis(200_000)).unwrap(), 11);
-    assert_eq!(store.last_sa(Time::from_millis(i64::MIN)).unwrap().len(), 0);
+    assert_eq!(
+        store.last_known(Time::from_millis(i64::MIN)).unwrap().len(),
+        0
+    );
 }
 
 #[test]

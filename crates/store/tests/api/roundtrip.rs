@@ -15,6 +15,7 @@ fn odd_records() -> Vec<store::Record> {
     unknown.callsign = None;
     unknown.sender_uid = None;
     unknown.client_sa = false;
+    unknown.last_known = false;
 
     let mut unicode = record("ユニット-Ω-🚁", 1_001);
     unicode.callsign = Some("Águila 7 — ✈".to_string());
@@ -91,7 +92,7 @@ fn restart_keeps_history_and_last_sa() {
     assert_eq!(store.count().unwrap(), 4);
     let history = store.history(&HistoryQuery::default()).unwrap();
     assert_all_same(&history[..3], &written);
-    let sa = store.last_sa(Time::from_millis(0)).unwrap();
+    let sa = store.last_known(Time::from_millis(0)).unwrap();
     let uids: Vec<&str> = sa.iter().map(|r| r.uid.as_str()).collect();
     // "unknown-pos" was not a client SA.
     assert_eq!(uids, ["a", "extremes", "ユニット-Ω-🚁"]);
@@ -121,7 +122,7 @@ fn a_newer_schema_is_refused() {
             err,
             StoreError::SchemaTooNew {
                 found: 99,
-                supported: 1
+                supported: 2
             }
         ),
         "{err:?}"
@@ -155,7 +156,7 @@ fn a_read_only_handle_refuses_an_unmigrated_file() {
             err,
             StoreError::SchemaTooOld {
                 found: 0,
-                supported: 1
+                supported: 2
             }
         ),
         "{err:?}"
@@ -210,7 +211,7 @@ fn rows_written_with_comma_joined_groups_read_back_as_lists() {
         [two.clone(), anon.clone()]
     );
     assert_eq!(
-        groups(store.last_sa(Time::from_millis(0)).unwrap()),
+        groups(store.last_known(Time::from_millis(0)).unwrap()),
         [anon, two]
     );
     assert_eq!(
@@ -238,4 +239,43 @@ fn lists_are_written_in_the_old_encoding() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(stored, ["", "Cyan,Yellow"]);
+}
+
+#[test]
+fn a_file_of_schema_one_keeps_its_client_sa_and_history() {
+    let f = Fixture::new();
+    // The tables as the first release created them, with one row each.
+    std::fs::create_dir_all(f.path().parent().unwrap()).unwrap();
+    let conn = rusqlite::Connection::open(f.path()).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE history (id INTEGER PRIMARY KEY, uid TEXT NOT NULL, type TEXT NOT NULL,
+            how TEXT NOT NULL, time_ms INTEGER NOT NULL, start_ms INTEGER NOT NULL,
+            stale_ms INTEGER NOT NULL, lat REAL, lon REAL, hae REAL, ce REAL, le REAL,
+            callsign TEXT, sender_uid TEXT, groups TEXT NOT NULL, client_sa INTEGER NOT NULL,
+            xml TEXT NOT NULL, server_time_ms INTEGER NOT NULL);
+         CREATE TABLE last_sa (uid TEXT PRIMARY KEY NOT NULL, type TEXT NOT NULL,
+            how TEXT NOT NULL, time_ms INTEGER NOT NULL, start_ms INTEGER NOT NULL,
+            stale_ms INTEGER NOT NULL, lat REAL, lon REAL, hae REAL, ce REAL, le REAL,
+            callsign TEXT, sender_uid TEXT, groups TEXT NOT NULL, xml TEXT NOT NULL,
+            server_time_ms INTEGER NOT NULL);
+         INSERT INTO history VALUES (1, 'U1', 'a-f-G', 'm-g', 0, 0, 60000, 1, 2, 0, 0, 0,
+            NULL, NULL, 'Cyan', 1, '<event/>', 5);
+         INSERT INTO history VALUES (2, 'mk', 'a-h-G', 'm-g', 0, 0, 60000, 1, 2, 0, 0, 0,
+            NULL, NULL, 'Cyan', 0, '<event/>', 6);
+         INSERT INTO last_sa VALUES ('U1', 'a-f-G', 'm-g', 0, 0, 60000, 1, 2, 0, 0, 0,
+            NULL, NULL, 'Cyan', '<event/>', 5);
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let store = f.open();
+    let known = store.last_known(Time::from_millis(0)).unwrap();
+    assert_eq!(known.len(), 1);
+    assert!(known[0].client_sa && known[0].last_known);
+    let rows = store.history(&HistoryQuery::default()).unwrap();
+    let flags: Vec<(&str, bool, bool)> = rows
+        .iter()
+        .map(|r| (r.uid.as_str(), r.client_sa, r.last_known))
+        .collect();
+    assert_eq!(flags, [("U1", true, true), ("mk", false, false)]);
 }

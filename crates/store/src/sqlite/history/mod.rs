@@ -11,11 +11,11 @@ use std::sync::{Mutex, MutexGuard};
 use cot::Time;
 use rusqlite::{params, params_from_iter, Connection, TransactionBehavior};
 
-use crate::{HistoryQuery, HistoryRead, HistoryWrite, Record, StoreError};
+use crate::{HistoryQuery, HistoryRead, HistoryWrite, Record, StoreError, MAX_HISTORY_LIMIT};
 
 use rows::{
-    join_groups, nan_to_null, record_from_row, INSERT_HISTORY, SELECT_HISTORY, SELECT_LAST_SA,
-    UPSERT_LAST_SA,
+    join_groups, nan_to_null, record_from_row, FORGET_LAST_SA, INSERT_HISTORY, SELECT_HISTORY,
+    SELECT_LAST_SA, UPSERT_LAST_SA,
 };
 
 /// History rows deleted per transaction when pruning, so one prune never
@@ -113,6 +113,7 @@ impl HistoryWrite for SqliteHistory {
         {
             let mut insert = tx.prepare_cached(INSERT_HISTORY)?;
             let mut upsert = tx.prepare_cached(UPSERT_LAST_SA)?;
+            let mut forget = tx.prepare_cached(FORGET_LAST_SA)?;
             for r in records {
                 let (lat, lon, hae) = (nan_to_null(r.lat), nan_to_null(r.lon), nan_to_null(r.hae));
                 let (ce, le) = (nan_to_null(r.ce), nan_to_null(r.le));
@@ -134,9 +135,14 @@ impl HistoryWrite for SqliteHistory {
                     groups,
                     r.xml,
                     r.server_time_ms,
-                    r.client_sa
+                    r.client_sa,
+                    r.last_known,
+                    join_groups(&r.forgets)
                 ])?;
-                if r.client_sa {
+                for uid in &r.forgets {
+                    forget.execute(params![uid, r.server_time_ms])?;
+                }
+                if r.client_sa || r.last_known {
                     upsert.execute(params![
                         r.uid,
                         r.kind,
@@ -153,7 +159,8 @@ impl HistoryWrite for SqliteHistory {
                         r.sender_uid,
                         groups,
                         r.xml,
-                        r.server_time_ms
+                        r.server_time_ms,
+                        r.client_sa
                     ])?;
                 }
             }
@@ -197,7 +204,7 @@ impl HistoryWrite for SqliteHistory {
 }
 
 impl HistoryRead for SqliteHistory {
-    fn last_sa(&self, now: Time) -> Result<Vec<Record>, StoreError> {
+    fn last_known(&self, now: Time) -> Result<Vec<Record>, StoreError> {
         let conn = self.lock();
         let mut stmt = conn.prepare_cached(&format!(
             "{SELECT_LAST_SA} WHERE stale_ms > ?1 ORDER BY uid"
@@ -242,6 +249,24 @@ impl HistoryRead for SqliteHistory {
             params![at_ms, at_ms.saturating_sub(lookback_ms), limit],
             record_from_row,
         )?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn recent_of_kind(
+        &self,
+        kind: &str,
+        since: Time,
+        limit: usize,
+    ) -> Result<Vec<Record>, StoreError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(&format!(
+            "{SELECT_HISTORY} WHERE id IN (SELECT id FROM history \
+             WHERE type = ?1 AND server_time_ms > ?2 \
+             ORDER BY server_time_ms DESC, id DESC LIMIT ?3) \
+             ORDER BY server_time_ms, id"
+        ))?;
+        let limit = i64::try_from(limit.min(MAX_HISTORY_LIMIT)).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![kind, since.millis(), limit], record_from_row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 

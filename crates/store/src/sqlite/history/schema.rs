@@ -44,6 +44,14 @@ const MIGRATIONS: &[&str] = &[
         xml TEXT NOT NULL,
         server_time_ms INTEGER NOT NULL
      );",
+    // 2: the last known row of every item the picture keeps, not only of
+    // clients' own SA (markers placed from the web or by a client came back
+    // from no restart); and what a delete removed. Rows already in
+    // `last_sa` are clients' SA.
+    "ALTER TABLE last_sa ADD COLUMN client_sa INTEGER NOT NULL DEFAULT 1;
+     ALTER TABLE history ADD COLUMN last_known INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE history ADD COLUMN forgets TEXT NOT NULL DEFAULT '';
+     UPDATE history SET last_known = client_sa;",
 ];
 
 /// The schema version this build writes.
