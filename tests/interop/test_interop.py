@@ -408,3 +408,20 @@ async def test_restart_with_the_same_data_dir_keeps_the_picture(server, clients)
     assert not [e for e in replay if e.uid == gone]
     assert [e for e in replay if e.uid == kept], f"a client's marker did not survive: {replay}"
     assert not [e for e in replay if e.uid == deleted], "a deleted marker came back"
+
+
+async def test_kill_9_loses_at_most_the_last_batch(server, clients):
+    """The README promises writes are committed at least every 200 ms: what
+    was sent a second before a SIGKILL comes back."""
+    a = await clients.raw(server.tcp_port, "a")
+    await a.join(new_uid("a"), "ALPHA")
+    kept = new_uid("marker-before-kill")
+    await a.send(wfcot.marker(kept, stale_s=24 * 3600))
+    await a.sync()
+    await asyncio.sleep(1.0)
+    server.kill()
+    server.stop()
+    server.start()
+    late = await clients.raw(server.tcp_port, "after-kill")
+    await late.join(new_uid("late"), "LATE")
+    assert late.matching(uid_is(kept)), "a marker sent a second before SIGKILL was lost"
