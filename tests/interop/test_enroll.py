@@ -219,3 +219,24 @@ def test_enrollment_port_needs_no_client_cert_and_wrong_user_is_401(trust):
     wftrust.assert_api_error(r, 401)
     r = sign(trust, wftrust.make_csr("nobody")[1], None, user="nobody", password="whatever")
     wftrust.assert_api_error(r, 401)
+
+
+def test_a_revoked_user_cannot_enroll_again_until_enabled(trust, tmp_path):
+    """Revoking a lost phone locks its user out: the password no longer buys a new
+    certificate, nor does the old one connect, until an administrator re-admits them."""
+    key, pem = wftrust.make_csr("alice")
+    check_signed(trust, sign(trust, pem, "application/json"), key, "alice")
+    out = wftrust.certs_revoke(trust.certs, "alice", trust.server.data_dir)
+    assert "disabled" in out, out
+
+    r = sign(trust, wftrust.make_csr("alice")[1], "application/json")
+    wftrust.assert_api_error(r, 401)
+    r = enroll(trust).get(CONFIG, headers=auth("alice"))
+    wftrust.assert_api_error(r, 401)
+    # bob is untouched.
+    key, pem = wftrust.make_csr("bob")
+    check_signed(trust, sign(trust, pem, "application/json", user="bob"), key, "bob")
+
+    wftrust.users_enable(trust.server.data_dir, "alice")
+    key, pem = wftrust.make_csr("alice")
+    check_signed(trust, sign(trust, pem, "application/json"), key, "alice")

@@ -309,3 +309,16 @@ def test_package_zip_is_a_valid_zip(trust):
         assert wftrust.cn_of(cert) == "bob"
     with open(trust.certs / "bob.p12", "rb") as f:
         assert wftrust.cn_of(wftrust.load_p12(f.read())[1]) == "bob"
+
+
+async def test_a_disabled_user_is_refused_and_their_session_closed(trust, made):
+    dan = await made.raw(trust, "dan")
+    await dan.join(new_uid("dan"), "DAN")
+    wftrust.users_disable(trust.server.data_dir, "dan")
+    await dan.wait_closed_by_server(10.0)
+    verdict = await wftrust.tls_verdict(trust.tls_port, trust.ctx("dan"))
+    assert verdict != "accepted", f"a disabled user's certificate still connects: {verdict}"
+    assert trust.server.wait_for_log("disabled")
+    wftrust.users_enable(trust.server.data_dir, "dan")
+    again = await made.raw(trust, "dan")
+    await again.join(new_uid("dan"), "DAN")

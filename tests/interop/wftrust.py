@@ -115,9 +115,22 @@ def certs_client(d: Path, name: str) -> None:
         assert (d / f).is_file(), f"`certs client {name}` did not write {d / f}"
 
 
-def certs_revoke(d: Path, name: str) -> None:
-    """``certs revoke NAME --dir D``."""
-    cli("certs", "revoke", name, "--dir", str(d))
+def certs_revoke(d: Path, name: str, data_dir: Optional[Path] = None) -> str:
+    """``certs revoke NAME --dir D [--data-dir DATA]``; its output."""
+    args = ["certs", "revoke", name, "--dir", str(d)]
+    if data_dir is not None:
+        args += ["--data-dir", str(data_dir)]
+    return cli(*args).stdout
+
+
+def users_disable(data_dir: Path, name: str) -> None:
+    """``users disable NAME --data-dir D``."""
+    cli("users", "disable", name, "--data-dir", str(data_dir))
+
+
+def users_enable(data_dir: Path, name: str) -> None:
+    """``users enable NAME --data-dir D``."""
+    cli("users", "enable", name, "--data-dir", str(data_dir))
 
 
 def password_of(name: str) -> str:

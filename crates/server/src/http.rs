@@ -125,6 +125,10 @@ pub(crate) async fn start_https(
     let (reloader, users) = (trust.reloader.clone(), trust.users.clone());
     let api = api.clone();
     let make: crate::https::MakeRouter = Arc::new(move |peer: crate::https::Peer| {
+        if let Some(user) = peer.user.as_deref().filter(|u| users.disabled(u)) {
+            tracing::warn!(%user, addr = %peer.addr, "https client of a disabled user; every request refused");
+            return locked_out();
+        }
         let caller = caller_of(&peer, &users);
         tracing::debug!(user = ?caller.user(), addr = %peer.addr, "https client");
         api.mtls(caller).layer(axum::Extension(peer))
@@ -146,6 +150,15 @@ fn caller_of(peer: &crate::https::Peer, users: &crate::users::Users) -> picture:
         Some(user) => users.identity(user),
         None => picture::Identity::anonymous(),
     }
+}
+
+/// The router a disabled user's connection gets: 403 for every request.
+fn locked_out() -> Router {
+    Router::new().fallback(|| async {
+        api::ApiError::forbidden(
+            "this user is disabled; an administrator re-admits them with `watchfloor users enable`",
+        )
+    })
 }
 
 /// The one OpenAPI document of every listener: the Marti API's part and

@@ -75,6 +75,11 @@ pub(crate) async fn accept_loop(
                 tracing::warn!(%peer, "client certificate names no valid user; closing");
                 return;
             };
+            if users.disabled(&user) {
+                Metrics::add(&shared.metrics.tls_refused, 1);
+                tracing::warn!(%peer, %user, "user is disabled (`watchfloor users enable` re-admits them); closing");
+                return;
+            }
             let identity = Arc::new(users.identity(&user));
             tracing::info!(%peer, %user, ?identity, "tls client authenticated");
             let serial = {
@@ -106,10 +111,11 @@ pub(crate) struct Sessions {
     >,
 }
 
-/// Every two seconds, if the revocation list changed, closes the sessions
-/// whose certificates it now lists.
+/// Every two seconds closes the sessions whose certificates the revocation
+/// list now lists (when it changed) and those of users now disabled.
 pub(crate) async fn watch_revocations(
     certs: Arc<trust::CertDir>,
+    users: Arc<Users>,
     sessions: Arc<Sessions>,
     metrics: Arc<Metrics>,
     stop: CancellationToken,
@@ -121,6 +127,13 @@ pub(crate) async fn watch_revocations(
         tokio::select! {
             () = tokio::time::sleep(Duration::from_secs(2)) => {}
             () = stop.cancelled() => return,
+        }
+        for (id, (_, user, token)) in sessions.live.lock().iter() {
+            if !token.is_cancelled() && users.disabled(user) {
+                tracing::warn!(client = %id, %user, "user disabled; closing its session");
+                Metrics::add(&metrics.tls_refused, 1);
+                token.cancel();
+            }
         }
         let now = stamp(&crl);
         if now == last {
@@ -189,6 +202,7 @@ pub(crate) async fn start(
     let sessions = Arc::new(Sessions::default());
     shell.tasks.spawn(watch_revocations(
         parts.certs.clone(),
+        parts.users.clone(),
         sessions.clone(),
         shell.metrics.clone(),
         shell.shutdown.clone(),

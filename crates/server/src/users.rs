@@ -58,6 +58,12 @@ impl Users {
         Identity::new(Some(user.to_string()), send, recv)
     }
 
+    /// Whether the file lists `user` as disabled (locked out by an
+    /// administrator or by revoking their certificates).
+    pub(crate) fn disabled(&self, user: &str) -> bool {
+        self.with(|u| u.is_some_and(|u| u.is_disabled(user)))
+    }
+
     /// Whether the file names at least one user.
     pub(crate) fn any(&self) -> bool {
         self.with(|u| u.is_some_and(|u| !u.list().is_empty()))

@@ -37,13 +37,21 @@ pub(crate) enum CertsCommand {
         #[arg(long)]
         dir: PathBuf,
     },
-    /// Revoke every certificate of NAME; a running server refuses it at once.
+    /// Revoke every certificate of NAME and disable the user, so they cannot
+    /// enroll again until `watchfloor users enable NAME`; a running server
+    /// refuses them at once.
     Revoke {
         /// The user name.
         name: String,
         /// The certificate folder.
         #[arg(long)]
         dir: PathBuf,
+        /// The server's data folder (the users file is DATA_DIR/users.toml).
+        #[arg(long, default_value = "watchfloor-data")]
+        data_dir: PathBuf,
+        /// The users file, when the server is given one with `serve --users`.
+        #[arg(long = "users", value_name = "FILE")]
+        users_file: Option<PathBuf>,
     },
     /// List the certificates issued from DIR.
     List {
@@ -83,6 +91,24 @@ pub(crate) enum UsersCommand {
     },
     /// Remove a user.
     Remove {
+        /// The user name.
+        name: String,
+        /// The server's data folder.
+        #[arg(long, default_value = "watchfloor-data")]
+        data_dir: PathBuf,
+    },
+    /// Lock a user out: no login, no enrollment, no connection (open ones
+    /// close within seconds), until enabled again.
+    Disable {
+        /// The user name.
+        name: String,
+        /// The server's data folder.
+        #[arg(long, default_value = "watchfloor-data")]
+        data_dir: PathBuf,
+    },
+    /// Let a disabled user back in (after a revoke: they enroll again with
+    /// their password to get a new certificate).
+    Enable {
         /// The user name.
         name: String,
         /// The server's data folder.
@@ -133,7 +159,12 @@ pub(crate) fn certs(cmd: CertsCommand) -> Result<()> {
                 files.zip.display()
             );
         }
-        CertsCommand::Revoke { name, dir } => {
+        CertsCommand::Revoke {
+            name,
+            dir,
+            data_dir,
+            users_file: file,
+        } => {
             let serials = open(&dir)?
                 .revoke(&name)
                 .with_context(|| format!("revoking {name}"))?;
@@ -145,6 +176,21 @@ pub(crate) fn certs(cmd: CertsCommand) -> Result<()> {
                     serials.len(),
                     serials.join(", ")
                 );
+            }
+            // A lost phone's user must not enroll again with the password.
+            let path = file.unwrap_or_else(|| data_dir.join(trust::users::USERS_FILE));
+            let mut users = UsersFile::open_path(&path)
+                .with_context(|| format!("opening the users file {}", path.display()))?;
+            if users.contains(&name) {
+                users
+                    .set_disabled(&name, true)
+                    .with_context(|| format!("disabling {name} in {}", path.display()))?;
+                println!(
+                    "{name}: disabled in {} (no enrollment or login until `watchfloor users enable {name}`)",
+                    path.display()
+                );
+            } else {
+                println!("{name}: not in {}, nothing to disable", path.display());
             }
         }
         CertsCommand::List { dir } => {
@@ -222,6 +268,32 @@ pub(crate) fn users(cmd: UsersCommand) -> Result<()> {
                 .remove(&name)
                 .with_context(|| format!("removing {name}"))?;
             println!("removed {name}");
+        }
+        UsersCommand::Disable { name, data_dir } => {
+            let changed = users_file(&data_dir)?
+                .set_disabled(&name, true)
+                .with_context(|| format!("disabling {name}"))?;
+            println!(
+                "{name}: {}",
+                if changed {
+                    "disabled"
+                } else {
+                    "already disabled"
+                }
+            );
+        }
+        UsersCommand::Enable { name, data_dir } => {
+            let changed = users_file(&data_dir)?
+                .set_disabled(&name, false)
+                .with_context(|| format!("enabling {name}"))?;
+            println!(
+                "{name}: {}",
+                if changed {
+                    "enabled"
+                } else {
+                    "already enabled"
+                }
+            );
         }
         UsersCommand::List { data_dir } => {
             for u in users_file(&data_dir)?.list() {

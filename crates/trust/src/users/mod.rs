@@ -66,6 +66,9 @@ pub struct User {
     pub name: String,
     /// Group memberships.
     pub groups: Vec<GroupSpec>,
+    /// Locked out by an administrator (or by revoking their certificates):
+    /// no login, no enrollment, no connection, until enabled again.
+    pub disabled: bool,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -79,6 +82,9 @@ struct Record {
     password: String,
     #[serde(default)]
     groups: Vec<String>,
+    /// Written only when set, so files of enabled users read as before.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    disabled: bool,
 }
 
 /// The users file, loaded in memory; every change is written back at once (atomically, 0600).
@@ -142,6 +148,7 @@ impl UsersFile {
         let record = Record {
             password: self.hash(password)?,
             groups: groups.iter().map(ToString::to_string).collect(),
+            disabled: false,
         };
         self.users.insert(name.to_owned(), record);
         self.save()
@@ -160,6 +167,23 @@ impl UsersFile {
         self.save()
     }
 
+    /// Locks a user out (`true`) or lets them back in (`false`); returns
+    /// whether that changed anything.
+    pub fn set_disabled(&mut self, name: &str, disabled: bool) -> Result<bool> {
+        let record = self.record_mut(name)?;
+        if record.disabled == disabled {
+            return Ok(false);
+        }
+        record.disabled = disabled;
+        self.save()?;
+        Ok(true)
+    }
+
+    /// Whether the user exists and is locked out.
+    pub fn is_disabled(&self, name: &str) -> bool {
+        self.users.get(name).is_some_and(|r| r.disabled)
+    }
+
     /// Removes a user.
     pub fn remove(&mut self, name: &str) -> Result<()> {
         self.users
@@ -168,10 +192,15 @@ impl UsersFile {
         self.save()
     }
 
-    /// Whether `password` is the user's. Takes the same time for an unknown user (a dummy
-    /// hash of the same cost is checked) so timing does not reveal who exists.
+    /// Whether `password` is the user's and the user is not disabled. Takes the same time for
+    /// an unknown or disabled user (a hash of the same cost is checked) so timing does not
+    /// reveal who exists.
     pub fn verify(&self, name: &str, password: &str) -> bool {
-        let stored = self.users.get(name).map(|r| r.password.as_str());
+        let stored = self
+            .users
+            .get(name)
+            .filter(|r| !r.disabled)
+            .map(|r| r.password.as_str());
         let hash = stored.unwrap_or_else(|| self.dummy_hash());
         if password.len() > MAX_PASSWORD_LEN {
             return false;
@@ -203,6 +232,7 @@ impl UsersFile {
             .map(|name| User {
                 name: name.clone(),
                 groups: self.specs(name),
+                disabled: self.is_disabled(name),
             })
             .collect()
     }

@@ -133,3 +133,25 @@ fn default_cost_hash_verifies() {
     assert!(text.contains("m=19456,t=2,p=1"), "{text}");
     assert!(users.verify("alice", "correct horse"));
 }
+
+#[test]
+fn a_disabled_user_is_refused_until_enabled_and_the_flag_persists() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut users = open(tmp.path());
+    users.add("alpha1", "correct horse", &[]).unwrap();
+    let before = std::fs::read_to_string(tmp.path().join("users.toml")).unwrap();
+    assert!(!before.contains("disabled"), "enabled users read as before");
+    assert!(users.set_disabled("alpha1", true).unwrap());
+    assert!(!users.set_disabled("alpha1", true).unwrap(), "no change");
+    let reopened = open(tmp.path());
+    assert!(reopened.is_disabled("alpha1"));
+    assert!(!reopened.verify("alpha1", "correct horse"));
+    assert!(reopened.list()[0].disabled);
+    let mut users = reopened;
+    assert!(users.set_disabled("alpha1", false).unwrap());
+    assert!(open(tmp.path()).verify("alpha1", "correct horse"));
+    assert!(matches!(
+        users.set_disabled("nobody", true),
+        Err(Error::UnknownUser(_))
+    ));
+}
