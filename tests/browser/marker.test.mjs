@@ -19,14 +19,15 @@ copTest('marker placed in browser reaches pytak', {}, async ({ server, page, pee
   const dialog = page.locator(tid('marker-dialog'));
   await dialog.waitFor({ state: 'visible', timeout: 3000 });
   await setField(dialog, 'label', label);
+  // The kind stays at the dialog's default (point of interest): the
+  // affiliation chosen must still decide what the marker is.
   await setField(dialog, 'affiliation', 'h');
-  await setField(dialog, 'kind', 'ground');
   await setField(dialog, 'remarks', 'seen from the tower');
   const since = p.mark();
   await page.click(tid('marker-save'));
 
   const cot = await p.waitCot((e) => e.callsign === label, 5000, `marker ${label}`, since);
-  assert.equal(cot.type, 'a-h-G');
+  assert.equal(cot.type, 'a-h-G', 'a hostile point of interest is hostile, not a spot marker');
   assert.equal(cot.remarks, 'seen from the tower');
   // Near the session centre, where the click was.
   assert.ok(Math.abs(cot.lat - 31.33) < 1 && Math.abs(cot.lon + 109.2) < 1, `marker at ${cot.lat},${cot.lon}`);

@@ -289,7 +289,10 @@ pub fn marker(
         "ground" => format!("a-{affiliation}-G"),
         "air" => format!("a-{affiliation}-A"),
         "sea" => format!("a-{affiliation}-S"),
-        "point" => "b-m-p-s-m".to_string(),
+        // A point of interest keeps its affiliation: only an unknown one is
+        // a plain spot marker; a hostile one is a hostile point on the map.
+        "point" if affiliation == "u" => "b-m-p-s-m".to_string(),
+        "point" => format!("a-{affiliation}-G"),
         other => return Err(Refused::Unknown("kind", other.to_string())),
     };
     let mut e = Event::new(uid, kind, "h-g-i-g-o", now, now.plus_secs(24 * 3600));

@@ -118,6 +118,11 @@ fn markers_are_checked() {
     assert_eq!(e.detail.links()[0].uid, "watchfloor-web-ops");
     let p = marker(&me(), "mk-2", 0.0, 0.0, "POI", "u", "point", None, now).expect("ok");
     assert_eq!(p.kind, "b-m-p-s-m");
+    // The dialog's default kind keeps the affiliation chosen with it.
+    for (aff, kind) in [("h", "a-h-G"), ("f", "a-f-G"), ("n", "a-n-G")] {
+        let p = marker(&me(), "mk-3", 0.0, 0.0, "POI", aff, "point", None, now).expect("ok");
+        assert_eq!(p.kind, kind, "a {aff} point of interest");
+    }
     assert_eq!(
         marker(&me(), "x", 91.0, 0.0, "X", "u", "ground", None, now).err(),
         Some(Refused::BadPosition)
