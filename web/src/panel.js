@@ -23,7 +23,7 @@ const hayCache = new WeakMap(); // Object -> lower-case search text
 function haystack(o) {
   let h = hayCache.get(o);
   if (h === undefined) {
-    h = [o.callsign, o.uid, o.type, typeWords(o.type), o.remarks].filter(Boolean).join('\n').toLowerCase();
+    h = [o.callsign, o.uid, o.type, typeWords(o.type), o.remarks, o.flight, o.icao].filter(Boolean).join('\n').toLowerCase();
     hayCache.set(o, h);
   }
   return h;
@@ -209,6 +209,8 @@ export function createPanel({ getView, onSelect, onDelete, onChat, isWebMarker }
     if (Number.isFinite(o.ce)) dd(dl, 'Accuracy', `± ${Math.round(o.ce)} m`);
     dd(dl, 'Updated', `${ageText(view.now - o.time)} ago (${utcText(o.time)})`);
     dd(dl, 'Stale at', utcText(o.stale));
+    if (o.flight) dd(dl, 'Flight', o.flight, 'details-flight');
+    if (o.icao) dd(dl, 'ICAO address', o.icao, 'details-icao');
     if (o.remarks) dd(dl, 'Remarks', o.remarks);
     if (o.team || o.role) dd(dl, 'Team / role', [o.team, o.role].filter(Boolean).join(' / '));
     dd(dl, 'Sender', o.sender || '—');

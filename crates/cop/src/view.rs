@@ -67,6 +67,12 @@ pub struct ObjectView {
     /// Its remarks, if any.
     pub remarks: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// An aircraft's flight (ADS-B / Mode S callsign), from `_aircot_`.
+    pub flight: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// An aircraft's ICAO 24-bit address in hex, from `_aircot_`.
+    pub icao: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     /// Its team (GeoChat room colour), for a unit.
     pub team: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -279,6 +285,8 @@ pub fn show(event: &cot::Event, sender: Option<&str>) -> Shown {
         time: event.time.millis(),
         stale: event.stale.millis(),
         remarks: event.detail.remarks().filter(|r| !r.trim().is_empty()),
+        flight: aircot(event, "flight"),
+        icao: aircot(event, "icao"),
         team: team.as_ref().and_then(|t| t.name.clone()),
         role: team.and_then(|t| t.role),
         sender: sender.map(str::to_string),
@@ -287,6 +295,13 @@ pub fn show(event: &cot::Event, sender: Option<&str>) -> Shown {
         gone: false,
         emergency: false,
     })
+}
+
+/// An attribute of the `_aircot_` detail (an aircraft's identity), trimmed
+/// and bounded; `None` when empty.
+fn aircot(event: &cot::Event, attr: &str) -> Option<String> {
+    let v = event.detail.child("_aircot_")?.attr(attr)?.trim();
+    (!v.is_empty()).then(|| v.chars().take(32).collect())
 }
 
 fn chat(event: &cot::Event, link: Option<String>) -> Shown {
@@ -356,6 +371,30 @@ mod tests {
         assert_eq!(o.stale - o.time, 60_000);
         let json = serde_json::to_value(&o).expect("json");
         assert_eq!(json["type"], "a-f-G-U-C");
+    }
+
+    #[test]
+    fn an_aircraft_shows_its_flight_and_icao_address() {
+        let e = parse(
+            r#"<event version="2.0" uid="wf-track-7" type="a-u-A" how="m-f" time="2026-01-01T00:00:00Z" start="2026-01-01T00:00:00Z" stale="2026-01-01T00:00:10Z"><point lat="31" lon="-109" hae="10668" ce="50" le="9999999"/><detail><contact callsign="DLH65A"/><_aircot_ flight=" DLH65A " icao="3C6444"/></detail></event>"#,
+        );
+        let Shown::Object(o) = show(&e, None) else {
+            panic!("not an object")
+        };
+        assert_eq!(o.flight.as_deref(), Some("DLH65A"));
+        assert_eq!(o.icao.as_deref(), Some("3C6444"));
+        let json = serde_json::to_value(&o).expect("json");
+        assert_eq!(
+            (&json["flight"], &json["icao"]),
+            (&"DLH65A".into(), &"3C6444".into())
+        );
+        let plain = parse(
+            r#"<event version="2.0" uid="x" type="a-u-G" how="m-g" time="2026-01-01T00:00:00Z" start="2026-01-01T00:00:00Z" stale="2026-01-01T00:00:10Z"><point lat="31" lon="-109" hae="0" ce="5" le="5"/><detail/></event>"#,
+        );
+        let Shown::Object(o) = show(&plain, None) else {
+            panic!("not an object")
+        };
+        assert!(o.flight.is_none() && o.icao.is_none());
     }
 
     #[test]

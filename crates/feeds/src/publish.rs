@@ -1,6 +1,7 @@
 //! A track as CoT: type by affiliation and dimension, point from ENU to
 //! WGS-84, `ce` from the covariance, and the track, contact, remarks and
-//! watchfloor detail.
+//! watchfloor detail; an aircraft's flight and ICAO address in its callsign,
+//! its `_aircot_` detail and its remarks.
 //!
 //! # The rules
 //! - **Dimension**: air (`A`) when the latest report associated with the track
@@ -111,20 +112,60 @@ pub(crate) fn track_event(t: &TrackState, ctx: &PublishCtx, now: f64) -> Event {
             ("speed", format!("{speed:.2}").as_str()),
         ],
     ));
+    // An aircraft is known by its flight, else its ICAO address; a track
+    // without a transponder by its number.
+    let icao = t.evidence.icao.map(|a| format!("{a:06X}"));
+    let flight = t
+        .evidence
+        .callsign
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let name = flight
+        .map(str::to_string)
+        .or_else(|| icao.clone())
+        .unwrap_or_else(|| format!("TRK-{}", r.id));
     let callsign = match &ctx.label {
-        Some(label) => format!("{label} TRK-{}", r.id),
-        None => format!("TRK-{}", r.id),
+        Some(label) => format!("{label} {name}"),
+        None => name,
     };
     e.detail.push_element(Element::with_attrs(
         "contact",
         [("callsign", callsign.as_str())],
     ));
+    if icao.is_some() || flight.is_some() {
+        // Where TAK clients and ADS-B tools look for an aircraft's identity.
+        let mut air = Element::new("_aircot_");
+        if let Some(f) = flight {
+            air.set_attr("flight", f);
+        }
+        if let Some(a) = &icao {
+            air.set_attr("icao", a.as_str());
+        }
+        e.detail.push_element(air);
+    }
+    let ident = [
+        icao.as_ref().map(|a| format!("ICAO {a}")),
+        flight.map(|f| format!("flight {f}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
     let mark = t.mark.as_ref().and_then(|m| m.remarks.as_deref());
-    let remarks = match (&ctx.label, mark) {
-        (Some(label), Some(text)) => Some(format!("{label}: {text}")),
-        (Some(label), None) => Some(label.clone()),
-        (None, Some(text)) => Some(text.to_string()),
-        (None, None) => None,
+    let own = [
+        Some(ident).filter(|i| !i.is_empty()),
+        mark.map(str::to_string),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("; ");
+    let remarks = match (&ctx.label, own.is_empty()) {
+        (Some(label), false) => Some(format!("{label}: {own}")),
+        (Some(label), true) => Some(label.clone()),
+        (None, false) => Some(own),
+        (None, true) => None,
     };
     if let Some(text) = remarks {
         let mut el = Element::new("remarks");

@@ -106,10 +106,11 @@ fn simulated_radar_and_sbs_become_cot_tracks() {
             assert_eq!(e.how, "m-f");
             assert_eq!(e.stale.micros() - e.time.micros(), 10_000_000);
             let id = e.uid.rsplit('-').next().unwrap();
-            assert_eq!(
-                detail_attr(e, "contact", "callsign"),
-                Some(format!("TRK-{id}").as_str())
-            );
+            // Known by its flight once ADS-B said it, else by its number.
+            let name = detail_attr(e, "_aircot_", "flight")
+                .or_else(|| detail_attr(e, "_aircot_", "icao"))
+                .map_or(format!("TRK-{id}"), str::to_string);
+            assert_eq!(detail_attr(e, "contact", "callsign"), Some(name.as_str()));
         }
         let last = &evs.last().unwrap().1;
         let sensors = detail_attr(last, "__watchfloor_track", "sensors").unwrap();
@@ -127,11 +128,20 @@ fn simulated_radar_and_sbs_become_cot_tracks() {
                 detail_attr(last, "__watchfloor_track", "flight"),
                 Some("DLH65A")
             );
+            // The standard places: callsign, `_aircot_`, remarks.
+            assert_eq!(detail_attr(last, "contact", "callsign"), Some("DLH65A"));
+            assert_eq!(detail_attr(last, "_aircot_", "icao"), Some("3C6444"));
+            assert_eq!(detail_attr(last, "_aircot_", "flight"), Some("DLH65A"));
+            assert_eq!(
+                last.detail.remarks().as_deref(),
+                Some("ICAO 3C6444, flight DLH65A")
+            );
             assert!((last.point.hae - 35_000.0 * 0.3048).abs() < 1.0);
         } else {
             assert!(last.kind.ends_with("-G"), "{}", last.kind);
             assert_eq!(sensors, "radar-1");
             assert_eq!(detail_attr(last, "__watchfloor_track", "icao"), None);
+            assert_eq!(detail_attr(last, "_aircot_", "icao"), None);
             assert_eq!(last.point.hae, cot::UNKNOWN);
         }
     }
@@ -205,7 +215,12 @@ fn marks_need_a_live_track_and_bounded_remarks() {
         let e = std::iter::from_fn(|| p.poll_event()).last().unwrap();
         assert_eq!(e.uid, uid);
         assert_eq!(e.kind.chars().nth(2), Some(letter));
-        assert_eq!(e.detail.remarks(), None);
+        // No mark remarks: only the aircraft's identity, if it is one.
+        let ident = e.detail.remarks();
+        assert!(
+            ident.as_deref().is_none_or(|r| r.starts_with("ICAO ")),
+            "{ident:?}"
+        );
     }
 }
 
