@@ -36,3 +36,25 @@ copTest('sa appears in list and on map within two seconds', {}, async ({ server,
   assert.ok(Math.abs(model.lat - 31.35) < 1e-6 && Math.abs(model.lon + 109.18) < 1e-6, JSON.stringify(model));
   assert.equal(model.contact, true);
 });
+
+copTest('an aircraft shows its flight and ICAO address in the details', {}, async ({ server, page, peer }) => {
+  await openCop(page, server);
+  const p = await peer(server.tcp, 'radar');
+  await p.sa(`ANDROID-air-${Date.now()}`, 'RADAR OPS');
+  const uid = `wf-air-${Date.now()}`;
+  const now = new Date();
+  const t = now.toISOString();
+  const stale = new Date(now.getTime() + 120_000).toISOString();
+  await p.send({
+    op: 'raw',
+    xml: `<event version="2.0" uid="${uid}" type="a-u-A" how="m-f" time="${t}" start="${t}" stale="${stale}">`
+      + '<point lat="31.36" lon="-109.15" hae="10668" ce="50" le="9999999"/>'
+      + '<detail><contact callsign="DLH65A"/><_aircot_ flight="DLH65A" icao="3C6444"/></detail></event>',
+  });
+  const row = page.locator(tid('object-row', `[data-uid="${uid}"]`));
+  await row.waitFor({ timeout: 5000 });
+  await row.click();
+  await page.waitForSelector(tid('details-flight'), { timeout: 3000 });
+  assert.equal(await page.locator(tid('details-flight')).innerText(), 'DLH65A');
+  assert.equal(await page.locator(tid('details-icao')).innerText(), '3C6444');
+});
