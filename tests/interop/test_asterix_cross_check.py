@@ -6,12 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from wfserver import cargo_target_dir
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_libasterix_and_sensors_decode_the_same_fields():
     env = dict(os.environ)
-    decode = ROOT / "target" / "debug" / "examples" / "decode"
+    decode = cargo_target_dir() / "debug" / "examples" / "decode"
     if decode.exists():
         env["SENSORS_DECODE"] = str(decode)
     script = ROOT / "crates" / "sensors" / "tests" / "cross_check.py"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import re
 import signal
@@ -15,12 +17,25 @@ from typing import Optional
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "interop"
-DEFAULT_BIN = REPO / "target" / "debug" / "watchfloor"
+
+
+@functools.lru_cache(maxsize=None)
+def cargo_target_dir() -> Path:
+    """Where cargo puts its binaries, as cargo says (``CARGO_TARGET_DIR`` or a cargo
+    config may move it away from ``<repo>/target``); ``<repo>/target`` without cargo."""
+    try:
+        r = subprocess.run(
+            ["cargo", "metadata", "--format-version", "1", "--no-deps"],
+            cwd=REPO, capture_output=True, text=True, timeout=120, check=True,
+        )
+        return Path(json.loads(r.stdout)["target_directory"])
+    except (OSError, subprocess.SubprocessError, ValueError, KeyError):
+        return REPO / "target"
 
 
 def server_binary() -> Path:
-    """The binary under test: ``$WATCHFLOOR_BIN`` or ``<repo>/target/debug/watchfloor``."""
-    return Path(os.environ.get("WATCHFLOOR_BIN") or DEFAULT_BIN)
+    """The binary under test: ``$WATCHFLOOR_BIN`` or cargo's ``debug/watchfloor``."""
+    return Path(os.environ.get("WATCHFLOOR_BIN") or cargo_target_dir() / "debug" / "watchfloor")
 
 
 def free_port(kind: int = socket.SOCK_STREAM) -> int:

@@ -9,20 +9,25 @@ use fusion::scenario::{parse_detections, parse_meta, write_header, write_scan};
 use fusion::{Config, Tracker};
 use std::path::PathBuf;
 
-fn shared_sample() -> Option<PathBuf> {
-    let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/tracking/sample");
-    if dir.join("detections.csv").exists() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: shared data folder {} is absent", dir.display());
-        None
-    }
+/// The shared sample scenario; its test is `#[ignore]`d (run where the
+/// data exists, by `scripts/test.sh`), and then a missing file fails it.
+fn shared_sample() -> PathBuf {
+    let data = std::env::var_os("WATCHFLOOR_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    let dir = data.join("tracking/sample");
+    assert!(
+        dir.join("detections.csv").is_file(),
+        "{} is absent: this test needs ../shared/data",
+        dir.join("detections.csv").display()
+    );
+    dir
 }
 
 #[test]
+#[ignore = "needs ../shared/data"]
 fn sample_scenario_reproduces_the_reference_score() {
-    let Some(dir) = shared_sample() else { return };
+    let dir = shared_sample();
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
     let dets = parse_detections(&read("detections.csv")).unwrap();
     assert_eq!(dets.len(), 2647);

@@ -133,6 +133,32 @@ impl Identity {
     }
 }
 
+/// For logs and people: `user alpha1, sends to blue, hears blue, red`, or
+/// `anonymous`.
+impl std::fmt::Display for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.user {
+            Some(u) => write!(f, "user {u}, ")?,
+            None => f.write_str("no user, ")?,
+        }
+        if self.is_anonymous() {
+            return f.write_str("anonymous group");
+        }
+        let list = |g: &[String]| {
+            if g.is_empty() {
+                "no group".to_string()
+            } else {
+                g.join(", ")
+            }
+        };
+        write!(f, "sends to {}, hears ", list(&self.send))?;
+        match self.recv() {
+            Some(g) => f.write_str(&list(g)),
+            None => f.write_str("everything"),
+        }
+    }
+}
+
 /// The groups an item is shared with, as stored and passed around: never
 /// empty, an anonymous sender's items belong to [`ANON_GROUP`].
 pub fn shared_with(groups: &[String]) -> Vec<String> {
@@ -149,6 +175,29 @@ mod tests {
 
     fn names(g: &[&str]) -> Vec<String> {
         g.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn an_identity_reads_as_words() {
+        let u = Identity::new(
+            Some("alpha1".into()),
+            names(&["blue"]),
+            names(&["blue", "red"]),
+        );
+        assert_eq!(u.to_string(), "user alpha1, sends to blue, hears blue, red");
+        assert_eq!(
+            Identity::anonymous().to_string(),
+            "no user, anonymous group"
+        );
+        let listen_only = Identity::new(Some("etl".into()), vec![], names(&["blue"]));
+        assert_eq!(
+            listen_only.to_string(),
+            "user etl, sends to no group, hears blue"
+        );
+        assert_eq!(
+            Identity::operator(vec![]).to_string(),
+            "no user, sends to __ANON__, hears everything"
+        );
     }
 
     #[test]

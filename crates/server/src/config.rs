@@ -21,10 +21,7 @@ impl Listen {
             Some((a, g)) => (a, g),
             None => (text, ""),
         };
-        let addr: SocketAddr = addr
-            .trim()
-            .parse()
-            .map_err(|e| format!("bad listen address {addr:?}: {e}"))?;
+        let addr = parse_addr(addr).map_err(|e| e.to_string())?;
         let groups: Vec<String> = groups
             .split(',')
             .map(str::trim)
@@ -39,6 +36,63 @@ impl Listen {
         }
         Ok(Listen { addr, groups })
     }
+}
+
+/// Why a text is not a listening address.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AddrError {
+    /// Neither `PORT`, `IP:PORT` nor `HOST:PORT`.
+    #[error(
+        "{0:?} is not an address: write PORT (all interfaces), IP:PORT, [IPv6]:PORT or HOST:PORT"
+    )]
+    Syntax(String),
+    /// The host name could not be resolved.
+    #[error("cannot resolve the host name of {text:?}: {reason}")]
+    Resolve {
+        /// The address as given.
+        text: String,
+        /// What the resolver said.
+        reason: String,
+    },
+}
+
+/// Parses a listening address: `PORT` alone (every IPv4 interface,
+/// `0.0.0.0:PORT`), `IP:PORT`, `[IPv6]:PORT`, or `HOST:PORT` with a host
+/// name resolved now (its first IPv4 address if it has one, else its first
+/// address; `localhost:8087` is `127.0.0.1:8087`).
+pub fn parse_addr(text: &str) -> Result<SocketAddr, AddrError> {
+    use std::net::{Ipv4Addr, ToSocketAddrs};
+    let t = text.trim();
+    if let Ok(port) = t.parse::<u16>() {
+        return Ok(SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)));
+    }
+    if let Ok(a) = t.parse::<SocketAddr>() {
+        return Ok(a);
+    }
+    let syntax = || AddrError::Syntax(t.to_string());
+    let (host, port) = t.rsplit_once(':').ok_or_else(syntax)?;
+    let port: u16 = port.parse().map_err(|_| syntax())?;
+    // A host name has no spaces, brackets or colons (those are IPv6 forms
+    // that did not parse above).
+    if host.is_empty() || host.contains(|c: char| c.is_whitespace() || "[]:/#".contains(c)) {
+        return Err(syntax());
+    }
+    let found: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| AddrError::Resolve {
+            text: t.to_string(),
+            reason: e.to_string(),
+        })?
+        .collect();
+    found
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or_else(|| found.first())
+        .copied()
+        .ok_or_else(|| AddrError::Resolve {
+            text: t.to_string(),
+            reason: "it has no address".to_string(),
+        })
 }
 
 /// Where sensor data comes in, and for which configured sensor.
@@ -215,5 +269,28 @@ mod tests {
             .groups
             .is_empty());
         assert!(Listen::parse("nonsense#x").is_err());
+    }
+
+    #[test]
+    fn addresses_take_a_bare_port_and_host_names() {
+        let all = parse_addr("8087").expect("bare port");
+        assert_eq!(all, "0.0.0.0:8087".parse::<SocketAddr>().expect("addr"));
+        let local = parse_addr("localhost:8087").expect("host name");
+        assert!(local.ip().is_loopback(), "{local}");
+        assert_eq!(local.port(), 8087);
+        assert_eq!(
+            parse_addr("[::1]:9").expect("v6"),
+            "[::1]:9".parse::<SocketAddr>().expect("addr")
+        );
+        for bad in ["", "x", "host:port", "a b:1", "1.2.3.4:99999", "::1:80x"] {
+            assert!(
+                matches!(parse_addr(bad), Err(AddrError::Syntax(_))),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            Listen::parse("8087#blue").expect("valid").groups,
+            vec!["blue".to_string()]
+        );
     }
 }

@@ -96,7 +96,7 @@ pub(crate) async fn start(
     let Some(addr) = cfg.listen else {
         return Ok(None);
     };
-    let listener = crate::bind_tcp(addr).await?;
+    let listener = crate::bind::tcp(addr, crate::Listener::Http).await?;
     let bound = listener.local_addr().ok();
     let app = api.plain();
     let stop = shell.shutdown.clone();
@@ -120,7 +120,7 @@ pub(crate) async fn start_https(
     let Some(addr) = cfg.https else {
         return Ok(None);
     };
-    let listener = crate::bind_tcp(addr).await?;
+    let listener = crate::bind::tcp(addr, crate::Listener::Https).await?;
     let bound = listener.local_addr().ok();
     let (reloader, users) = (trust.reloader.clone(), trust.users.clone());
     let api = api.clone();

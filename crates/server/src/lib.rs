@@ -3,6 +3,7 @@
 //! metrics endpoint. Everything that decides anything lives in `cot` and
 //! `picture`; this crate only moves bytes and counts.
 
+mod bind;
 mod clock;
 mod codec;
 mod config;
@@ -32,29 +33,44 @@ use std::sync::Arc;
 use picture::Picture;
 
 use crate::router::RouterMsg;
-use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+pub use bind::Listener;
 pub use clock::{now, WallClock};
 pub use config::{
-    HttpConfig, Listen, MartiConfig, SensorInput, SensorsConfig, ServerConfig, StoreConfig,
-    TakConfig, TlsConfig, UsersConfig,
+    parse_addr, AddrError, HttpConfig, Listen, MartiConfig, SensorInput, SensorsConfig,
+    ServerConfig, StoreConfig, TakConfig, TlsConfig, UsersConfig,
 };
 pub use metrics::{DecodeErrorKind, Metrics};
 pub use web::{TileSource, WebConfig};
 
 /// Why the server could not start.
+///
+/// Each message is one line that says what failed and why; the OS's own
+/// error is part of the message rather than a separate cause, so printing
+/// the chain does not repeat it.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     /// A listener could not bind its address.
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr} ({listener}): {}", bind::bind_reason(.error))]
     Bind {
+        /// What the listener is for.
+        listener: Listener,
         /// The address asked for.
         addr: SocketAddr,
         /// What the OS said.
-        source: std::io::Error,
+        error: std::io::Error,
+    },
+    /// The store's database file cannot be opened or written.
+    #[error("cannot open the store {path}: {reason}")]
+    StoreOpen {
+        /// The database file.
+        path: std::path::PathBuf,
+        /// Why, as found on the file system (a folder in the way, a
+        /// permission) or as SQLite said it.
+        reason: String,
     },
     /// The store could not be opened.
     #[error("store: {0}")]
@@ -63,12 +79,12 @@ pub enum ServerError {
     #[error("configuration: {0}")]
     Config(String),
     /// The data directory could not be created.
-    #[error("data dir {path}: {source}")]
+    #[error("cannot create the data folder {path}: {}", persist::io_reason(.error))]
     DataDir {
         /// The folder.
         path: std::path::PathBuf,
         /// What the OS said.
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
@@ -101,13 +117,6 @@ pub(crate) struct Shell {
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) router: mpsc::Sender<RouterMsg>,
     pub(crate) shutdown: CancellationToken,
-}
-
-/// Binds a TCP listener, or says which address could not be had.
-pub(crate) async fn bind_tcp(addr: SocketAddr) -> Result<TcpListener, ServerError> {
-    TcpListener::bind(addr)
-        .await
-        .map_err(|source| ServerError::Bind { addr, source })
 }
 
 impl Server {
@@ -186,13 +195,39 @@ impl Server {
             Some(t) => (t.tls_addrs.clone(), t.enroll_addr),
             None => (Vec::new(), None),
         };
-        tracing::info!(
-            tcp_addrs = ?tak.tcp_addrs,
-            udp_addrs = ?tak.udp_addrs,
-            ?http_addr,
-            ?web_addr,
-            "watchfloor serving"
-        );
+        let groups = |g: &[String]| {
+            if g.is_empty() {
+                String::new()
+            } else {
+                format!("groups {}", g.join(", "))
+            }
+        };
+        let mut listening = Vec::new();
+        for (addr, l) in tak.tcp_addrs.iter().zip(&config.tak.tcp) {
+            listening.push((Listener::Tcp, *addr, groups(&l.groups)));
+        }
+        for (addr, l) in tak.udp_addrs.iter().zip(&config.tak.udp) {
+            listening.push((Listener::Udp, *addr, groups(&l.groups)));
+        }
+        for addr in &tls_addrs {
+            listening.push((Listener::Tls, *addr, String::new()));
+        }
+        let once = [
+            (Listener::Enroll, enroll_addr, ""),
+            (Listener::Https, https_addr, ""),
+            (Listener::Http, http_addr, ""),
+        ];
+        for (what, addr, note) in once {
+            if let Some(a) = addr {
+                listening.push((what, a, note.to_string()));
+            }
+        }
+        if let Some((addr, secure)) = web_addr {
+            let scheme = if secure { "HTTPS" } else { "plain HTTP" };
+            listening.push((Listener::Web, addr, scheme.to_string()));
+        }
+        bind::log_listening(&listening);
+        tracing::info!(listeners = listening.len(), "watchfloor serving");
         Ok(Server {
             tcp_addrs: tak.tcp_addrs,
             udp_addrs: tak.udp_addrs,

@@ -1,5 +1,6 @@
 //! The bridge from routed messages to the store's writer thread.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use picture::{Encoding, Message, Picture};
@@ -227,16 +228,17 @@ pub(crate) fn start(
     let Some(dir) = &cfg.data_dir else {
         return Ok(None);
     };
-    std::fs::create_dir_all(dir).map_err(|source| crate::ServerError::DataDir {
+    std::fs::create_dir_all(dir).map_err(|error| crate::ServerError::DataDir {
         path: dir.clone(),
-        source,
+        error,
     })?;
     let store_cfg = store::Config {
         path: dir.join("watchfloor.sqlite"),
         retention_ms: i64::try_from(cfg.retention.as_millis()).unwrap_or(i64::MAX),
         ..store::Config::default()
     };
-    let (persist, restart) = Persist::open(&store_cfg, picture, metrics)?;
+    let (persist, restart) =
+        Persist::open(&store_cfg, picture, metrics).map_err(|e| open_error(&store_cfg.path, e))?;
     let reader = || -> Result<Arc<dyn HistoryRead>, store::StoreError> {
         Ok(Arc::new(store::SqliteHistory::open_read_only(&store_cfg)?))
     };
@@ -247,4 +249,55 @@ pub(crate) fn start(
         directory: reader()?,
         web,
     }))
+}
+
+/// An OS error in words, without the "(os error N)" tail where the words
+/// say it all.
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::NotFound => "no such file or folder".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Turns a failure to open or write the database at `path` into one that
+/// says why. SQLite reports every such case as "unable to open the database
+/// file"; the file system knows which it is, so it is asked.
+fn open_error(path: &Path, e: store::StoreError) -> crate::ServerError {
+    let sqlite_said = match &e {
+        store::StoreError::Open { source, .. } | store::StoreError::ReadOnly(source) => {
+            source.to_string()
+        }
+        _ => return crate::ServerError::Store(e),
+    };
+    let reason = match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => Some("it is a folder, not a database file".to_string()),
+        Ok(_) => std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .err()
+            .map(|e| io_reason(&e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // Creating it is what SQLite tried; the probe file is removed at
+            // once when the folder does allow it.
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+            {
+                Ok(_) => {
+                    let _ = std::fs::remove_file(path);
+                    None
+                }
+                Err(e) => Some(format!("cannot create it: {}", io_reason(&e))),
+            }
+        }
+        Err(e) => Some(io_reason(&e)),
+    };
+    crate::ServerError::StoreOpen {
+        path: path.to_path_buf(),
+        reason: reason.unwrap_or(sqlite_said),
+    }
 }

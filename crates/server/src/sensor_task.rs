@@ -312,9 +312,7 @@ async fn bind(
         };
         match (input.udp, input.tcp_listen, input.tcp_connect) {
             (Some(addr), None, None) => {
-                let socket = UdpSocket::bind(addr)
-                    .await
-                    .map_err(|source| crate::ServerError::Bind { addr, source })?;
+                let socket = crate::bind::udp(addr, crate::Listener::Sensor).await?;
                 let kind = match &sensor {
                     Some(id) if kind_of(id) != Some(feeds::SensorKind::Asterix) => {
                         sensor_io::DatagramKind::Lines(id.clone())
@@ -324,9 +322,7 @@ async fn bind(
                 bound.udp.push((socket, kind));
             }
             (None, Some(addr), None) => {
-                let listener = TcpListener::bind(addr)
-                    .await
-                    .map_err(|source| crate::ServerError::Bind { addr, source })?;
+                let listener = crate::bind::tcp(addr, crate::Listener::Sensor).await?;
                 bound.tcp_listen.push((listener, line_sensor()?));
             }
             (None, None, Some(addr)) => bound.tcp_connect.push((addr, line_sensor()?)),

@@ -7,11 +7,12 @@ use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 use picture::Identity;
-use tokio::net::{TcpListener, UdpSocket};
+use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
+use crate::bind::{self, Listener};
 use crate::config::TakConfig;
-use crate::{bind_tcp, conn, udp, ServerError, Shell};
+use crate::{conn, udp, ServerError, Shell};
 
 /// What every streaming listener accepts into: one connection limit and
 /// one id sequence across TCP and TLS.
@@ -36,16 +37,14 @@ pub(crate) struct Tak {
 pub(crate) async fn start(cfg: &TakConfig, shell: &mut Shell) -> Result<Tak, ServerError> {
     let mut tcp = Vec::new();
     for l in &cfg.tcp {
-        tcp.push((bind_tcp(l.addr).await?, Arc::new(Identity::both(&l.groups))));
+        tcp.push((
+            bind::tcp(l.addr, Listener::Tcp).await?,
+            Arc::new(Identity::both(&l.groups)),
+        ));
     }
     let mut udp = Vec::new();
     for l in &cfg.udp {
-        let socket = UdpSocket::bind(l.addr)
-            .await
-            .map_err(|source| ServerError::Bind {
-                addr: l.addr,
-                source,
-            })?;
+        let socket = bind::udp(l.addr, Listener::Udp).await?;
         udp.push((socket, Arc::new(Identity::both(&l.groups))));
     }
     let conns = Conns {

@@ -81,7 +81,7 @@ pub(crate) async fn accept_loop(
                 return;
             }
             let identity = Arc::new(users.identity(&user));
-            tracing::info!(%peer, %user, ?identity, "tls client authenticated");
+            tracing::info!(%peer, %user, %identity, "tls client authenticated");
             let serial = {
                 let (_, session) = tls.get_ref();
                 session
@@ -188,10 +188,10 @@ pub(crate) async fn start(
     };
     let mut listeners = Vec::new();
     for addr in &config.tls.listen {
-        listeners.push(crate::bind_tcp(*addr).await?);
+        listeners.push(crate::bind::tcp(*addr, crate::Listener::Tls).await?);
     }
     let enroll = match config.tls.enroll {
-        Some(addr) => Some(crate::bind_tcp(addr).await?),
+        Some(addr) => Some(crate::bind::tcp(addr, crate::Listener::Enroll).await?),
         None => None,
     };
     let tls_addrs = listeners

@@ -46,12 +46,9 @@ pub(crate) enum CertsCommand {
         /// The certificate folder.
         #[arg(long)]
         dir: PathBuf,
-        /// The server's data folder (the users file is DATA_DIR/users.toml).
-        #[arg(long, default_value = "watchfloor-data")]
-        data_dir: PathBuf,
-        /// The users file, when the server is given one with `serve --users`.
-        #[arg(long = "users", value_name = "FILE")]
-        users_file: Option<PathBuf>,
+        /// The users file in which to disable the user.
+        #[command(flatten)]
+        target: UsersTarget,
     },
     /// List the certificates issued from DIR.
     List {
@@ -59,6 +56,18 @@ pub(crate) enum CertsCommand {
         #[arg(long)]
         dir: PathBuf,
     },
+}
+
+/// Which users file a `users` command changes: the one `serve` reads, by
+/// the same flags, variables and defaults.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct UsersTarget {
+    /// The users file, as given to `serve --users` [default: DATA_DIR/users.toml].
+    #[arg(long = "users", visible_alias = "file", env = "WATCHFLOOR_USERS")]
+    users: Option<PathBuf>,
+    /// The server's data folder, as given to `serve --data-dir`; its users.toml is the users file unless --users says otherwise.
+    #[arg(long, env = "WATCHFLOOR_DATA_DIR", default_value = "watchfloor-data")]
+    data_dir: PathBuf,
 }
 
 /// `watchfloor users ...`
@@ -74,9 +83,8 @@ pub(crate) enum UsersCommand {
         /// Groups, comma separated; `G:in` may only send to G, `G:out` only receive from it.
         #[arg(long, default_value = "")]
         groups: String,
-        /// The server's data folder (the users file is DATA_DIR/users.toml).
-        #[arg(long, default_value = "watchfloor-data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        target: UsersTarget,
     },
     /// Replace a user's groups.
     SetGroups {
@@ -85,41 +93,37 @@ pub(crate) enum UsersCommand {
         /// Groups, comma separated, with optional `:in` / `:out`.
         #[arg(long)]
         groups: String,
-        /// The server's data folder.
-        #[arg(long, default_value = "watchfloor-data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        target: UsersTarget,
     },
     /// Remove a user.
     Remove {
         /// The user name.
         name: String,
-        /// The server's data folder.
-        #[arg(long, default_value = "watchfloor-data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        target: UsersTarget,
     },
     /// Lock a user out: no login, no enrollment, no connection (open ones
     /// close within seconds), until enabled again.
     Disable {
         /// The user name.
         name: String,
-        /// The server's data folder.
-        #[arg(long, default_value = "watchfloor-data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        target: UsersTarget,
     },
     /// Let a disabled user back in (after a revoke: they enroll again with
     /// their password to get a new certificate).
     Enable {
         /// The user name.
         name: String,
-        /// The server's data folder.
-        #[arg(long, default_value = "watchfloor-data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        target: UsersTarget,
     },
-    /// List users and their groups.
+    /// List users and their groups, one user a line: NAME, a tab, the groups as --groups takes them
+    /// (and `disabled` after another tab for a user locked out).
     List {
-        /// The server's data folder.
-        #[arg(long, default_value = "watchfloor-data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        target: UsersTarget,
     },
 }
 
@@ -159,12 +163,7 @@ pub(crate) fn certs(cmd: CertsCommand) -> Result<()> {
                 files.zip.display()
             );
         }
-        CertsCommand::Revoke {
-            name,
-            dir,
-            data_dir,
-            users_file: file,
-        } => {
+        CertsCommand::Revoke { name, dir, target } => {
             let serials = open(&dir)?
                 .revoke(&name)
                 .with_context(|| format!("revoking {name}"))?;
@@ -178,9 +177,8 @@ pub(crate) fn certs(cmd: CertsCommand) -> Result<()> {
                 );
             }
             // A lost phone's user must not enroll again with the password.
-            let path = file.unwrap_or_else(|| data_dir.join(trust::users::USERS_FILE));
-            let mut users = UsersFile::open_path(&path)
-                .with_context(|| format!("opening the users file {}", path.display()))?;
+            let mut users = users_file(&target)?;
+            let path = users.path().to_path_buf();
             if users.contains(&name) {
                 users
                     .set_disabled(&name, true)
@@ -216,11 +214,17 @@ fn open(dir: &std::path::Path) -> Result<trust::CertDir> {
     })
 }
 
-fn users_file(data_dir: &std::path::Path) -> Result<UsersFile> {
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("creating {}", data_dir.display()))?;
-    UsersFile::open(data_dir)
-        .with_context(|| format!("opening the users file in {}", data_dir.display()))
+fn users_file(target: &UsersTarget) -> Result<UsersFile> {
+    let path = match &target.users {
+        Some(p) => p.clone(),
+        None => target.data_dir.join(trust::users::USERS_FILE),
+    };
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("creating the folder of {}", path.display()))?;
+    }
+    UsersFile::open_path(&path)
+        .with_context(|| format!("opening the users file {}", path.display()))
 }
 
 fn parse_groups(text: &str) -> Result<Vec<GroupSpec>> {
@@ -236,7 +240,7 @@ pub(crate) fn users(cmd: UsersCommand) -> Result<()> {
             name,
             password_stdin,
             groups,
-            data_dir,
+            target,
         } => {
             if !password_stdin {
                 bail!("give the password on standard input with --password-stdin");
@@ -247,7 +251,7 @@ pub(crate) fn users(cmd: UsersCommand) -> Result<()> {
                 .context("reading the password")?;
             let password = password.trim_end_matches(['\n', '\r']);
             let groups = parse_groups(&groups)?;
-            users_file(&data_dir)?
+            users_file(&target)?
                 .add(&name, password, &groups)
                 .with_context(|| format!("adding {name}"))?;
             println!("added {name}");
@@ -255,50 +259,52 @@ pub(crate) fn users(cmd: UsersCommand) -> Result<()> {
         UsersCommand::SetGroups {
             name,
             groups,
-            data_dir,
+            target,
         } => {
             let groups = parse_groups(&groups)?;
-            users_file(&data_dir)?
+            users_file(&target)?
                 .set_groups(&name, &groups)
                 .with_context(|| format!("setting groups of {name}"))?;
             println!("groups of {name} set");
         }
-        UsersCommand::Remove { name, data_dir } => {
-            users_file(&data_dir)?
+        UsersCommand::Remove { name, target } => {
+            users_file(&target)?
                 .remove(&name)
                 .with_context(|| format!("removing {name}"))?;
             println!("removed {name}");
         }
-        UsersCommand::Disable { name, data_dir } => {
-            let changed = users_file(&data_dir)?
+        UsersCommand::Disable { name, target } => {
+            let changed = users_file(&target)?
                 .set_disabled(&name, true)
                 .with_context(|| format!("disabling {name}"))?;
-            println!(
-                "{name}: {}",
-                if changed {
-                    "disabled"
-                } else {
-                    "already disabled"
-                }
-            );
+            let what = if changed {
+                "disabled"
+            } else {
+                "already disabled"
+            };
+            println!("{name}: {what}");
         }
-        UsersCommand::Enable { name, data_dir } => {
-            let changed = users_file(&data_dir)?
+        UsersCommand::Enable { name, target } => {
+            let changed = users_file(&target)?
                 .set_disabled(&name, false)
                 .with_context(|| format!("enabling {name}"))?;
-            println!(
-                "{name}: {}",
-                if changed {
-                    "enabled"
-                } else {
-                    "already enabled"
-                }
-            );
+            let what = if changed {
+                "enabled"
+            } else {
+                "already enabled"
+            };
+            println!("{name}: {what}");
         }
-        UsersCommand::List { data_dir } => {
-            for u in users_file(&data_dir)?.list() {
-                let groups: Vec<String> = u.groups.iter().map(|g| format!("{g:?}")).collect();
-                println!("{}\t{}", u.name, groups.join(" "));
+        UsersCommand::List { target } => {
+            for u in users_file(&target)?.list() {
+                let groups: Vec<String> = u.groups.iter().map(ToString::to_string).collect();
+                let groups = if groups.is_empty() {
+                    "(no groups: the anonymous group)".to_string()
+                } else {
+                    groups.join(",")
+                };
+                let state = if u.disabled { "\tdisabled" } else { "" };
+                println!("{}\t{groups}{state}", u.name);
             }
         }
     }
@@ -309,9 +315,7 @@ pub(crate) fn users(cmd: UsersCommand) -> Result<()> {
 /// plain HTTP listener.
 pub(crate) fn clients(http: &str) -> Result<()> {
     use std::io::Write as _;
-    let addr: std::net::SocketAddr = http
-        .parse()
-        .with_context(|| format!("bad address {http:?}"))?;
+    let addr = server::parse_addr(http).map_err(|e| anyhow::anyhow!("--http: {e}"))?;
     let mut s = std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(5))
         .with_context(|| {
             format!("connecting to {addr} (is `watchfloor serve --http {addr}` running?)")

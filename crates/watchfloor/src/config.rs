@@ -172,7 +172,11 @@ fn overlay(base: &mut toml::Table, over: toml::Table, origin: &str) -> Result<Ve
             for (fk, fv) in fields {
                 let optional = OPTIONAL_KEYS.contains(&(k.as_str(), fk.as_str()));
                 if !section.contains_key(&fk) && !optional {
-                    bail!("{origin}: unknown setting {fk:?} in [{k}]");
+                    let known: Vec<&str> = section.keys().map(String::as_str).collect();
+                    bail!(
+                        "{origin}: unknown setting {fk:?} in [{k}]; [{k}] has {}",
+                        known.join(", ")
+                    );
                 }
                 section.insert(fk, fv);
             }
@@ -183,7 +187,15 @@ fn overlay(base: &mut toml::Table, over: toml::Table, origin: &str) -> Result<Ve
             continue;
         }
         let Some(&(_, section, key)) = FLAT_KEYS.iter().find(|(old, _, _)| *old == k) else {
-            bail!("{origin}: unknown setting {k:?}");
+            let sections: Vec<&str> = base
+                .iter()
+                .filter(|(_, v)| v.is_table())
+                .map(|(k, _)| k.as_str())
+                .collect();
+            bail!(
+                "{origin}: unknown setting {k:?}; settings belong in one of the sections [{}]",
+                sections.join("], [")
+            );
         };
         deprecated.push(format!(
             "{origin}: the top-level setting {k:?} is deprecated and will go in the next release; write it as `{key}` in [{section}]"
@@ -200,19 +212,72 @@ impl FileConfig {
     pub(crate) fn load(file: Option<&Path>) -> Result<FileConfig> {
         let mut base: toml::Table = DEFAULTS.parse().context("embedded defaults")?;
         let mut deprecated = Vec::new();
+        let mut user = None;
         if let Some(path) = file {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let over: toml::Table = text
-                .parse()
-                .with_context(|| format!("parsing {}", path.display()))?;
-            deprecated = overlay(&mut base, over, &path.display().to_string())?;
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot read the config file {} (--config, WATCHFLOOR_CONFIG): {}",
+                    path.display(),
+                    io_reason(&e)
+                )
+            })?;
+            let over: toml::Table = text.parse().map_err(|e| syntax_error(path, &text, &e))?;
+            deprecated = overlay(&mut base, over.clone(), &path.display().to_string())?;
+            user = Some((path, over));
         }
         let mut c: FileConfig = toml::Value::Table(base)
             .try_into()
-            .context("configuration")?;
+            .map_err(|e| type_error(&e, user.as_ref().map(|(p, t)| (*p, t))))?;
         c.deprecated = deprecated;
         Ok(c)
+    }
+
+    /// What `serve --help` shows as each flag's default: the embedded
+    /// defaults, so the help never disagrees with them. Keyed by the flag's
+    /// argument id.
+    pub(crate) fn help_defaults(&self) -> Vec<(&'static str, String)> {
+        let off = |v: &str| {
+            if v.trim().is_empty() {
+                "off".to_string()
+            } else {
+                v.to_string()
+            }
+        };
+        let list = |v: &[String]| {
+            if v.is_empty() {
+                "none".to_string()
+            } else {
+                v.join(" ")
+            }
+        };
+        let (t, s) = (&self.tak, &self.store);
+        vec![
+            ("tcp", list(&t.tcp)),
+            ("udp", list(&t.udp)),
+            ("http", off(&self.http.listen)),
+            ("data_dir", off(&s.data_dir)),
+            ("retention_days", s.retention_days.to_string()),
+            ("max_connections", t.max_connections.to_string()),
+            ("identify_timeout", t.identify_timeout_secs.to_string()),
+            ("max_event_bytes", t.max_event_bytes.to_string()),
+            ("outbound_queue", t.outbound_queue.to_string()),
+            ("client_rate", t.client_rate.to_string()),
+            ("log_format", self.log_format.clone()),
+            ("certs", off(&self.tls.certs)),
+            ("tls", list(&self.tls.listen)),
+            ("enroll", off(&self.tls.enroll)),
+            ("https", off(&self.marti.https)),
+            (
+                "users",
+                match self.users.file.trim() {
+                    "" => "DATA_DIR/users.toml".to_string(),
+                    f => f.to_string(),
+                },
+            ),
+            ("web", off(&self.web.listen)),
+            ("web_tiles", off(&self.web.tiles)),
+            ("max_upload_mib", self.marti.max_upload_mib.to_string()),
+        ]
     }
 
     /// Logs one warning per deprecated flat key (call once logging is up).
@@ -225,18 +290,21 @@ impl FileConfig {
     /// Checks every value and builds the server's configuration.
     pub(crate) fn to_server(&self) -> Result<ServerConfig> {
         if !matches!(self.log_format.as_str(), "text" | "json") {
-            bail!("log_format must be \"text\" or \"json\"");
+            bail!(
+                "--log-format (log_format) must be \"text\" or \"json\", not {:?}",
+                self.log_format
+            );
         }
         let tls = self.tls_config()?;
         let marti = self.marti_config()?;
         if (!tls.listen.is_empty() || tls.enroll.is_some() || marti.https.is_some())
             && tls.certs.is_none()
         {
-            bail!("tls, enroll and https need certs (a folder made by `watchfloor certs init`)");
+            bail!("--tls, --enroll and --https need --certs ([tls] certs), a folder made by `watchfloor certs init`");
         }
         let s = &self.store;
         if !(s.retention_days > 0.0 && s.retention_days.is_finite()) {
-            bail!("retention_days must be positive");
+            bail!("--retention-days ([store] retention_days) must be a positive number of days");
         }
         if let Some(f) = &self.sensors.feeds {
             f.validate()
@@ -259,7 +327,7 @@ impl FileConfig {
                 track_groups: self.sensors.track_groups.clone(),
             },
             http: server::HttpConfig {
-                listen: addr("http", &self.http.listen)?,
+                listen: addr("--http ([http] listen)", &self.http.listen)?,
             },
             web: self.web_config()?,
         })
@@ -267,20 +335,23 @@ impl FileConfig {
 
     fn tak_config(&self) -> Result<server::TakConfig> {
         let t = &self.tak;
-        let parse_all = |v: &[String]| -> Result<Vec<Listen>> {
+        let parse_all = |setting: &str, v: &[String]| -> Result<Vec<Listen>> {
             v.iter()
-                .map(|s| Listen::parse(s).map_err(anyhow::Error::msg))
+                .map(|s| Listen::parse(s).map_err(|e| anyhow::anyhow!("{setting}: {e}")))
                 .collect()
         };
-        if t.max_connections == 0 || t.outbound_queue == 0 {
-            bail!("max_connections and outbound_queue must be at least 1");
+        if t.max_connections == 0 {
+            bail!("--max-connections ([tak] max_connections) must be at least 1");
+        }
+        if t.outbound_queue == 0 {
+            bail!("--outbound-queue ([tak] outbound_queue) must be at least 1");
         }
         if !(1024..=64 << 20).contains(&t.max_event_bytes) {
-            bail!("max_event_bytes must be between 1 KiB and 64 MiB");
+            bail!("--max-event-bytes ([tak] max_event_bytes) must be between 1024 (1 KiB) and 67108864 (64 MiB)");
         }
         Ok(server::TakConfig {
-            tcp: parse_all(&t.tcp)?,
-            udp: parse_all(&t.udp)?,
+            tcp: parse_all("--tcp ([tak] tcp)", &t.tcp)?,
+            udp: parse_all("--udp ([tak] udp)", &t.udp)?,
             max_connections: t.max_connections,
             identify_timeout: Duration::from_secs(t.identify_timeout_secs.max(1)),
             max_event_bytes: t.max_event_bytes,
@@ -295,19 +366,19 @@ impl FileConfig {
     fn tls_config(&self) -> Result<server::TlsConfig> {
         let mut listen = Vec::new();
         for t in &self.tls.listen {
-            listen.extend(addr("tls", t)?);
+            listen.extend(addr("--tls ([tls] listen)", t)?);
         }
         Ok(server::TlsConfig {
             certs: path_of(&self.tls.certs),
             listen,
-            enroll: addr("enroll", &self.tls.enroll)?,
+            enroll: addr("--enroll ([tls] enroll)", &self.tls.enroll)?,
         })
     }
 
     fn marti_config(&self) -> Result<server::MartiConfig> {
         let m = &self.marti;
         Ok(server::MartiConfig {
-            https: addr("https", &m.https)?,
+            https: addr("--https ([marti] https)", &m.https)?,
             max_upload_bytes: m.max_upload_mib.saturating_mul(1 << 20),
             upload_quota_bytes: m.upload_quota_mib.saturating_mul(1 << 20),
         })
@@ -316,11 +387,8 @@ impl FileConfig {
     /// The web COP's settings, checked; `None` when it is switched off.
     fn web_config(&self) -> Result<Option<server::WebConfig>> {
         let w = &self.web;
-        let addr = match w.listen.trim() {
-            "" => return Ok(None),
-            a => a
-                .parse()
-                .with_context(|| format!("bad web address {a:?}"))?,
+        let Some(addr) = addr("--web ([web] listen)", &w.listen)? else {
+            return Ok(None);
         };
         let latlon = |what: &str, v: [f64; 2]| -> Result<(f64, f64)> {
             if v[0].abs() <= 90.0 && v[1].abs() <= 180.0 {
@@ -330,11 +398,11 @@ impl FileConfig {
             }
         };
         if !(0.0..=22.0).contains(&w.zoom) {
-            bail!("web zoom must be between 0 and 22");
+            bail!("[web] zoom must be between 0 and 22");
         }
         let callsign = w.callsign.trim();
         if callsign.is_empty() || callsign.len() > 40 {
-            bail!("web callsign must have 1 to 40 characters");
+            bail!("[web] callsign must have 1 to 40 characters");
         }
         let tiles = match w.tiles.trim() {
             "" => None,
@@ -346,15 +414,15 @@ impl FileConfig {
                 })
             }
             url => {
-                bail!("web tiles must be a URL template with {{z}}, {{x}} and {{y}}, not {url:?}")
+                bail!("--web-tiles ([web] tiles) must be a URL template with {{z}}, {{x}} and {{y}}, not {url:?}")
             }
         };
         Ok(Some(server::WebConfig {
             addr,
             callsign: callsign.to_string(),
             team: w.team.trim().to_string(),
-            position: latlon("web position", w.position)?,
-            center: latlon("web center", w.center)?,
+            position: latlon("[web] position", w.position)?,
+            center: latlon("[web] center", w.center)?,
             zoom: w.zoom,
             tiles,
             ..server::WebConfig::default()
@@ -362,15 +430,84 @@ impl FileConfig {
     }
 }
 
-/// An optional listening address: `""` means none.
-fn addr(what: &str, v: &str) -> Result<Option<std::net::SocketAddr>> {
+/// An optional listening address: `""` means none. `setting` names the
+/// flag and key it comes from, for the error.
+fn addr(setting: &str, v: &str) -> Result<Option<std::net::SocketAddr>> {
     match v.trim() {
         "" => Ok(None),
         a => Ok(Some(
-            a.parse()
-                .with_context(|| format!("bad {what} address {a:?}"))?,
+            server::parse_addr(a).map_err(|e| anyhow::anyhow!("{setting}: {e}"))?,
         )),
     }
+}
+
+/// An OS error in words.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// A TOML syntax error as `FILE line L, column C: what`, on one line.
+fn syntax_error(path: &Path, text: &str, e: &toml::de::Error) -> anyhow::Error {
+    let at = e
+        .span()
+        .map(|span| {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!(" line {line}, column {column}")
+        })
+        .unwrap_or_default();
+    anyhow::anyhow!(
+        "{}{at}: {} (TOML syntax)",
+        path.display(),
+        e.message().trim()
+    )
+}
+
+/// A value of the wrong type as `FILE: [section] key: what was expected`,
+/// naming the file that set it (the user's, or else the built-in defaults).
+fn type_error(e: &toml::de::Error, user: Option<(&Path, &toml::Table)>) -> anyhow::Error {
+    let text = e.to_string();
+    let (what, key) = match text.split_once("in `") {
+        Some((what, rest)) => (what.trim(), rest.split('`').next().unwrap_or_default()),
+        None => (text.trim(), ""),
+    };
+    let what = what
+        .replace("expected usize", "expected a whole number")
+        .replace("expected u64", "expected a whole number")
+        .replace("expected u32", "expected a whole number")
+        .replace("expected f64", "expected a number")
+        .replace("a sequence", "a list");
+    let path: Vec<&str> = key.split('.').filter(|k| !k.is_empty()).collect();
+    let set_by_user = |t: &toml::Table| {
+        let nested = path
+            .iter()
+            .try_fold(t, |t, k| match t.get(*k) {
+                Some(toml::Value::Table(inner)) => Some(inner),
+                Some(_) => Some(t),
+                None => None,
+            })
+            .is_some();
+        // The flat keys of the last release name the same setting at the top.
+        let flat = FLAT_KEYS
+            .iter()
+            .any(|(old, sec, k)| path == [*sec, *k] && t.contains_key(*old));
+        nested || flat
+    };
+    let origin = match user {
+        Some((p, t)) if path.is_empty() || set_by_user(t) => p.display().to_string(),
+        _ => "the built-in defaults".to_string(),
+    };
+    let setting = match path.as_slice() {
+        [] => String::new(),
+        [k] => format!(" {k}"),
+        [section @ .., k] => format!(" [{}] {k}", section.join(".")),
+    };
+    anyhow::anyhow!("{origin}:{setting}: {what}")
 }
 
 /// An optional path: `""` means none.

@@ -95,7 +95,9 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
                 .inputs
                 .push(input(Some(id), None, Some(addr)));
         }
-        let server = server::Server::start(config).await?;
+        let server = server::Server::start(config)
+            .await
+            .map_err(crate::errors::server)?;
         banner(&server);
         let simulator = sim::Simulator::new(scenario, args.seed)?;
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -144,11 +146,16 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
 }
 
 fn banner(server: &server::Server) {
-    let tcp: Vec<String> = server.tcp_addrs.iter().map(ToString::to_string).collect();
+    let host = host_name();
+    let tcp: Vec<String> = server
+        .tcp_addrs
+        .iter()
+        .map(|a| dial_hint(*a, host.as_deref()))
+        .collect();
     println!("watchfloor demo: SIMULATION. Every track and sensor report here is simulated.");
     println!(
-        "  TAK clients (ATAK, WinTAK, iTAK): connect to this machine, TCP, {}",
-        tcp.join(", ")
+        "  TAK clients (ATAK, WinTAK, iTAK): connect over TCP to {}",
+        tcp.join("; ")
     );
     if let Some((addr, https)) = server.web_addr {
         println!(
@@ -169,6 +176,35 @@ fn banner(server: &server::Server) {
     println!("  stop with Ctrl-C");
 }
 
+/// This machine's host name, as the kernel has it (`None` where it cannot
+/// be read).
+fn host_name() -> Option<String> {
+    let name = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .ok()?;
+    let name = name.trim();
+    (!name.is_empty() && name != "localhost").then(|| name.to_string())
+}
+
+/// Where a client dials a listener bound to `addr`: a wildcard address is
+/// no address to dial, so it is shown as this machine's loopback for a
+/// client on it, and as its host name (or "this machine's address") for
+/// the rest of the network.
+fn dial_hint(addr: SocketAddr, host: Option<&str>) -> String {
+    if !addr.ip().is_unspecified() {
+        return addr.to_string();
+    }
+    let port = addr.port();
+    let remote = match host {
+        Some(h) => format!("{h}:{port}"),
+        None => format!("this machine's address, port {port},"),
+    };
+    format!(
+        "{} on this machine, or {remote} from the network",
+        loopback_of(addr)
+    )
+}
+
 /// Where the simulated task force connects: the server's listener, through
 /// loopback when it listens on every interface.
 fn loopback_of(addr: SocketAddr) -> SocketAddr {
@@ -176,5 +212,27 @@ fn loopback_of(addr: SocketAddr) -> SocketAddr {
         IpAddr::V4(ip) if ip.is_unspecified() => (Ipv4Addr::LOCALHOST, addr.port()).into(),
         IpAddr::V6(ip) if ip.is_unspecified() => (Ipv6Addr::LOCALHOST, addr.port()).into(),
         _ => addr,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wildcard_listener_is_dialled_by_loopback_or_host_name() {
+        let any: SocketAddr = "0.0.0.0:8087".parse().expect("addr");
+        assert_eq!(
+            dial_hint(any, Some("ops1")),
+            "127.0.0.1:8087 on this machine, or ops1:8087 from the network"
+        );
+        assert_eq!(
+            dial_hint(any, None),
+            "127.0.0.1:8087 on this machine, or this machine's address, port 8087, from the network"
+        );
+        let v6: SocketAddr = "[::]:8087".parse().expect("addr");
+        assert!(dial_hint(v6, None).starts_with("[::1]:8087 on this machine"));
+        let one: SocketAddr = "192.0.2.7:8087".parse().expect("addr");
+        assert_eq!(dial_hint(one, Some("ops1")), "192.0.2.7:8087");
     }
 }

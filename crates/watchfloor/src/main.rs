@@ -4,13 +4,15 @@
 mod admin;
 mod config;
 mod demo;
+mod errors;
 mod offline;
 mod simulate;
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// TAK-compatible situational-awareness and command-and-control server.
 #[derive(Debug, Parser)]
@@ -53,13 +55,13 @@ struct ServeArgs {
     /// A TOML file overriding the built-in defaults.
     #[arg(long, env = "WATCHFLOOR_CONFIG")]
     config: Option<PathBuf>,
-    /// Streaming CoT over plain TCP, `ADDR[#GROUP,...]`; repeatable. Replaces the configured list.
+    /// Streaming CoT over plain TCP, `ADDR[#GROUP,...]`; repeatable, replaces the configured list. ADDR is IP:PORT, HOST:PORT (resolved at start) or a bare PORT (every interface, 0.0.0.0:PORT).
     #[arg(long, env = "WATCHFLOOR_TCP", value_delimiter = ' ')]
     tcp: Vec<String>,
-    /// CoT datagrams (XML or TAK protocol mesh), `ADDR[#GROUP,...]`; repeatable.
+    /// CoT datagrams (XML or TAK protocol mesh), `ADDR[#GROUP,...]`; repeatable. ADDR as for --tcp.
     #[arg(long, env = "WATCHFLOOR_UDP", value_delimiter = ' ')]
     udp: Vec<String>,
-    /// Plain HTTP for /metrics and /healthz (`""` switches it off).
+    /// Plain HTTP for /metrics, /healthz and the operator's API, an address as for --tcp (`""` switches it off).
     #[arg(long, env = "WATCHFLOOR_HTTP")]
     http: Option<String>,
     /// Folder of the SQLite store (`""` keeps nothing on disk).
@@ -115,8 +117,42 @@ struct ServeArgs {
     max_upload_mib: Option<u64>,
 }
 
-fn main() -> Result<()> {
-    let cli = Cli::parse();
+/// Runs the command; a failure is one line on standard error and exit code
+/// 1 (returning `anyhow::Result` from `main` would print its Debug form:
+/// every cause again, and a backtrace whenever `RUST_BACKTRACE` is set).
+fn main() -> ExitCode {
+    let cli = match Cli::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", errors::one_line(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The command line, with `serve --help` showing each flag's default as
+/// the embedded defaults have it (the flags themselves have none: an unset
+/// flag leaves the config file's value alone).
+fn command() -> clap::Command {
+    let defaults = config::FileConfig::load(None)
+        .map(|f| f.help_defaults())
+        .unwrap_or_default();
+    Cli::command().mut_subcommand("serve", |mut serve| {
+        for (id, value) in defaults {
+            serve = serve.mut_arg(id, |arg| {
+                let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+                arg.help(format!("{help} [default: {value}]"))
+            });
+        }
+        serve
+    })
+}
+
+fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => serve(*args),
         Command::Demo(args) => {
@@ -206,7 +242,9 @@ fn serve(args: ServeArgs) -> Result<()> {
         .build()
         .context("tokio runtime")?;
     runtime.block_on(async move {
-        let server = server::Server::start(config).await?;
+        let server = server::Server::start(config)
+            .await
+            .map_err(errors::server)?;
         if let Some((addr, https)) = server.web_addr {
             tracing::info!(url = %web_url(addr, https), "web COP ready");
         }

@@ -15,9 +15,22 @@ export const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
 /** Where screenshots and server logs go. */
 export const ARTIFACTS = path.join(REPO, 'test-artifacts', 'browser');
 
-/** The binary under test: $WATCHFLOOR_BIN or target/debug/watchfloor. */
+/** Cargo's target folder, as cargo says (CARGO_TARGET_DIR or a cargo config may move it). */
+function cargoTargetDir() {
+  const r = spawnSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], {
+    cwd: REPO,
+    encoding: 'utf8',
+  });
+  try {
+    return JSON.parse(r.stdout).target_directory;
+  } catch {
+    return path.join(REPO, 'target');
+  }
+}
+
+/** The binary under test: $WATCHFLOOR_BIN or cargo's debug/watchfloor. */
 export function serverBinary() {
-  return process.env.WATCHFLOOR_BIN || path.join(REPO, 'target', 'debug', 'watchfloor');
+  return process.env.WATCHFLOOR_BIN || path.join(cargoTargetDir(), 'debug', 'watchfloor');
 }
 
 /** A TCP port the kernel just handed out on 127.0.0.1. */

@@ -6,10 +6,9 @@ use crate::common::shared_data;
 use sensors::sbs::{parse_line, SbsDeframer, SbsKind};
 
 #[test]
+#[ignore = "needs ../shared/data"]
 fn sbs_capture_first_300_lines_parse_with_readme_counts() {
-    let Some(dir) = shared_data("sbs") else {
-        return;
-    };
+    let dir = shared_data("sbs");
     let text = std::fs::read_to_string(dir.join("node-sbs1-msgs-first300.txt")).unwrap();
     let mut counts = BTreeMap::new();
     for (i, line) in text.lines().enumerate() {
@@ -24,10 +23,9 @@ fn sbs_capture_first_300_lines_parse_with_readme_counts() {
 }
 
 #[test]
+#[ignore = "needs ../shared/data"]
 fn sbs_capture_through_the_deframer_in_odd_chunks() {
-    let Some(dir) = shared_data("sbs") else {
-        return;
-    };
+    let dir = shared_data("sbs");
     let bytes = std::fs::read(dir.join("node-sbs1-msgs-pos-vel-id.txt")).unwrap();
     let mut d = SbsDeframer::new(512);
     let mut msgs = Vec::new();
@@ -54,10 +52,9 @@ fn sbs_capture_through_the_deframer_in_odd_chunks() {
 }
 
 #[test]
+#[ignore = "needs ../shared/data"]
 fn sbs_format_examples_all_kinds() {
-    let Some(dir) = shared_data("sbs") else {
-        return;
-    };
+    let dir = shared_data("sbs");
     let text = std::fs::read_to_string(dir.join("basestation-format-examples.txt")).unwrap();
     let mut kinds = Vec::new();
     for line in text.lines() {

@@ -131,7 +131,7 @@ pub(crate) async fn start(
         config.addr = SocketAddr::from((Ipv4Addr::LOCALHOST, asked.port()));
         tracing::warn!(%asked, bound = %config.addr, "no users configured: the web COP listens on loopback only; add users (`watchfloor users add`) to open it to the network with a login");
     }
-    let listener = crate::bind_tcp(config.addr).await?;
+    let listener = crate::bind::tcp(config.addr, crate::Listener::Web).await?;
     let addr = listener.local_addr().unwrap_or(config.addr);
     let (tasks, metrics, router, stop) = (
         &mut shell.tasks,
