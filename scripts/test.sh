@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of watchfloor on a fresh machine: formatting, lints, Rust
 # unit and integration tests, fuzz smoke runs, and the interop suite with
-# real TAK clients (pytak, takproto) against the real server binary.
+# real TAK clients (pytak, takproto, node-tak) against the real server binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -70,6 +70,9 @@ if cargo build --locked -p watchfloor -v 2>&1 | grep -E '^ *(Compiling|Dirty) ';
 fi
 mkdir -p test-artifacts
 .venv/bin/python -m pytest -q tests/interop
+
+step "node-tak interop tests (CloudTAK's client library over mutual TLS)"
+WATCHFLOOR_BIN="$ROOT/target/debug/watchfloor" bash tests/nodetak/run.sh
 
 step "browser tests (chromium + playwright-core)"
 bash tests/browser/run.sh

@@ -17,7 +17,7 @@ use tokio_util::io::ReaderStream;
 use store::Package;
 
 use crate::extract::Caller;
-use crate::extract::{P, Q};
+use crate::extract::{QueryShape, P, Q};
 use crate::names::{content_disposition, parse_hash};
 use crate::{ApiError, Shared};
 
@@ -31,6 +31,8 @@ pub(crate) struct ContentQuery {
     /// Bytes to send from `offset`.
     length: Option<u64>,
 }
+
+impl QueryShape for ContentQuery {}
 
 /// Downloads a visible package by `hash` or `uid`.
 pub(crate) async fn content(

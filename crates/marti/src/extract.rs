@@ -4,7 +4,7 @@
 use std::convert::Infallible;
 
 use axum::async_trait;
-use axum::extract::{FromRequestParts, Path, Query};
+use axum::extract::{FromRequestParts, Path};
 use axum::http::header::HOST;
 use axum::http::request::Parts;
 use picture::Identity;
@@ -12,17 +12,60 @@ use serde::de::DeserializeOwned;
 
 use crate::{ApiError, Scheme, Shared};
 
-/// `Query<T>` whose rejection is an [`ApiError`] (400 `bad_query`).
+/// How a query struct reads repeated keys. TAK clients repeat some keys
+/// (node-tak sends `keyword=missionpackage&keyword=route`); TAK Server
+/// takes every value of a list field and the first value of any other.
+pub(crate) trait QueryShape {
+    /// Keys whose repeated values are joined with `,` (a comma list is the
+    /// other form clients send), matched without regard to case.
+    const LISTS: &'static [&'static str] = &[];
+}
+
+/// The query string of `T`, with repeated keys folded as [`QueryShape`] says,
+/// rejected as an [`ApiError`] (400 `bad_query`).
 pub(crate) struct Q<T>(pub(crate) T);
 
 #[async_trait]
-impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Q<T> {
+impl<T: DeserializeOwned + QueryShape + Send, S: Send + Sync> FromRequestParts<S> for Q<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let Query(v) = Query::<T>::from_request_parts(parts, state).await?;
-        Ok(Q(v))
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let folded = fold_query(parts.uri.query().unwrap_or(""), T::LISTS);
+        serde_urlencoded::from_str(&folded)
+            .map(Q)
+            .map_err(|e| ApiError::bad_request("bad_query", format!("invalid query string: {e}")))
     }
+}
+
+/// `query` with one value per key: list keys (any case) renamed to their
+/// listed spelling and their values joined with `,`; for other keys the
+/// first value wins.
+fn fold_query(query: &str, lists: &[&str]) -> String {
+    let mut keys: Vec<String> = Vec::new();
+    let mut values: Vec<String> = Vec::new();
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        let list = lists.iter().find(|l| l.eq_ignore_ascii_case(&k));
+        let key = list.map_or_else(|| k.clone().into_owned(), |l| (*l).to_owned());
+        match keys.iter().position(|x| *x == key) {
+            Some(i) if list.is_some() => {
+                let joined = &mut values[i];
+                if !joined.is_empty() && !v.is_empty() {
+                    joined.push(',');
+                }
+                joined.push_str(&v);
+            }
+            Some(_) => {}
+            None => {
+                keys.push(key);
+                values.push(v.into_owned());
+            }
+        }
+    }
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in keys.iter().zip(&values) {
+        out.append_pair(k, v);
+    }
+    out.finish()
 }
 
 /// `Path<T>` whose rejection is an [`ApiError`] (400 `bad_path`).
@@ -114,6 +157,21 @@ pub(crate) fn host_name(host: &str) -> &str {
 #[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_list_keys_are_joined_and_others_keep_the_first() {
+        let lists = &["keyword", "groups"];
+        assert_eq!(
+            fold_query(
+                "keyword=missionpackage&Groups=blue&keyword=route&name=a&name=b&Groups=red",
+                lists
+            ),
+            "keyword=missionpackage%2Croute&groups=blue%2Cred&name=a"
+        );
+        assert_eq!(fold_query("keyword=&keyword=x", lists), "keyword=x");
+        assert_eq!(fold_query("", lists), "");
+        assert_eq!(fold_query("a=1%262&a=3", &[]), "a=1%262");
+    }
 
     #[test]
     fn hosts() {

@@ -5,13 +5,14 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::access::{iso, parse_iso};
 use crate::extract::Caller;
-use crate::extract::{host_name, Origin, P, Q};
+use crate::extract::{host_name, Origin, QueryShape, P, Q};
 use crate::{ApiError, ClientEndpoint, Context, Shared};
 
 /// Most events `cot/xml/{uid}/all` returns.
@@ -48,6 +49,8 @@ pub(crate) struct EndpointsQuery {
     #[serde(rename = "showMostRecentOnly")]
     most_recent_only: Option<bool>,
 }
+
+impl QueryShape for EndpointsQuery {}
 
 /// The clients whose groups intersect the caller's receive groups.
 pub(crate) async fn client_endpoints(
@@ -87,9 +90,11 @@ pub(crate) async fn client_endpoints(
             json!({
                 "callsign": c.callsign,
                 "uid": c.uid,
-                "username": c.username,
-                "team": c.team,
-                "role": c.role,
+                // Strings, never null: node-tak's ClientEndpoint schema (and
+                // TAK Server's answer) types all three as strings.
+                "username": c.username.as_deref().unwrap_or(""),
+                "team": c.team.as_deref().unwrap_or(""),
+                "role": c.role.as_deref().unwrap_or(""),
                 "lastEventTime": iso(c.last_event_ms),
                 "lastStatus": if c.connected { "Connected" } else { "Disconnected" },
                 "groups": c.groups,
@@ -106,7 +111,10 @@ pub(crate) async fn client_endpoints(
     .into_response())
 }
 
-/// The latest CoT event of a uid as XML, if the caller may see it.
+/// The latest CoT event of a uid as XML, if the caller may see it; else 404
+/// with an empty body, as TAK Server answers (node-tak's `Query.single` reads
+/// the body of any status as the event and takes only an empty one as
+/// "not found").
 pub(crate) async fn cot_xml(
     State(st): State<Shared>,
     Caller(caller): Caller,
@@ -115,7 +123,7 @@ pub(crate) async fn cot_xml(
     let found = with_ctx(&st, move |ctx| ctx.latest_cot(&uid)).await?;
     match found {
         Some((xml, groups)) if caller.sees(&groups) => Ok(xml_response(xml)),
-        _ => Err(ApiError::not_found("no event with this uid")),
+        _ => Ok(StatusCode::NOT_FOUND.into_response()),
     }
 }
 
@@ -126,6 +134,8 @@ pub(crate) struct HistoryQuery {
     end: Option<String>,
     limit: Option<usize>,
 }
+
+impl QueryShape for HistoryQuery {}
 
 /// The visible stored events of a uid in `[start, end)`, oldest first, in `<events>`.
 pub(crate) async fn cot_xml_all(

@@ -13,7 +13,7 @@ use store::{Package, PackageFilter};
 
 use crate::access::{iso, package_error, parse_iso, MAX_RESULTS};
 use crate::extract::Caller;
-use crate::extract::{Origin, P, Q};
+use crate::extract::{Origin, QueryShape, P, Q};
 use crate::names::{parse_hash, parse_tool};
 use crate::upload::content_url;
 use crate::{ApiError, Shared};
@@ -37,13 +37,19 @@ pub(crate) struct SearchQuery {
     end_time: Option<String>,
 }
 
+impl QueryShape for SearchQuery {}
+
 /// Query of `missionquery`.
 #[derive(Deserialize)]
 pub(crate) struct HashQuery {
     hash: Option<String>,
 }
 
-/// The metadata object of search results and of `upload`'s answer (TAK's field names).
+impl QueryShape for HashQuery {}
+
+/// The metadata object of search results and of `upload`'s answer (TAK's field names). As TAK
+/// Server's `Metadata.toJSONObject` does, every single-valued field is a string (`EXPIRATION`,
+/// `Size`, `PrimaryKey` too: node-tak's `Package` schema refuses numbers there).
 pub(crate) fn package_json(p: &Package) -> Value {
     json!({
         "UID": p.uid,
@@ -52,12 +58,12 @@ pub(crate) fn package_json(p: &Package) -> Value {
         "Hash": p.hash,
         "CreatorUid": p.creator_uid,
         "SubmissionDateTime": iso(p.submitted_ms),
-        "EXPIRATION": -1,
+        "EXPIRATION": "-1",
         "Keywords": p.keywords,
         "MIMEType": p.mime,
-        "Size": p.size,
+        "Size": p.size.to_string(),
         "SubmissionUser": p.submitter,
-        "PrimaryKey": p.pk,
+        "PrimaryKey": p.pk.to_string(),
         "Tool": p.tool,
     })
 }

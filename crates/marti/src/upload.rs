@@ -8,12 +8,12 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use picture::Identity;
-use store::Package;
+use store::{Package, PackageFilter};
 
 use crate::access::package_error;
 use crate::blob::FinishedBlob;
 use crate::extract::Caller;
-use crate::extract::{Origin, Q};
+use crate::extract::{Origin, QueryShape, Q};
 use crate::names::{parse_hash, parse_list, parse_mime, parse_text, parse_tool, sanitize_filename};
 use crate::receive::{receive_multipart, receive_raw, Part};
 use crate::search::package_json;
@@ -32,6 +32,12 @@ pub(crate) struct MissionUploadQuery {
     groups: Option<String>,
 }
 
+impl QueryShape for MissionUploadQuery {
+    // node-tak repeats `keyword` (always `missionpackage` first) and sends
+    // the groups as repeated `Groups`.
+    const LISTS: &'static [&'static str] = &["keyword", "groups"];
+}
+
 /// Query of `upload`.
 #[derive(Deserialize)]
 pub(crate) struct UploadQuery {
@@ -45,8 +51,14 @@ pub(crate) struct UploadQuery {
     groups: Option<String>,
 }
 
+impl QueryShape for UploadQuery {
+    const LISTS: &'static [&'static str] = &["keywords", "groups"];
+}
+
 /// Metadata of an upload, validated before any byte of the body is read.
 struct Meta {
+    /// The package's uid when the client names it; else a new UUID.
+    uid: Option<String>,
     name: Option<String>,
     filename: Option<String>,
     mime: Option<String>,
@@ -66,6 +78,9 @@ pub(crate) async fn mission_upload(
 ) -> Result<Response, ApiError> {
     let claimed = q.hash.as_deref().map(parse_hash).transpose()?;
     let meta = Meta {
+        // TAK Server stores a mission package under the hash the client
+        // sent as its UID, and clients then search by it (`search?uid=`).
+        uid: claimed.clone(),
         name: None,
         filename: q.filename.as_deref().map(sanitize_filename).transpose()?,
         mime: Some(parse_mime(
@@ -95,6 +110,7 @@ pub(crate) async fn upload(
     req: Request,
 ) -> Result<Response, ApiError> {
     let meta = Meta {
+        uid: None,
         name: q
             .name
             .as_deref()
@@ -122,7 +138,14 @@ pub(crate) async fn upload(
         )
     };
     let pkg = store(&st, &caller, meta, blob, part).await?;
-    Ok(axum::Json(package_json(&pkg)).into_response())
+    // Not `application/json`: node-tak's `Files.upload` parses the body text
+    // itself and fails when its fetch layer already parsed an exact
+    // `application/json`. `text/json` is what TAK Server sets.
+    Ok((
+        [(CONTENT_TYPE, "text/json")],
+        package_json(&pkg).to_string(),
+    )
+        .into_response())
 }
 
 fn content_type(headers: &HeaderMap) -> &str {
@@ -176,7 +199,7 @@ async fn store(
     };
     let pkg = Package {
         pk: 0,
-        uid: uuid::Uuid::new_v4().to_string(),
+        uid: meta.uid.unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
         name: meta.name.unwrap_or_else(|| filename.clone()),
         filename,
         hash: blob.hash.clone(),
@@ -195,6 +218,21 @@ async fn store(
     let quota = st.config.quota_bytes_per_user;
     let pkg = st
         .blocking(move |db, blobs| {
+            let mut pkg = pkg;
+            let taken = PackageFilter {
+                uid: Some(pkg.uid.clone()),
+                ..PackageFilter::default()
+            };
+            if !db
+                .search(&taken, None, 1)
+                .map_err(package_error)?
+                .is_empty()
+            {
+                // Uids are unique here (TAK Server keeps a second row): the
+                // same hash uploaded again keeps its first package findable
+                // by that uid and gets a fresh one.
+                pkg.uid = uuid::Uuid::new_v4().to_string();
+            }
             db.insert(pkg, quota, Box::new(move || blobs.commit(blob)))
                 .map_err(package_error)
         })

@@ -34,7 +34,9 @@ pub struct ClientInfo {
 #[derive(Debug, Clone)]
 pub(crate) struct Slot {
     pub(crate) id: ClientId,
-    pub(crate) identified: bool,
+    /// Whether broadcasts reach it: once it identified, or from its
+    /// connection on when its certificate already said who it is.
+    pub(crate) hears: bool,
     pub(crate) recv: GroupSet,
 }
 
@@ -46,6 +48,9 @@ pub(crate) struct Client {
     pub(crate) owner: Option<Arc<str>>,
     /// CoT type of its latest SA, for the disconnect announcement.
     pub(crate) sa_type: Option<String>,
+    /// Whether it had the join replay already (a listener gets it at
+    /// connect, and must not get it again when it later sends an SA).
+    pub(crate) replayed: bool,
 }
 
 /// Clients in two parallel dense vectors (`slots` for the hot scan,
@@ -99,7 +104,7 @@ impl ClientTable {
     pub(crate) fn insert(&mut self, id: ClientId, groups: Groups, now: cot::Time) {
         self.slots.push(Slot {
             id,
-            identified: false,
+            hears: false,
             recv: groups.recv.clone(),
         });
         self.clients.push(Client {
@@ -115,6 +120,7 @@ impl ClientTable {
             },
             owner: None,
             sa_type: None,
+            replayed: false,
         });
         self.index.insert(id, self.clients.len() - 1);
     }
@@ -142,6 +148,21 @@ impl ClientTable {
         Some(gone)
     }
 
+    /// Lets broadcasts reach a client before it identified (a listener).
+    pub(crate) fn set_hears(&mut self, id: ClientId) {
+        if let Some(slot) = self.index.get(&id).and_then(|&i| self.slots.get_mut(i)) {
+            slot.hears = true;
+        }
+    }
+
+    /// Marks the join replay as done; returns whether it had been done before.
+    pub(crate) fn mark_replayed(&mut self, id: ClientId) -> bool {
+        match self.index.get(&id).and_then(|&i| self.clients.get_mut(i)) {
+            Some(c) => std::mem::replace(&mut c.replayed, true),
+            None => true,
+        }
+    }
+
     /// Records the identity an SA carries. The first call identifies the
     /// client; returns whether this call did.
     pub(crate) fn set_identity(&mut self, id: ClientId, sa: &cot::Event) -> bool {
@@ -157,7 +178,7 @@ impl ClientTable {
         if first {
             c.info.uid = Some(sa.uid.clone());
             c.owner = Some(Arc::from(sa.uid.as_str()));
-            slot.identified = true;
+            slot.hears = true;
             self.identified += 1;
             self.by_uid.insert(sa.uid.clone(), id);
         }

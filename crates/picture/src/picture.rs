@@ -125,6 +125,18 @@ impl Picture {
         self.refresh_gauges();
     }
 
+    /// A client whose connection already says who it is (a verified
+    /// certificate, not an SA): it hears what its groups hear from now on,
+    /// starting with the replay, whether or not it ever sends an SA. TAK
+    /// Server feeds such listeners (CloudTAK's, ETL tools) the same way. Its
+    /// first SA later identifies it as usual, without a second replay.
+    pub fn connect_listener(&mut self, id: ClientId, groups: Groups, now: cot::Time) {
+        self.connect(id, groups, now);
+        self.clients.set_hears(id);
+        self.replay_to(id, now);
+        self.refresh_gauges();
+    }
+
     /// An event from a connected client. Events from an id that is not
     /// connected are dropped and counted (`unknown_sender`).
     ///

@@ -67,8 +67,8 @@ impl Picture {
         });
     }
 
-    /// Every identified client `send` reaches, except `sender`, in table
-    /// order. This is the per-event hot loop: one bitset test per client.
+    /// Every client that hears broadcasts (identified, or a listener) that
+    /// `send` reaches, except `sender`, in table order. This is the per-event hot loop: one bitset test per client.
     pub(crate) fn broadcast_targets(
         &self,
         sender: Option<ClientId>,
@@ -77,7 +77,7 @@ impl Picture {
         let slots = self.clients.slots();
         let mut to = Vec::with_capacity(self.clients.identified());
         for s in slots {
-            if s.identified && Some(s.id) != sender && send.intersects(&s.recv) {
+            if s.hears && Some(s.id) != sender && send.intersects(&s.recv) {
                 to.push(s.id);
             }
         }
@@ -170,9 +170,13 @@ impl Picture {
         (self.reachable(origin.id, send, ids), true)
     }
 
-    /// What a client gets right after it identified: the latest live cached
+    /// What a client gets right after it identified (a listener: right
+    /// after it connected), once per connection: the latest live cached
     /// item of everyone it can hear, then every active emergency for it.
     pub(crate) fn replay_to(&mut self, id: ClientId, now: cot::Time) {
+        if self.clients.mark_replayed(id) {
+            return;
+        }
         let Some(c) = self.clients.get(id) else {
             return;
         };

@@ -78,11 +78,17 @@ pub(crate) async fn serve<S>(
     async move {
         let (reader, writer) = tokio::io::split(stream);
         let outbox = Arc::new(Outbox::new(shared.config.outbound_queue));
+        // A verified certificate names the user: such a client is known
+        // before it says anything, and may only listen (CloudTAK's
+        // listeners, ETL tools ping but never send an SA). Only anonymous
+        // plain-TCP clients have to identify by SA in time.
+        let known = identity.user().is_some();
         let connect = RouterMsg::Connect {
             id,
             identity,
             outbox: outbox.clone(),
             offer_proto: shared.config.offer_protobuf,
+            listener: known,
         };
         if shared.router.send(connect).await.is_err() {
             return;
@@ -91,7 +97,7 @@ pub(crate) async fn serve<S>(
             write_loop(writer, outbox.clone(), shared.clone(), stop.clone())
                 .instrument(tracing::Span::current()),
         );
-        let why = read_loop(reader, id, &outbox, &shared, &stop).await;
+        let why = read_loop(reader, id, known, &outbox, &shared, &stop).await;
         tracing::info!(reason = why, "connection closed");
         stop.cancel();
         let _ = shared.router.send(RouterMsg::Disconnect { id }).await;
@@ -102,9 +108,12 @@ pub(crate) async fn serve<S>(
     .await;
 }
 
+/// Reads and forwards until the connection ends; `known` clients (by
+/// certificate) have no identify deadline.
 async fn read_loop<R: AsyncRead + Unpin>(
     mut reader: R,
     id: ClientId,
+    known: bool,
     outbox: &Outbox,
     shared: &ConnShared,
     stop: &CancellationToken,
@@ -126,7 +135,7 @@ async fn read_loop<R: AsyncRead + Unpin>(
                 Ok(n) => n,
                 Err(_) => return "read error",
             },
-            () = tokio::time::sleep_until(identify_deadline), if !identified => {
+            () = tokio::time::sleep_until(identify_deadline), if !identified && !known => {
                 Metrics::add(&metrics.identify_timeouts, 1);
                 tracing::warn!("client never identified; closing");
                 return "identify timeout";

@@ -27,6 +27,8 @@ pub(crate) enum RouterMsg {
         identity: Arc<Identity>,
         outbox: Arc<Outbox>,
         offer_proto: bool,
+        /// Known by its certificate: fed from the start, SA or not.
+        listener: bool,
     },
     /// A client sent an event.
     Event { id: ClientId, msg: Arc<Message> },
@@ -112,6 +114,7 @@ impl Router {
                 identity,
                 outbox,
                 offer_proto,
+                listener,
             } => {
                 let send: Vec<&str> = identity.send().iter().map(String::as_str).collect();
                 let recv: Vec<&str> = identity
@@ -121,7 +124,6 @@ impl Router {
                     .map(String::as_str)
                     .collect();
                 let g = self.picture.groups(&send, &recv);
-                self.picture.connect(id, g, now);
                 self.clients.insert(
                     id,
                     Client {
@@ -133,6 +135,13 @@ impl Router {
                         name: None,
                     },
                 );
+                // After the insert: a listener's replay is drained into
+                // the outbox just registered.
+                if listener {
+                    self.picture.connect_listener(id, g, now);
+                } else {
+                    self.picture.connect(id, g, now);
+                }
                 self.drain(None, None);
             }
             RouterMsg::Event { id, msg } => {

@@ -37,14 +37,15 @@ async fn upload_search_download_restart() {
         assert_eq!(p["CreatorUid"], "ANDROID-1");
         assert_eq!(p["SubmissionUser"], "alice");
         assert_eq!(p["MIMEType"], "application/x-zip-compressed");
-        assert_eq!(p["Size"], 10_000);
+        // Strings, as TAK Server's Metadata writes every single-valued field.
+        assert_eq!(p["Size"], "10000");
         assert_eq!(p["Tool"], "public");
-        assert_eq!(p["EXPIRATION"], -1);
+        assert_eq!(p["EXPIRATION"], "-1");
         assert_eq!(p["Keywords"], serde_json::json!(["missionpackage"]));
         assert!(p["SubmissionDateTime"].as_str().unwrap().ends_with('Z'));
         // Submission time is the API's clock, not the wall clock.
         assert_eq!(p["SubmissionDateTime"], "2026-01-01T00:00:00.000Z");
-        assert!(p["PrimaryKey"].as_i64().unwrap() > 0);
+        assert!(p["PrimaryKey"].as_str().unwrap().parse::<i64>().unwrap() > 0);
         let uid = p["UID"].as_str().unwrap().to_owned();
 
         let r = env
@@ -214,6 +215,8 @@ async fn raw_upload_answers_metadata() {
         .insert("content-type", "image/jpeg".parse().unwrap());
     let r = env.send(q).await;
     assert_eq!(r.status, 200, "{}", r.text());
+    // Not exactly application/json: node-tak's Files.upload parses the text itself.
+    assert_eq!(r.header("content-type"), "text/json");
     let v = r.json();
     assert_eq!(v["Hash"], sha256_hex(&data).as_str());
     assert_eq!(v["Name"], "photo.jpg");
@@ -467,4 +470,85 @@ async fn uploads_bigger_than_the_small_body_limit() {
     q.headers_mut()
         .insert("content-type", "application/zip".parse().unwrap());
     assert_eq!(env.send(q).await.status, 200);
+}
+
+#[tokio::test]
+async fn mission_upload_as_node_tak_sends_it() {
+    let env = Env::new();
+    let alice = caller("alice", &["blue", "red"]);
+    let data = bytes(2000, 3);
+    let hash = sha256_hex(&data);
+    // Files.uploadPackage: `keyword` repeated (missionpackage first), `Groups` repeated.
+    let uri = format!(
+        "/Marti/sync/missionupload?filename=route.zip&creatorUid=ANDROID-1&hash={hash}\
+         &keyword=missionpackage&keyword=route&keyword=recon&Groups=blue"
+    );
+    let r = env
+        .send(post_multipart(
+            &uri,
+            Some(&alice),
+            multipart("assetfile", "route.zip", &data),
+        ))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+
+    // TAK Server stores the package under the client's hash as its UID.
+    let r = env
+        .send(req(
+            "GET",
+            &format!("/Marti/sync/search?uid={hash}"),
+            Some(&alice),
+            "",
+        ))
+        .await;
+    let v = r.json();
+    assert_eq!(v["resultCount"], 1, "{v}");
+    let p = &v["results"][0];
+    assert_eq!(p["UID"], hash.as_str());
+    assert_eq!(
+        p["Keywords"],
+        serde_json::json!(["missionpackage", "route", "recon"])
+    );
+    // Shared with the `Groups` asked for only.
+    let red = caller("rick", &["red"]);
+    let r = env
+        .send(req(
+            "GET",
+            &format!("/Marti/sync/search?uid={hash}"),
+            Some(&red),
+            "",
+        ))
+        .await;
+    assert_eq!(r.json()["resultCount"], 0);
+
+    // The same package again: accepted, and the first stays findable by its uid.
+    let r = env
+        .send(post_multipart(
+            &uri,
+            Some(&alice),
+            multipart("assetfile", "route.zip", &data),
+        ))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = env
+        .send(req(
+            "GET",
+            &format!("/Marti/sync/search?uid={hash}"),
+            Some(&alice),
+            "",
+        ))
+        .await;
+    assert_eq!(r.json()["resultCount"], 1);
+
+    // A search repeating a single-valued key takes the first, as TAK Server does.
+    let r = env
+        .send(req(
+            "GET",
+            "/Marti/sync/search?keyword=route&keyword=nothing",
+            Some(&alice),
+            "",
+        ))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["resultCount"], 2);
 }

@@ -155,3 +155,43 @@ fn disconnect_removes_the_clients_sa_but_keeps_its_markers() {
     assert_eq!(got.len(), 2);
     assert!(got.contains(&"U2".to_string()) && got.contains(&"mk".to_string()));
 }
+
+#[test]
+fn a_listener_is_fed_from_connect_and_replayed_once() {
+    let mut p = Picture::new(Config::default());
+    join(&mut p, 1, &["Blue"], t(0));
+    join(&mut p, 2, &["Red"], t(0));
+    drain(&mut p);
+    // Known by its certificate: replayed at connect, without any SA.
+    let g = p.groups_both(&["Blue"]);
+    p.connect_listener(ClientId(3), g, t(1));
+    let outs = drain(&mut p);
+    assert_eq!(receivers(&outs, "U1"), vec![3]);
+    assert!(
+        receivers(&outs, "U2").is_empty(),
+        "a red SA replayed to blue"
+    );
+    assert_eq!(
+        p.stats().identified_clients,
+        2,
+        "listening is not identifying"
+    );
+
+    // Broadcasts of its groups reach it, others do not.
+    p.ingest(ClientId(1), sa("U1", "C1", "Cyan", t(2)), t(2));
+    p.ingest(ClientId(2), sa("U2", "C2", "Cyan", t(2)), t(2));
+    let outs = drain(&mut p);
+    assert_eq!(receivers(&outs, "U1"), vec![3]);
+    assert!(!receivers(&outs, "U2").contains(&3));
+
+    // Its first SA identifies it, and the replay is not sent a second time.
+    p.ingest(ClientId(3), sa("U3", "C3", "Cyan", t(3)), t(3));
+    let outs = drain(&mut p);
+    assert!(matches!(outs[0], Output::Identified { .. }));
+    assert!(
+        receivers(&outs, "U1").is_empty(),
+        "replayed again on identification"
+    );
+    assert_eq!(receivers(&outs, "U3"), vec![1]);
+    assert_eq!(p.stats().identified_clients, 3);
+}
