@@ -342,6 +342,27 @@ proptest! {
     }
 
     #[test]
+    fn scrubbed_xml_and_scrubbed_events_carry_no_forbidden_character(
+        e in event(),
+        // no NUL: the writer makes it U+FFFD, so it never reaches the document
+        extra in "[a\u{1}\u{8}\u{b}\u{c}\u{e}\u{1f}\u{fffe}\u{ffff}]{0,6}",
+    ) {
+        let mut e = e;
+        e.uid.push_str(&extra);
+        // the XML way: the document a peer would send, scrubbed, then read
+        let xml = to_xml(&e);
+        let doc = cot::xml::scrub_document(&xml).unwrap_or(xml);
+        let from_doc = parse_event(&doc).map_err(|err| TestCaseError::fail(err.to_string()))?;
+        // the protobuf way: the decoded event, scrubbed
+        let mut scrubbed = e.clone();
+        cot::xml::scrub_event(&mut scrubbed);
+        prop_assert!(same_header(&from_doc, &scrubbed));
+        for out in [to_xml(&from_doc), to_xml(&scrubbed)] {
+            prop_assert_eq!(cot::xml::scrub_document(&out), None, "{}", String::from_utf8_lossy(&out));
+        }
+    }
+
+    #[test]
     fn deframer_on_soup_never_panics_and_ignores_chunking(
         soup in soup(),
         cuts in prop::collection::vec(1usize..16, 0..40),
