@@ -354,14 +354,19 @@ pub(super) fn frame(buf: &[u8], pos: &mut usize, open: &mut Open) -> Step {
                 quote: None,
                 root: is_root,
             } => {
-                let end = memchr::memchr3(b'"', b'\'', b'>', rest);
-                // no `<` belongs inside a tag: a new `<event` there means
-                // this tag was cut short
-                if let Some(j) = memchr::memchr(
-                    b'<',
-                    rest.get(..end.unwrap_or(rest.len())).unwrap_or_default(),
-                ) {
-                    *pos += j;
+                // the stretches of a tag outside quotes are a few bytes
+                // (` uid=`): a plain loop beats setting up a memchr
+                let Some(i) = rest
+                    .iter()
+                    .position(|&c| matches!(c, b'"' | b'\'' | b'>' | b'<'))
+                else {
+                    *pos = buf.len();
+                    return Step::NeedMore;
+                };
+                if rest.get(i) == Some(&b'<') {
+                    // no `<` belongs inside a tag: a new `<event` there
+                    // means this tag was cut short
+                    *pos += i;
                     match tag_named(buf.get(*pos + 1..).unwrap_or_default(), EVENT) {
                         None => return Step::NeedMore,
                         Some(true) => return Step::Fail(DeframeError::Truncated { skipped: *pos }),
@@ -371,10 +376,6 @@ pub(super) fn frame(buf: &[u8], pos: &mut usize, open: &mut Open) -> Step {
                         }
                     }
                 }
-                let Some(i) = end else {
-                    *pos = buf.len();
-                    return Step::NeedMore;
-                };
                 let c = rest.get(i).copied().unwrap_or_default();
                 let gt = *pos + i;
                 *pos = gt + 1;

@@ -66,46 +66,50 @@ fn char_ref(b: &[u8]) -> Option<(usize, char)> {
 /// sections (where `&#1;` is just text). `None` when there was none, so
 /// that a clean document, nearly every one, is not copied.
 ///
+/// The result is clean in turn: what a removal joins (`&\u{1}#1;` becoming
+/// `&#1;`, or bytes of broken UTF-8 around a control byte becoming U+FFFF)
+/// is removed too, because each check looks at the output, not the input.
 /// References to what is no character at all (`&#xD800;`) are left for the
 /// parser to refuse.
 pub fn scrub_document(b: &[u8]) -> Option<Vec<u8>> {
     if !has_forbidden(b) && memmem::find(b, b"&#").is_none() {
         return None;
     }
-    let mut out = Vec::with_capacity(b.len());
-    let mut changed = false;
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
     let mut in_cdata = false;
     let mut i = 0;
-    while i < b.len() {
+    while let Some(&c) = b.get(i) {
         let n = forbidden_at(b, i);
-        if n > 0 {
-            changed = true;
-            i += n;
+        if n == 1 {
+            i += 1;
             continue;
         }
-        let rest = b.get(i..).unwrap_or_default();
-        let keep = if in_cdata {
-            in_cdata = !rest.starts_with(b"]]>");
-            1
-        } else if rest.starts_with(b"<![CDATA[") {
+        out.push(c);
+        i += 1;
+        let len = out.len();
+        if matches!(
+            out.get(len.saturating_sub(3)..),
+            Some([0xEF, 0xBF, 0xBE | 0xBF])
+        ) {
+            out.truncate(len - 3);
+        } else if in_cdata {
+            in_cdata = !out.ends_with(b"]]>");
+        } else if out.ends_with(b"<![CDATA[") {
             in_cdata = true;
-            9
-        } else if rest.starts_with(b"&#") {
-            match char_ref(rest) {
-                Some((len, r)) if !is_xml_char(r) => {
-                    changed = true;
-                    i += len;
-                    continue;
+        } else if c == b';' {
+            // the longest reference `char_ref` reads is `&#x` + 9 digits + `;`
+            let from = len.saturating_sub(13);
+            let tail = out.get(from..).unwrap_or_default();
+            if let Some(amp) = memchr::memrchr(b'&', tail) {
+                let at = from + amp;
+                match char_ref(out.get(at..).unwrap_or_default()) {
+                    Some((n, r)) if at + n == len && !is_xml_char(r) => out.truncate(at),
+                    _ => {}
                 }
-                _ => 2,
             }
-        } else {
-            1
-        };
-        out.extend_from_slice(b.get(i..i + keep).unwrap_or_default());
-        i += keep;
+        }
     }
-    changed.then_some(out)
+    (out.len() != b.len()).then_some(out)
 }
 
 /// Removes the characters XML 1.0 forbids from `s`; returns how many.
@@ -184,6 +188,21 @@ mod tests {
         for doc in ["&#xD800;", "&#1", "&#12345678901;", "&#;", "&#x;", "&"] {
             assert_eq!(scrub_document(doc.as_bytes()), None, "{doc}");
         }
+    }
+
+    #[test]
+    fn what_a_removal_joins_is_removed_too() {
+        // found by fuzzing: NULs between the bytes of a broken U+FFFF
+        for doc in [
+            &b"\xef\xef\0\0\xbf\0\0\0\xbf"[..],
+            b"&\x01#1;",
+            b"&#&#1;1;x",
+            b"]\x01]>&#1;",
+        ] {
+            let clean = scrub_document(doc).unwrap();
+            assert_eq!(scrub_document(&clean), None, "{doc:?} gave {clean:?}");
+        }
+        assert_eq!(scrub_document(b"&#&#1;1;x").unwrap(), b"x");
     }
 
     #[test]
