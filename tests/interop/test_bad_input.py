@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
+
+from takproto.proto import TakMessage
 
 import wfcot
+from wfclients import stream_frame
 from wfcot import new_uid
 
 GOOD_DECL = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
@@ -68,7 +72,7 @@ async def test_garbage_bytes_are_skipped_and_the_next_event_still_arrives(server
 
 async def test_truncated_event_is_dropped_and_the_stream_goes_on(server, clients):
     w1, w2 = await watchers(server, clients)
-    skipped = (decode_errors("garbage"), decode_errors("malformed"))
+    skipped = decode_errors("truncated")
     before = await wait_metric(server, skipped, 0)
     bad = await clients.raw(server.tcp_port, "truncated")
     cut_uid, good_uid = new_uid("cut"), new_uid("after-cut")
@@ -244,4 +248,77 @@ async def test_client_that_never_identifies_is_closed(server_factory, clients):
     await pinger.wait_closed_by_server(4)
     await wait_metric(server, "watchfloor_identify_timeouts_total", before + 2)
     assert not w1.closed.is_set() and not w2.closed.is_set()
+    await assert_alive(server, w1, w2)
+
+
+async def test_a_broken_event_costs_only_itself(server, clients):
+    """Issue 9 item 5: an unbalanced quote used to shift every later quote, so the
+    connection stayed open and delivered nothing more; a cut-off event swallowed the
+    event after it."""
+    w1, w2 = await watchers(server, clients)
+    before = server.metric(decode_errors("truncated"))
+    s = await clients.raw(server.tcp_port, "sender")
+    await s.join(new_uid("sender"), "SENDER")
+    bad_uid, cut_uid = new_uid("unbalanced"), new_uid("cut")
+    u1, u2, u3 = new_uid("after-quote"), new_uid("after-quote"), new_uid("after-cut")
+    unbalanced = wfcot.marker(bad_uid).replace(b'version="2.0"', b'version="2.0', 1)
+    await s.send_raw(unbalanced + wfcot.marker(u1, 1.0, 1.0))
+    await s.send_raw(wfcot.marker(u2, 2.0, 2.0))
+    # Cut off inside an attribute value, straight into the next event.
+    whole = wfcot.marker(cut_uid)
+    await s.send_raw(whole[: whole.index(b"how=") + 6] + wfcot.marker(u3, 3.0, 3.0))
+    for uid in (u1, u2, u3):
+        await w1.wait_for(lambda e, uid=uid: e.uid == uid, what=f"the good event {uid}")
+    await wait_metric(server, decode_errors("truncated"), before + 2)
+    await s.sync()  # the sender's connection was kept
+    await w1.sync()
+    assert not w1.matching(lambda e: e.uid in (bad_uid, cut_uid))
+    await assert_alive(server, w1, w2)
+
+
+FORBIDDEN = ("\x01", "\x08", "\x0b", "\x0c", "\x1f", "\ufffe", "\uffff")
+
+
+def assert_clean(raw: bytes) -> None:
+    """No character XML 1.0 forbids, literal or as a reference, in what a client got."""
+    text = raw.decode("utf-8")
+    assert not any(c in text for c in FORBIDDEN), raw
+    assert "&#1;" not in text and "&#x1F;" not in text, raw
+
+
+async def test_characters_xml_forbids_never_reach_clients(server, clients):
+    """Issue 9 item 6: control characters (literal or as references) and U+FFFE/U+FFFF
+    were forwarded unchanged; Python's expat, like ATAK's parser, refuses such an event
+    (and this client's reader stops at it, as ATAK drops the whole event)."""
+    w1, w2 = await watchers(server, clients)
+    before = server.metric("watchfloor_events_scrubbed_total")
+    s = await clients.raw(server.tcp_port, "xml-sender")
+    await s.join(new_uid("xml-sender"), "XMLSENDER")
+    ux = new_uid("ctrl-xml")
+    await s.send_raw(wfcot.event(
+        ux, "a-h-G", lat=1.0, lon=2.0,
+        detail="<contact callsign='X\x01ML'/><remarks>b\x0bad&#x1F; ch&#1;ar\ufffes</remarks>",
+    ))
+    got = await w1.wait_for(lambda e: e.uid == ux, what="the scrubbed XML event")
+    assert (got.callsign, got.remarks()) == ("XML", "bad chars")
+    assert_clean(got.raw)
+
+    # TAK protocol v1 from the first byte: strings go straight into the protobuf.
+    up = new_uid("ctrl-proto")
+    now = int(time.time() * 1000)
+    msg = TakMessage()
+    ev = msg.cotEvent
+    ev.type, ev.uid, ev.how = "a-f-G-U-C", up, "m-g"
+    ev.sendTime, ev.startTime, ev.staleTime = now, now, now + 120_000
+    ev.lat, ev.lon, ev.hae, ev.ce, ev.le = 5.0, 6.0, 0.0, 9999999.0, 9999999.0
+    ev.detail.contact.callsign = "PRO\x01TO"
+    ev.detail.contact.endpoint = "*:-1:stcp"
+    ev.detail.xmlDetail = "<remarks>x\x1fy\uffff</remarks>"
+    p = await clients.raw(server.tcp_port, "proto-sender")
+    await p.send_raw(stream_frame(msg))
+    for w in (w1, w2):
+        got = await w.wait_for(lambda e: e.uid == up, what="the scrubbed protobuf event")
+        assert (got.callsign, got.remarks()) == ("PROTO", "xy")
+        assert_clean(got.raw)
+    await wait_metric(server, "watchfloor_events_scrubbed_total", before + 2)
     await assert_alive(server, w1, w2)

@@ -213,6 +213,31 @@ fn chunked(stream: &[u8], cuts: &[usize], max: usize) -> Vec<Result<Frame, Defra
     out
 }
 
+/// A broken event made from a good document: cut off at `cut` (a fraction
+/// of its length), or with one of its double quotes removed. A cut inside
+/// a CDATA section is moved to the section's start: CDATA is opaque to
+/// the deframer (a section that never ends runs to the size limit).
+fn broken(doc: &[u8], cut: f64, unbalance: bool) -> Vec<u8> {
+    let at = |n: usize| ((n as f64 * cut) as usize).min(n.saturating_sub(1));
+    if unbalance {
+        let quotes: Vec<usize> = (0..doc.len()).filter(|&i| doc[i] == b'"').collect();
+        let drop = quotes[at(quotes.len())];
+        return [&doc[..drop], &doc[drop + 1..]].concat();
+    }
+    let mut n = at(doc.len()).max(1);
+    let prefix = &doc[..n];
+    if let Some(open) = memfind_last(prefix, b"<![CDATA[") {
+        if memfind_last(&prefix[open..], b"]]>").is_none() {
+            n = open;
+        }
+    }
+    doc[..n].to_vec()
+}
+
+fn memfind_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
 /// Byte soup rich in the markup the deframer cares about.
 fn soup() -> impl Strategy<Value = Vec<u8>> {
     let piece = prop_oneof![
@@ -276,6 +301,65 @@ proptest! {
         let out = chunked(&stream, &cuts, 1 << 20);
         let want: Vec<_> = docs.iter().map(|d| Ok(Frame::Event(d.clone().into()))).collect();
         prop_assert_eq!(out, want);
+    }
+
+    #[test]
+    fn good_events_survive_bad_ones_spliced_in(
+        events in prop::collection::vec(event(), 2..7),
+        bad in prop::collection::vec(prop::option::of((0.0f64..1.0, any::<bool>())), 7),
+        seps in prop::collection::vec(prop_oneof![Just(""), Just("\n"), Just("<?xml version='1.0' encoding='UTF-8'?>\n")], 14),
+        cuts in prop::collection::vec(1usize..64, 0..40),
+    ) {
+        let docs: Vec<Vec<u8>> = events.iter().map(to_xml).collect();
+        let mut stream = Vec::new();
+        let mut sep = seps.iter();
+        for (i, doc) in docs.iter().enumerate() {
+            if let Some((cut, unbalance)) = bad[i] {
+                stream.extend_from_slice(sep.next().unwrap_or(&"").as_bytes());
+                // made from another good event, so it cannot pass for this one
+                stream.extend(broken(&docs[(i + 1) % docs.len()], cut, unbalance));
+            }
+            stream.extend_from_slice(sep.next().unwrap_or(&"").as_bytes());
+            stream.extend_from_slice(doc);
+        }
+        let out = chunked(&stream, &cuts, 1 << 20);
+        prop_assert_eq!(&chunked(&stream, &[], 1 << 20), &out);
+        for f in &out {
+            match f {
+                Ok(f) => { let _ = parse_event(f.bytes()); }
+                Err(e) => prop_assert!(!e.is_fatal(), "{}", e),
+            }
+        }
+        let good: Vec<&[u8]> = out
+            .iter()
+            .filter_map(|f| match f {
+                Ok(Frame::Event(b)) if docs.iter().any(|d| d[..] == b[..]) => Some(&b[..]),
+                _ => None,
+            })
+            .collect();
+        let want: Vec<&[u8]> = docs.iter().map(|d| &d[..]).collect();
+        prop_assert_eq!(good, want, "stream {}", String::from_utf8_lossy(&stream));
+    }
+
+    #[test]
+    fn scrubbed_xml_and_scrubbed_events_carry_no_forbidden_character(
+        e in event(),
+        // no NUL: the writer makes it U+FFFD, so it never reaches the document
+        extra in "[a\u{1}\u{8}\u{b}\u{c}\u{e}\u{1f}\u{fffe}\u{ffff}]{0,6}",
+    ) {
+        let mut e = e;
+        e.uid.push_str(&extra);
+        // the XML way: the document a peer would send, scrubbed, then read
+        let xml = to_xml(&e);
+        let doc = cot::xml::scrub_document(&xml).unwrap_or(xml);
+        let from_doc = parse_event(&doc).map_err(|err| TestCaseError::fail(err.to_string()))?;
+        // the protobuf way: the decoded event, scrubbed
+        let mut scrubbed = e.clone();
+        cot::xml::scrub_event(&mut scrubbed);
+        prop_assert!(same_header(&from_doc, &scrubbed));
+        for out in [to_xml(&from_doc), to_xml(&scrubbed)] {
+            prop_assert_eq!(cot::xml::scrub_document(&out), None, "{}", String::from_utf8_lossy(&out));
+        }
     }
 
     #[test]

@@ -1,6 +1,11 @@
 //! The connection's view of the `cot` codecs: one decoder that starts in
 //! XML (or TAK protocol v1 if the first byte says so), can switch to
 //! protobuf mid-stream, and sorts every failure into a [`DecodeErrorKind`].
+//!
+//! Every decoded event leaves here without the characters XML 1.0 forbids
+//! (see [`cot::xml::scrub_document`] for why they are scrubbed, not
+//! refused): XML before it is parsed, so that the bytes forwarded as
+//! received are clean too; TAK protocol v1 after it is converted.
 
 use bytes::Bytes;
 use cot::Event;
@@ -12,7 +17,7 @@ use crate::metrics::DecodeErrorKind;
 #[derive(Debug)]
 pub(crate) enum Inbound {
     /// A decoded event, with its raw XML bytes when it arrived as XML.
-    Event(Box<Event>, Option<Bytes>),
+    Event(Decoded),
     /// A TAK Server style `<auth>` preamble (accepted and ignored).
     Auth,
     /// A bad event or bad bytes that were skipped; the stream goes on.
@@ -26,6 +31,41 @@ enum Mode {
     Detect(Vec<u8>),
     Xml(cot::XmlDeframer),
     Proto(cot::proto::ProtoDeframer),
+}
+
+/// One event as decoded.
+#[derive(Debug)]
+pub(crate) struct Decoded {
+    pub(crate) event: Box<Event>,
+    /// The XML as received (less any forbidden characters), to forward.
+    pub(crate) raw: Option<Bytes>,
+    /// Whether characters XML 1.0 forbids were removed.
+    pub(crate) scrubbed: bool,
+}
+
+/// Reads one XML event, scrubbed of the characters XML 1.0 forbids.
+fn decode_xml(raw: Bytes) -> Result<Decoded, cot::XmlError> {
+    let (raw, scrubbed) = match cot::xml::scrub_document(&raw) {
+        Some(clean) => (Bytes::from(clean), true),
+        None => (raw, false),
+    };
+    let event = Box::new(cot::xml::parse_event(&raw)?);
+    Ok(Decoded {
+        event,
+        raw: Some(raw),
+        scrubbed,
+    })
+}
+
+/// An event converted from TAK protocol v1, scrubbed of the characters
+/// XML 1.0 forbids (its strings reach XML clients through the writer).
+fn decoded_proto(mut event: Event) -> Decoded {
+    let scrubbed = cot::xml::scrub_event(&mut event) > 0;
+    Decoded {
+        event: Box::new(event),
+        raw: None,
+        scrubbed,
+    }
 }
 
 /// Streaming decoder for one connection.
@@ -95,8 +135,8 @@ impl StreamDecoder {
         match &mut self.mode {
             Mode::Detect(_) => None,
             Mode::Xml(d) => Some(match d.next_frame()? {
-                Ok(cot::Frame::Event(raw)) => match cot::xml::parse_event(&raw) {
-                    Ok(e) => Inbound::Event(Box::new(e), Some(raw)),
+                Ok(cot::Frame::Event(raw)) => match decode_xml(raw) {
+                    Ok(d) => Inbound::Event(d),
                     Err(err) => Inbound::Skipped(xml_error_kind(&err), err.to_string()),
                 },
                 Ok(cot::Frame::Auth(_)) => Inbound::Auth,
@@ -111,7 +151,7 @@ impl StreamDecoder {
             }),
             Mode::Proto(d) => Some(match d.next_frame()? {
                 Ok(msg) => match cot::proto::proto_to_event(&msg) {
-                    Ok(e) => Inbound::Event(Box::new(e), None),
+                    Ok(e) => Inbound::Event(decoded_proto(e)),
                     Err(err) => Inbound::Skipped(DecodeErrorKind::Malformed, err.to_string()),
                 },
                 // Intact framing around a bad message: skip it, as with XML.
@@ -138,7 +178,8 @@ fn deframe_error_kind(err: &cot::DeframeError) -> (DecodeErrorKind, bool) {
     let kind = match err {
         cot::DeframeError::TooLarge { .. } => DecodeErrorKind::TooLarge,
         cot::DeframeError::Doctype => DecodeErrorKind::Forbidden,
-        _ => DecodeErrorKind::Garbage,
+        cot::DeframeError::Truncated { .. } => DecodeErrorKind::Truncated,
+        cot::DeframeError::Garbage { .. } => DecodeErrorKind::Garbage,
     };
     (kind, err.is_fatal())
 }
@@ -153,15 +194,13 @@ pub(crate) fn encode(e: &Event, enc: Encoding) -> Bytes {
 
 /// Decodes one datagram: CoT XML, TAK protocol v1 mesh framing, or one
 /// stream-framed message (pytak sends that to unicast UDP addresses).
-pub(crate) fn decode_datagram(
-    d: &[u8],
-) -> Result<(Event, Option<Bytes>), (DecodeErrorKind, String)> {
+pub(crate) fn decode_datagram(d: &[u8]) -> Result<Decoded, (DecodeErrorKind, String)> {
     if d.starts_with(&[0xBF, 0x01, 0xBF]) {
         let msg =
             cot::proto::decode_mesh(d).map_err(|e| (DecodeErrorKind::BadFrame, e.to_string()))?;
         let e = cot::proto::proto_to_event(&msg)
             .map_err(|e| (DecodeErrorKind::Malformed, e.to_string()))?;
-        return Ok((e, None));
+        return Ok(decoded_proto(e));
     }
     if d.first() == Some(&0xBF) {
         let mut frames = cot::proto::ProtoDeframer::new(d.len());
@@ -178,8 +217,11 @@ pub(crate) fn decode_datagram(
         };
         let e = cot::proto::proto_to_event(&msg)
             .map_err(|e| (DecodeErrorKind::Malformed, e.to_string()))?;
-        return Ok((e, None));
+        return Ok(decoded_proto(e));
     }
-    let e = cot::xml::parse_event(d).map_err(|err| (xml_error_kind(&err), err.to_string()))?;
-    Ok((e, None))
+    let mut d = decode_xml(Bytes::copy_from_slice(d))
+        .map_err(|err| (xml_error_kind(&err), err.to_string()))?;
+    // A datagram's event is written afresh for XML clients, as before.
+    d.raw = None;
+    Ok(d)
 }

@@ -146,7 +146,12 @@ async fn read_loop<R: AsyncRead + Unpin>(
         decoder.push(&buf[..n]);
         while let Some(item) = decoder.next() {
             let (event, raw) = match item {
-                Inbound::Event(e, raw) => (*e, raw),
+                Inbound::Event(d) => {
+                    if d.scrubbed {
+                        Metrics::add(&metrics.events_scrubbed, 1);
+                    }
+                    (*d.event, d.raw)
+                }
                 Inbound::Auth => continue,
                 Inbound::Skipped(kind, why) => {
                     metrics.decode_error(kind);

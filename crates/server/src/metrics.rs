@@ -59,6 +59,8 @@ registry::registry! {
         web_logins_refused: counter "web_logins_refused_total" "Web logins refused.",
         /// New objects the web picture refused because it was full.
         web_objects_refused: counter "web_objects_refused_total" "New objects the full web picture refused.",
+        /// Events (XML or TAK protocol v1) stripped of characters XML 1.0 forbids.
+        events_scrubbed: counter "events_scrubbed_total" "Events stripped of characters XML 1.0 forbids.",
     }
     // Not in `/metrics` so far; exporting it would change the exposition,
     // which this registry keeps byte for byte.
@@ -95,6 +97,8 @@ registry::registry! {
             BadFrame = "bad_frame",
             /// A DOCTYPE or entity declaration (skipped or dropped).
             Forbidden = "forbidden",
+            /// An event cut off by the start of the next one (skipped).
+            Truncated = "truncated",
         }
     }
 }

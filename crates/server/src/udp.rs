@@ -39,9 +39,12 @@ pub(crate) async fn run(
         };
         Metrics::add(&metrics.bytes_in, n as u64);
         match codec::decode_datagram(&buf[..n]) {
-            Ok((event, _)) => {
+            Ok(d) => {
                 Metrics::add(&metrics.events_in_udp, 1);
-                let msg = Arc::new(Message::new(event));
+                if d.scrubbed {
+                    Metrics::add(&metrics.events_scrubbed, 1);
+                }
+                let msg = Arc::new(Message::new(*d.event));
                 // A full router drops the datagram, as the network could have.
                 if router
                     .try_send(RouterMsg::Inject {

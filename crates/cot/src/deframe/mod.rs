@@ -46,9 +46,11 @@ pub enum DeframeError {
         /// whitespace to the start of what follows.
         skipped: usize,
     },
-    /// An event was cut short by a new `<?xml` declaration, a sign that its
-    /// sender restarted mid-event. **Skip** the partial event.
-    #[error("event truncated after {skipped} bytes by a new xml declaration")]
+    /// An event (or auth block) was cut short by the start of a new one: a
+    /// new `<?xml` declaration or `<event` start tag (see [`XmlDeframer`]
+    /// for where one counts), a sign that its sender restarted or wrote a
+    /// broken event. **Skip** the partial event; the next one comes out.
+    #[error("event cut off after {skipped} bytes by the start of the next one")]
     Truncated {
         /// Length of the dropped partial event.
         skipped: usize,
@@ -83,6 +85,28 @@ impl DeframeError {
 /// per read, an `<auth>` preamble, and `</event>` inside attribute values,
 /// comments or CDATA. Memory: at most `max_event_bytes` of an unfinished
 /// event plus the unscanned rest of the last push are held.
+///
+/// # Finding the next event after a broken one
+/// CoT never nests events, so inside an event a new `<event` start tag
+/// means the one before was cut off: it is dropped as
+/// [`DeframeError::Truncated`] and the new one is scanned from its `<`.
+/// Where markup may stand (between tags, inside a tag but outside quotes)
+/// any `<event` counts. Inside a quoted attribute value it counts only at
+/// a line start or right after a `>` (spaces, tabs and carriage returns
+/// between are ignored), or when the value's own quote would close right
+/// after `<event name=`. This is how a quote that never closes (a cut
+/// value, or `version="2.0 uid="x"`) is survived: the odd quote shifts
+/// every later one, so the gaps between tags, where the next event
+/// begins after the `>` of `</event>` or of `?>`, read as quoted, and
+/// the rules above find it there. A well-formed value such as
+/// `note="<event uid='z'/>"` is not split. What it costs: a value cut off
+/// right before a next event that follows neither a line break nor a `>`
+/// and has no attribute in that quote (`<event>`) swallows that event too,
+/// up to the next boundary; a value that really holds a raw `>` or line
+/// break before `<event` is split (XML forbids a raw `<` in values, and
+/// writers escape it). Comments, CDATA and processing instructions are
+/// opaque: `<event` inside them is text, so one that never ends runs to
+/// the size limit.
 #[derive(Debug)]
 pub struct XmlDeframer {
     buf: BytesMut,

@@ -7,6 +7,13 @@ use memchr::memmem;
 
 use super::DeframeError;
 
+/// The name whose start tag begins every event, and so ends a cut one.
+const EVENT: &[u8] = b"event";
+
+/// How far past `<event` a quoted value is read to tell a start tag from
+/// text (see [`new_event_in_value`]); a longer run is text.
+const LOOKAHEAD: usize = 64;
+
 /// A frame being scanned; it starts at `buf[0]`.
 #[derive(Debug)]
 pub(super) struct Open {
@@ -76,7 +83,7 @@ fn tag_named(b: &[u8], name: &[u8]) -> Option<bool> {
 enum Markup {
     Comment,
     CData,
-    /// `<!DOCTYPE`, `<!ENTITY`, anything `<!` but a comment or CDATA.
+    /// `<!DOCTYPE`, `<!ENTITY`: `<!` and a letter.
     Dtd,
     /// `<?xml ` (a declaration, so a new document).
     Decl,
@@ -109,8 +116,11 @@ fn classify(b: &[u8], root: &[u8]) -> Option<Markup> {
                 Markup::Comment
             } else if starts(rest, b"![CDATA[")? {
                 Markup::CData
-            } else {
+            } else if rest.get(1)?.is_ascii_alphabetic() {
                 Markup::Dtd
+            } else {
+                // `<!-x`, `<![CD<`: a cut-off opening, not a declaration
+                Markup::Stray
             }
         }
         b'?' => {
@@ -285,6 +295,22 @@ pub(super) fn frame(buf: &[u8], pos: &mut usize, open: &mut Open) -> Step {
                     Markup::Dtd => return Step::Fail(DeframeError::Doctype),
                     Markup::Decl => return Step::Fail(DeframeError::Truncated { skipped: *pos }),
                     Markup::Tag { end, skip, root } => {
+                        // a start tag is where markup may stand, so a new
+                        // `<event` here is a new event, not a nested one
+                        let new_event = !end
+                            && if open.auth {
+                                let Some(ev) =
+                                    tag_named(rest.get(i + 1..).unwrap_or_default(), EVENT)
+                                else {
+                                    return Step::NeedMore;
+                                };
+                                ev
+                            } else {
+                                root
+                            };
+                        if new_event {
+                            return Step::Fail(DeframeError::Truncated { skipped: *pos });
+                        }
                         let root = root.then_some(!end);
                         (Where::Tag { quote: None, root }, skip)
                     }
@@ -306,10 +332,18 @@ pub(super) fn frame(buf: &[u8], pos: &mut usize, open: &mut Open) -> Step {
             Where::Tag {
                 quote: Some(q),
                 root,
-            } => match memchr::memchr(q, rest) {
-                Some(i) => {
+            } => match memchr::memchr2(q, b'<', rest) {
+                Some(i) if rest.get(i) == Some(&q) => {
                     *pos += i + 1;
                     open.at = Where::Tag { quote: None, root };
+                }
+                Some(i) => {
+                    *pos += i;
+                    match new_event_in_value(buf, *pos, q) {
+                        None => return Step::NeedMore,
+                        Some(true) => return Step::Fail(DeframeError::Truncated { skipped: *pos }),
+                        Some(false) => *pos += 1,
+                    }
                 }
                 None => {
                     *pos = buf.len();
@@ -320,10 +354,28 @@ pub(super) fn frame(buf: &[u8], pos: &mut usize, open: &mut Open) -> Step {
                 quote: None,
                 root: is_root,
             } => {
-                let Some(i) = memchr::memchr3(b'"', b'\'', b'>', rest) else {
+                // the stretches of a tag outside quotes are a few bytes
+                // (` uid=`): a plain loop beats setting up a memchr
+                let Some(i) = rest
+                    .iter()
+                    .position(|&c| matches!(c, b'"' | b'\'' | b'>' | b'<'))
+                else {
                     *pos = buf.len();
                     return Step::NeedMore;
                 };
+                if rest.get(i) == Some(&b'<') {
+                    // no `<` belongs inside a tag: a new `<event` there
+                    // means this tag was cut short
+                    *pos += i;
+                    match tag_named(buf.get(*pos + 1..).unwrap_or_default(), EVENT) {
+                        None => return Step::NeedMore,
+                        Some(true) => return Step::Fail(DeframeError::Truncated { skipped: *pos }),
+                        Some(false) => {
+                            *pos += 1;
+                            continue;
+                        }
+                    }
+                }
                 let c = rest.get(i).copied().unwrap_or_default();
                 let gt = *pos + i;
                 *pos = gt + 1;
@@ -346,5 +398,77 @@ pub(super) fn frame(buf: &[u8], pos: &mut usize, open: &mut Open) -> Step {
                 }
             }
         }
+    }
+}
+
+/// Whether the `<` at `buf[at]`, met inside a value quoted with `q`, starts
+/// a new event (the value's quote never closed); `None` when more bytes are
+/// needed. It does when it is `<event` and either
+/// - it stands at a line start or right after a `>` (ignoring spaces, tabs
+///   and carriage returns): where events begin in a stream, and where a
+///   value whose quote never closed leaves the next event, since the odd
+///   quote puts every gap between tags inside "quotes"; or
+/// - `q` would close this value right after `<event name=`, which only an
+///   attribute of a start tag does.
+///
+/// So `note="<event uid='z'/>"` stays text: a value can only contain the
+/// other quote, and it does not follow a `>` or a line break.
+fn new_event_in_value(buf: &[u8], at: usize, q: u8) -> Option<bool> {
+    let after = buf.get(at + 1..).unwrap_or_default();
+    if !tag_named(after, EVENT)? {
+        return Some(false);
+    }
+    let before = buf.get(..at).unwrap_or_default();
+    let boundary = before
+        .iter()
+        .rev()
+        .find(|&&c| !matches!(c, b' ' | b'\t' | b'\r'))
+        .is_some_and(|&c| c == b'\n' || c == b'>');
+    if boundary {
+        return Some(true);
+    }
+    attribute_follows(after.get(EVENT.len()..).unwrap_or_default(), q)
+}
+
+/// Whether `b` reads `\s+name\s*=\s*q`, the start of a first attribute
+/// quoted with `q`; `None` when more bytes are needed. Bounded by
+/// [`LOOKAHEAD`] so that a run of spaces is not buffered without end.
+fn attribute_follows(b: &[u8], q: u8) -> Option<bool> {
+    #[derive(PartialEq)]
+    enum S {
+        Gap,
+        Name,
+        Eq,
+        Quote,
+    }
+    let mut s = S::Gap;
+    for (i, &c) in b.iter().enumerate() {
+        if i >= LOOKAHEAD {
+            return Some(false);
+        }
+        let ws = c.is_ascii_whitespace();
+        s = match s {
+            S::Gap if ws => S::Gap,
+            S::Gap if i > 0 && name_start(c) => S::Name,
+            S::Name if c == b'=' => S::Quote,
+            S::Name if ws => S::Eq,
+            S::Name
+                if c.is_ascii_alphanumeric()
+                    || matches!(c, b'_' | b':' | b'.' | b'-')
+                    || c >= 0x80 =>
+            {
+                S::Name
+            }
+            S::Eq if ws => S::Eq,
+            S::Eq if c == b'=' => S::Quote,
+            S::Quote if ws => S::Quote,
+            S::Quote => return Some(c == q),
+            _ => return Some(false),
+        };
+    }
+    if b.len() < LOOKAHEAD {
+        None
+    } else {
+        Some(false)
     }
 }

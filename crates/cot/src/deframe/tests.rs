@@ -96,11 +96,30 @@ fn a_new_declaration_ends_a_truncated_event() {
 }
 
 #[test]
-fn nested_events_and_sloppy_text() {
-    let nested = r#"<event uid="o"><detail><event uid="i"/><event uid="j"></event> a < b's </detail></event>"#;
+fn an_event_inside_an_event_ends_the_outer_one() {
+    // CoT never nests events; a new `<event` start tag inside one is the
+    // sign that the outer one was cut off, so the outer part is dropped
+    let outer = r#"<event uid="o"><detail>"#;
+    let nested =
+        format!(r#"{outer}<event uid="i"/><event uid="j"></event> a < b's </detail></event>"#);
     assert_eq!(
         all_chunkings(format!("{nested}{B}").as_bytes(), 4096),
-        vec![event(nested), event(B)]
+        vec![
+            truncated(outer.len()),
+            event(r#"<event uid="i"/>"#),
+            event(r#"<event uid="j"></event>"#),
+            Err(DeframeError::Garbage { skipped: 25 }),
+            event(B)
+        ]
+    );
+}
+
+#[test]
+fn sloppy_text_inside_an_event() {
+    let e = r#"<event uid="o"><detail> a < b's <eventual/> </detail></event>"#;
+    assert_eq!(
+        all_chunkings(format!("{e}{B}").as_bytes(), 4096),
+        vec![event(e), event(B)]
     );
 }
 
@@ -176,4 +195,96 @@ fn a_byte_order_mark_inside_garbage_counts_as_garbage() {
         out,
         vec![Err(DeframeError::Garbage { skipped: 7 }), event(B)]
     );
+}
+
+/// A well-formed event with double quotes, as ATAK and pytak write them.
+fn good(uid: &str) -> String {
+    format!(
+        r#"<event version="2.0" uid="{uid}" type="a-f-G" how="m-g" time="2020-01-01T00:00:00Z" start="2020-01-01T00:00:00Z" stale="2020-01-01T00:01:00Z"><point lat="1.0" lon="2.0" hae="0" ce="9" le="9"/><detail><contact callsign="{uid}"/></detail></event>"#
+    )
+}
+
+fn truncated(skipped: usize) -> Result<Frame, DeframeError> {
+    Err(DeframeError::Truncated { skipped })
+}
+
+#[test]
+fn an_unbalanced_quote_costs_only_its_own_event() {
+    // issue 9 item 5: the odd quote flips every later quote, so the scan
+    // never left the bad event and nothing more came out
+    let bad = r#"<event version="2.0 uid="x" type="a-f-G" time="2020-01-01T00:00:00Z"><point lat="1"/><detail/></event>"#;
+    for sep in ["", "\n", "<?xml version=\"1.0\"?>"] {
+        let stream = format!("{}{bad}{sep}{}{}", good("g0"), good("g1"), good("g2"));
+        assert_eq!(
+            all_chunkings(stream.as_bytes(), 4096),
+            vec![
+                event(&good("g0")),
+                truncated(bad.len() + sep.len()),
+                event(&good("g1")),
+                event(&good("g2")),
+            ],
+            "separator {sep:?}"
+        );
+    }
+}
+
+#[test]
+fn a_truncated_event_does_not_swallow_the_next() {
+    let full = good("cut");
+    // cut between tags, inside a tag, inside a quoted value (then a new
+    // line, or straight into the next event's start tag)
+    let cuts = [
+        full[..full.find("<detail>").unwrap() + 8].to_string(),
+        full[..full.find(" how=").unwrap() + 3].to_string(),
+        format!("{}\n", &full[..full.find("callsign=").unwrap() + 12]),
+        full[..full.find("callsign=").unwrap() + 12].to_string(),
+        full[..full.find("lat=").unwrap() + 6].to_string(),
+    ];
+    for cut in cuts {
+        let stream = format!("{cut}{}{}", good("g1"), good("g2"));
+        assert_eq!(
+            all_chunkings(stream.as_bytes(), 4096),
+            vec![truncated(cut.len()), event(&good("g1")), event(&good("g2"))],
+            "cut {cut:?}"
+        );
+    }
+}
+
+#[test]
+fn an_event_start_tag_inside_a_closed_attribute_value_does_not_split() {
+    let e = r#"<event version="2.0" uid="o" type="t" time="2020-01-01T00:00:00Z"><detail><remarks a="<event uid='z'/>" b='<event uid="y">' c="x <event>"/></detail></event>"#;
+    let stream = format!("{e}{}", good("g1"));
+    assert_eq!(
+        all_chunkings(stream.as_bytes(), 4096),
+        vec![event(e), event(&good("g1"))]
+    );
+    assert!(crate::parse_event(e.as_bytes()).is_ok());
+}
+
+#[test]
+fn a_truncated_auth_block_does_not_swallow_the_next_event() {
+    let cut = r#"<auth><cot username="u" password="p"#;
+    let stream = format!("{cut}\n{}", good("g1"));
+    assert_eq!(
+        all_chunkings(stream.as_bytes(), 4096),
+        vec![truncated(cut.len() + 1), event(&good("g1"))]
+    );
+}
+
+#[test]
+fn an_event_cut_inside_markup_opening_is_not_taken_for_a_dtd() {
+    // `<!` cut before it says what it opens is no doctype: only `<!` and a
+    // letter (`<!DOCTYPE`, `<!ENTITY`) is
+    for cut in [
+        r#"<event uid="x"><detail><!"#,
+        r#"<event uid="x"><detail><!-"#,
+        r#"<event uid="x"><detail><![CDA"#,
+    ] {
+        let stream = format!("{cut}{}", good("g1"));
+        assert_eq!(
+            all_chunkings(stream.as_bytes(), 4096),
+            vec![truncated(cut.len()), event(&good("g1"))],
+            "cut {cut:?}"
+        );
+    }
 }

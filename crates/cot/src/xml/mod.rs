@@ -5,10 +5,16 @@
 //! a `<!DOCTYPE` anywhere is an error, so no DTD is read and no entity is
 //! ever defined; a reference to any entity other than the five predefined
 //! ones is an error rather than being expanded or passed through.
+//!
+//! [`scrub_document`] and [`scrub_event`] remove the characters XML 1.0
+//! forbids (U+0000–U+0008, U+000B, U+000C, U+000E–U+001F, U+FFFE, U+FFFF)
+//! from what peers send, before it reaches another client.
 
+mod chars;
 mod read;
 mod write;
 
+pub use chars::{is_xml_char, scrub_document, scrub_event, scrub_str};
 pub use read::{parse_event, DEFAULT_STALE_SECS, MAX_DEPTH};
 pub use write::{to_xml, write_event};
 

@@ -322,6 +322,11 @@ fn name(bytes: &[u8]) -> Result<&str, XmlError> {
         }
         None => false,
     };
+    // U+FFFE and U+FFFF are no XML characters at all, so in no name
+    let ok = ok
+        && !bytes
+            .windows(3)
+            .any(|w| matches!(w, [0xEF, 0xBF, 0xBE | 0xBF]));
     if ok {
         utf8(bytes)
     } else {

@@ -36,6 +36,7 @@ fn distinct() -> Metrics {
         (&m.web_commands_refused, 127),
         (&m.web_logins_refused, 128),
         (&m.web_objects_refused, 129),
+        (&m.events_scrubbed, 130),
     ] {
         Metrics::add(counter, v);
     }
@@ -153,6 +154,9 @@ watchfloor_web_logins_refused_total 0
 # HELP watchfloor_web_objects_refused_total New objects the full web picture refused.
 # TYPE watchfloor_web_objects_refused_total counter
 watchfloor_web_objects_refused_total 0
+# HELP watchfloor_events_scrubbed_total Events stripped of characters XML 1.0 forbids.
+# TYPE watchfloor_events_scrubbed_total counter
+watchfloor_events_scrubbed_total 0
 # HELP watchfloor_clients_identified Identified clients.
 # TYPE watchfloor_clients_identified gauge
 watchfloor_clients_identified 7
@@ -174,6 +178,7 @@ watchfloor_decode_errors_total{kind="malformed"} 0
 watchfloor_decode_errors_total{kind="too_large"} 0
 watchfloor_decode_errors_total{kind="bad_frame"} 0
 watchfloor_decode_errors_total{kind="forbidden"} 0
+watchfloor_decode_errors_total{kind="truncated"} 0
 "#;
 
 const DISTINCT_TEXT: &str = r#"# HELP watchfloor_connections Streaming connections open now.
@@ -248,6 +253,9 @@ watchfloor_web_logins_refused_total 128
 # HELP watchfloor_web_objects_refused_total New objects the full web picture refused.
 # TYPE watchfloor_web_objects_refused_total counter
 watchfloor_web_objects_refused_total 129
+# HELP watchfloor_events_scrubbed_total Events stripped of characters XML 1.0 forbids.
+# TYPE watchfloor_events_scrubbed_total counter
+watchfloor_events_scrubbed_total 130
 # HELP watchfloor_clients_identified Identified clients.
 # TYPE watchfloor_clients_identified gauge
 watchfloor_clients_identified 7
@@ -269,4 +277,5 @@ watchfloor_decode_errors_total{kind="malformed"} 2
 watchfloor_decode_errors_total{kind="too_large"} 3
 watchfloor_decode_errors_total{kind="bad_frame"} 4
 watchfloor_decode_errors_total{kind="forbidden"} 5
+watchfloor_decode_errors_total{kind="truncated"} 6
 "#;

@@ -143,3 +143,88 @@ async fn a_flooding_client_is_paced() {
     drop(writer.await);
     server.shutdown().await;
 }
+
+/// Issue 9 item 5: a broken event costs that event only, and is counted.
+#[tokio::test]
+async fn a_broken_event_costs_only_itself() {
+    let server = start(config()).await;
+    let addr = server.tcp_addrs[0];
+    let mut a = joined(addr, "UID-A", "ALPHA").await;
+    let mut b = joined(addr, "UID-B", "BRAVO").await;
+    // An unbalanced quote: every later quote of the stream is shifted by it.
+    let good = event("QUOTE-BAD", "a-u-G", "");
+    let unbalanced = good.replacen(r#"version="2.0""#, r#"version="2.0"#, 1);
+    a.send(&format!(
+        "{unbalanced}{}",
+        event("AFTER-QUOTE-1", "a-u-G", "")
+    ))
+    .await;
+    a.send(&event("AFTER-QUOTE-2", "a-u-G", "")).await;
+    assert!(b.wait_for("AFTER-QUOTE-1", WAIT).await.0.is_some());
+    assert!(b.wait_for("AFTER-QUOTE-2", WAIT).await.0.is_some());
+    // Cut off inside a value, then straight into the next event.
+    let cut = &good[..good.find("how=").expect("how") + 6];
+    a.send(&format!("{cut}{}", event("AFTER-CUT", "a-u-G", "")))
+        .await;
+    let (after, skipped) = b.wait_for("AFTER-CUT", WAIT).await;
+    assert!(after.is_some(), "the event after a cut one was swallowed");
+    assert!(skipped.iter().all(|e| !e.contains("QUOTE-BAD")));
+    assert_eq!(
+        server.metrics().decode_errors(DecodeErrorKind::Truncated),
+        2
+    );
+    still_routes(&mut a, &mut b, "AFTER-BROKEN").await;
+    server.shutdown().await;
+}
+
+/// Issue 9 item 6: characters XML 1.0 forbids never reach another client,
+/// whether they came as XML or as TAK protocol v1.
+#[tokio::test]
+async fn forbidden_characters_are_scrubbed_from_xml_and_protobuf() {
+    fn clean(e: &str) -> bool {
+        !e.contains(['\u{1}', '\u{b}', '\u{1f}', '\u{fffe}']) && !e.contains("&#1;")
+    }
+    let server = start(config()).await;
+    let addr = server.tcp_addrs[0];
+    let mut a = joined(addr, "UID-A", "ALPHA").await;
+    let mut b = joined(addr, "UID-B", "BRAVO").await;
+    a.send(&event(
+        "CTRL-XML",
+        "a-u-G",
+        "<remarks a=\"x\u{1}&#1;\">r\u{b}e&#x1F;m\u{fffe}</remarks><other keep=\"&#10;\"/>",
+    ))
+    .await;
+    let (got, _) = b.wait_for("CTRL-XML", WAIT).await;
+    let got = got.expect("the scrubbed XML event is delivered");
+    assert!(clean(&got), "{got:?}");
+    assert!(got.contains(r#"<remarks a="x">rem</remarks><other keep="&#10;"/>"#));
+
+    let t = cot::Time::from_millis(
+        i64::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .expect("clock")
+                .as_millis(),
+        )
+        .expect("ms"),
+    );
+    let mut e = cot::Event::new("CTRL-PROTO", "a-f-G-U-C", "m-g", t, t.plus_secs(60));
+    e.detail.push_element(cot::Element::with_attrs(
+        "contact",
+        [("callsign", "PRO\u{1}TO"), ("endpoint", "*:-1:stcp")],
+    ));
+    e.detail.push_element(cot::Element::with_attrs(
+        "remarks_x",
+        [("note", "a\u{1f}b\u{fffe}")],
+    ));
+    let mut p = Client::connect(addr).await;
+    p.send_bytes(&cot::proto::encode_event_stream(&e))
+        .await
+        .expect("send");
+    let (got, _) = b.wait_for("CTRL-PROTO", WAIT).await;
+    let got = got.expect("the scrubbed protobuf event is delivered");
+    assert!(clean(&got), "{got:?}");
+    assert!(got.contains(r#"callsign="PROTO""#) && got.contains(r#"note="ab""#));
+    assert_eq!(server.metrics().events_scrubbed.load(Relaxed), 2);
+    server.shutdown().await;
+}
