@@ -52,5 +52,5 @@ pub use config::{FeedsConfig, Noise, SensorConfig, SensorKind, Site, TrackerKnob
 pub use error::FeedsError;
 pub use mark::{Affiliation, Mark, MAX_REMARKS};
 pub use pipeline::Pipeline;
-pub use stats::{Reject, Stats};
+pub use stats::{Reject, SensorStats, Stats};
 pub use timebase::time_of_day_to_unix;

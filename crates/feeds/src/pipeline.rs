@@ -12,7 +12,7 @@ use crate::config::{FeedsConfig, Noise, SensorKind, Site};
 use crate::convert::{Converted, Measurement};
 use crate::error::FeedsError;
 use crate::publish::PublishCtx;
-use crate::stats::{Reject, Stats};
+use crate::stats::{Reject, SensorStats, Stats};
 use crate::tracks::{Pending, TrackState};
 use pace::TokenBucket;
 
@@ -27,6 +27,7 @@ pub(crate) struct Feed {
     pub(crate) sic: Option<u8>,
     pub(crate) noise: Noise,
     pub(crate) bucket: Option<TokenBucket<f64>>,
+    pub(crate) seen: SensorStats,
 }
 
 /// The sensor-to-picture pipeline: sans-IO and deterministic. Times are
@@ -83,6 +84,10 @@ impl Pipeline {
                 // that is not positive; were one to slip through, `None`
                 // admits nothing rather than everything.
                 bucket: TokenBucket::with_burst_seconds(s.max_rate_per_s, 1.0).ok(),
+                seen: SensorStats {
+                    id: s.id.clone(),
+                    ..SensorStats::default()
+                },
             })
             .collect();
         let sensor_ids: Vec<String> = feeds.iter().map(|f| f.id.clone()).collect();
@@ -126,6 +131,11 @@ impl Pipeline {
         &self.stats
     }
 
+    /// Per-sensor counters, in config order.
+    pub fn sensors(&self) -> impl Iterator<Item = &SensorStats> {
+        self.feeds.iter().map(|f| &f.seen)
+    }
+
     /// The sensor index of `sensor` if it is configured with `kind`; counts
     /// and refuses otherwise.
     pub(crate) fn feed_for(&mut self, sensor: &str, kind: SensorKind) -> Option<u32> {
@@ -141,10 +151,13 @@ impl Pipeline {
     }
 
     pub(crate) fn take_token(&mut self, idx: u32, now: f64) -> bool {
-        let ok = self
-            .feeds
-            .get_mut(idx as usize)
-            .is_some_and(|f| f.bucket.as_mut().is_some_and(|b| b.try_take(now)));
+        let ok = self.feeds.get_mut(idx as usize).is_some_and(|f| {
+            f.seen.messages += 1;
+            if now.is_finite() {
+                f.seen.last_seen = Some(f.seen.last_seen.map_or(now, |t| t.max(now)));
+            }
+            f.bucket.as_mut().is_some_and(|b| b.try_take(now))
+        });
         if !ok {
             self.stats.reject(Reject::RateLimited);
         }
@@ -180,6 +193,9 @@ impl Pipeline {
         match self.tracker.ingest(det, now) {
             Ok(()) => {
                 self.stats.accepted += 1;
+                if let Some(f) = self.feeds.get_mut(idx as usize) {
+                    f.seen.accepted += 1;
+                }
                 self.pending.push(Pending {
                     time: m.time,
                     sensor: idx,

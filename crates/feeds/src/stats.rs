@@ -26,6 +26,23 @@ pub enum Reject {
     TrackerFull,
 }
 
+/// What one configured sensor sent, so an operator can tell which one
+/// went silent.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SensorStats {
+    /// The sensor's id from the config.
+    pub id: String,
+    /// Messages attributed to this sensor, whatever became of them
+    /// (service messages and refused ones included: a radar sending them is
+    /// not silent).
+    pub messages: u64,
+    /// Detections from it handed to the tracker.
+    pub accepted: u64,
+    /// When it last sent a message, on the pipeline's clock (Unix seconds);
+    /// `None` if it never did.
+    pub last_seen: Option<f64>,
+}
+
 /// Pipeline counters. Every input unit (a datagram's record, a line) lands in
 /// exactly one of `accepted`, `ignored` or a rejection counter, except that a
 /// datagram that fails before its first record counts once.

@@ -14,7 +14,7 @@ use axum::Json;
 use axum::Router;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, Sample};
 use api::ApiError;
 
 use crate::marti_ctx::MartiCtx;
@@ -29,6 +29,8 @@ struct AppState {
     router: mpsc::Sender<RouterMsg>,
     sensors: Option<Arc<SensorShared>>,
     directory: Option<Arc<MartiCtx>>,
+    /// When the server started, for uptime.
+    started: (cot::Time, std::time::Instant),
 }
 
 /// The routes the subsystems contributed, ready to be served per listener
@@ -207,6 +209,7 @@ fn app(
         router,
         sensors,
         directory,
+        started: (crate::clock::now(), std::time::Instant::now()),
     })
 }
 
@@ -263,15 +266,27 @@ async fn clients(State(s): State<AppState>) -> Json<serde_json::Value> {
 
 async fn metrics_text(State(s): State<AppState>) -> impl IntoResponse {
     let (tx, rx) = oneshot::channel();
-    let gauges = match s.router.send(RouterMsg::Stats(tx)).await {
-        Ok(()) => rx.await.unwrap_or_default(),
-        Err(_) => Vec::new(),
-    };
-    let mut gauges = gauges;
-    if let Some(sensors) = &s.sensors {
-        gauges.extend(sensors.gauges());
+    let mut samples = vec![
+        Sample::gauge("build_info", "The running build (always 1).", 1.0)
+            .with("version", env!("CARGO_PKG_VERSION")),
+        Sample::gauge(
+            "start_time_seconds",
+            "When the server started (Unix seconds).",
+            s.started.0.millis() as f64 / 1000.0,
+        ),
+        Sample::gauge(
+            "uptime_seconds",
+            "Seconds since the server started.",
+            s.started.1.elapsed().as_secs_f64().floor(),
+        ),
+    ];
+    if s.router.send(RouterMsg::Stats(tx)).await.is_ok() {
+        samples.extend(rx.await.unwrap_or_default());
     }
-    let body = s.metrics.render(&gauges);
+    if let Some(sensors) = &s.sensors {
+        samples.extend(sensors.samples());
+    }
+    let body = s.metrics.render(&samples);
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],

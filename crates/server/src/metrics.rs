@@ -7,6 +7,9 @@
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 mod registry;
+pub(crate) mod sample;
+
+pub(crate) use sample::Sample;
 
 registry::registry! {
     /// Process-wide counters, updated with relaxed atomics from every task.

@@ -7,7 +7,7 @@ use picture::{Encoding, Message, Picture};
 use store::{HistoryRead, HistoryWrite};
 
 use crate::codec;
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, Sample};
 use crate::sink::{Routed, Sink};
 
 /// The store's writer, fed without blocking from the router: the sink of
@@ -182,20 +182,33 @@ impl Sink for Persist {
         }
     }
 
-    fn gauges(&self) -> Vec<(&'static str, &'static str, u64)> {
+    fn samples(&self) -> Vec<Sample> {
         let s = self.writer.stats();
         vec![
-            ("store_written", "Records written to the store.", s.written),
-            ("store_batches", "Batches written to the store.", s.batches),
-            (
-                "store_errors",
+            Sample::counter(
+                "store_written_total",
+                "Records written to the store.",
+                s.written,
+            ),
+            Sample::counter(
+                "store_batches_total",
+                "Batches written to the store.",
+                s.batches,
+            ),
+            Sample::counter(
+                "store_errors_total",
                 "Store write errors (disk full, locked, ...).",
                 s.errors,
             ),
-            (
-                "store_dropped_error",
+            Sample::counter(
+                "store_dropped_error_total",
                 "Records dropped after repeated store errors.",
                 s.dropped_error,
+            ),
+            Sample::gauge(
+                "store_queued",
+                "Records waiting for the store's writer.",
+                s.queued as f64,
             ),
         ]
     }

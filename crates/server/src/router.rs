@@ -13,7 +13,7 @@ use picture::{ClientId, Encoding, Identity, Message, Output, Picture};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::codec;
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, Sample};
 use crate::negotiate;
 use crate::outbox::{OutItem, Outbox, Pushed};
 use crate::sink::{ClientSeen, Routed, Sink, Source};
@@ -42,7 +42,7 @@ pub(crate) enum RouterMsg {
     /// A streaming client is gone.
     Disconnect { id: ClientId },
     /// Asks for the router's gauges (for `/metrics`).
-    Stats(oneshot::Sender<Vec<(&'static str, &'static str, u64)>>),
+    Stats(oneshot::Sender<Vec<Sample>>),
 }
 
 pub(crate) use crate::clock::now;
@@ -194,7 +194,7 @@ impl Router {
                 self.drain(None, None);
             }
             RouterMsg::Stats(reply) => {
-                let _ = reply.send(self.gauges());
+                let _ = reply.send(self.samples());
             }
         }
     }
@@ -286,38 +286,48 @@ impl Router {
         tell(&mut self.sinks, &Routed::Identified(&seen));
     }
 
-    fn gauges(&self) -> Vec<(&'static str, &'static str, u64)> {
+    fn samples(&self) -> Vec<Sample> {
         let s = self.picture.stats();
         let mut g = vec![
-            (
+            Sample::gauge(
                 "clients_identified",
                 "Clients that identified by their SA.",
-                s.identified_clients,
+                s.identified_clients as f64,
             ),
-            (
-                "router_events_in",
+            Sample::counter(
+                "router_events_in_total",
                 "Events the routing core took in.",
                 s.events_in,
             ),
-            (
-                "router_brokered",
+            Sample::counter(
+                "router_brokered_total",
                 "Events the routing core brokered.",
                 s.brokered,
             ),
-            (
-                "router_deliveries",
+            Sample::counter(
+                "router_deliveries_total",
                 "Deliveries the routing core decided.",
                 s.deliveries,
             ),
-            ("pings", "Pings answered.", s.pings),
-            (
+            Sample::counter("pings_total", "Pings answered.", s.pings),
+            Sample::counter(
+                "deletes_applied_total",
+                "Cached items a delete removed.",
+                s.deletes_applied,
+            ),
+            Sample::gauge(
+                "cached_items",
+                "Items kept for late joiners.",
+                s.cached_items as f64,
+            ),
+            Sample::gauge(
                 "emergencies_active",
                 "Active emergencies being repeated.",
-                s.emergencies_active,
+                s.emergencies_active as f64,
             ),
         ];
         for sink in &self.sinks {
-            g.extend(sink.gauges());
+            g.extend(sink.samples());
         }
         g
     }

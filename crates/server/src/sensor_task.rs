@@ -14,6 +14,7 @@ use tokio::net::{TcpListener, UdpSocket};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
+use crate::metrics::Sample;
 use crate::router::RouterMsg;
 use crate::sensor_io;
 use crate::sink::Source;
@@ -44,6 +45,8 @@ pub(crate) struct SensorShared {
     pub(crate) line_errors: AtomicU64,
     /// The pipeline's counters as of its last batch.
     pub(crate) stats: Mutex<feeds::Stats>,
+    /// Each configured sensor's counters as of the last batch.
+    pub(crate) sensors: Mutex<Vec<feeds::SensorStats>>,
 }
 
 impl SensorShared {
@@ -53,6 +56,7 @@ impl SensorShared {
             dropped: AtomicU64::new(0),
             line_errors: AtomicU64::new(0),
             stats: Mutex::new(feeds::Stats::default()),
+            sensors: Mutex::new(Vec::new()),
         }
     }
 
@@ -83,58 +87,92 @@ impl SensorShared {
         rx.await.map_err(|_| "sensor task stopped".to_string())?
     }
 
-    /// Prometheus gauges of the sensor side.
-    pub(crate) fn gauges(&self) -> Vec<(&'static str, &'static str, u64)> {
+    /// The sensor side's samples for `/metrics`: totals, then one line per
+    /// configured sensor (its messages, its detections, when it last spoke).
+    pub(crate) fn samples(&self) -> Vec<Sample> {
         let s = *self.stats.lock();
-        vec![
-            (
-                "sensor_accepted",
+        let mut out = vec![
+            Sample::counter(
+                "sensor_accepted_total",
                 "Sensor records accepted into the tracker.",
                 s.accepted,
             ),
-            (
-                "sensor_decode_errors",
+            Sample::counter(
+                "sensor_decode_errors_total",
                 "Sensor records that did not decode.",
                 s.decode_error,
             ),
-            (
-                "sensor_implausible",
+            Sample::counter(
+                "sensor_implausible_total",
                 "Sensor records with impossible values.",
                 s.implausible,
             ),
-            (
-                "sensor_unknown",
+            Sample::counter(
+                "sensor_unknown_total",
                 "Sensor records from unconfigured sensors.",
                 s.unknown_sensor,
             ),
-            (
-                "sensor_too_old",
+            Sample::counter(
+                "sensor_too_old_total",
                 "Sensor records too old or out of order.",
                 s.too_old + s.late,
             ),
-            ("sensor_future", "Sensor records from the future.", s.future),
-            (
-                "sensor_rate_limited",
+            Sample::counter(
+                "sensor_future_total",
+                "Sensor records from the future.",
+                s.future,
+            ),
+            Sample::counter(
+                "sensor_rate_limited_total",
                 "Sensor records over the sensor's rate.",
                 s.rate_limited,
             ),
-            (
-                "sensor_queue_dropped",
+            Sample::counter(
+                "sensor_queue_dropped_total",
                 "Sensor messages dropped on a full queue.",
                 self.dropped.load(Relaxed),
             ),
-            (
-                "sensor_line_errors",
+            Sample::counter(
+                "sensor_line_errors_total",
                 "Sensor lines too long or not UTF-8.",
                 self.line_errors.load(Relaxed),
             ),
-            (
-                "tracks_published",
+            Sample::counter(
+                "tracks_published_total",
                 "Track reports published as CoT.",
                 s.tracks_published,
             ),
-            ("tracks_deleted", "Tracks ended.", s.tracks_deleted),
-        ]
+            Sample::counter("tracks_deleted_total", "Tracks ended.", s.tracks_deleted),
+        ];
+        for f in self.sensors.lock().iter() {
+            out.push(
+                Sample::counter(
+                    "sensor_messages_total",
+                    "Messages from each configured sensor, whatever became of them.",
+                    f.messages,
+                )
+                .with("sensor", f.id.as_str()),
+            );
+            out.push(
+                Sample::counter(
+                    "sensor_detections_total",
+                    "Detections from each configured sensor handed to the tracker.",
+                    f.accepted,
+                )
+                .with("sensor", f.id.as_str()),
+            );
+            if let Some(t) = f.last_seen {
+                out.push(
+                    Sample::gauge(
+                        "sensor_last_seen_seconds",
+                        "When each sensor last sent a message (Unix seconds); absent if never.",
+                        t,
+                    )
+                    .with("sensor", f.id.as_str()),
+                );
+            }
+        }
+        out
     }
 }
 
@@ -186,6 +224,9 @@ pub(crate) async fn run(
             }
         }
         *shared.stats.lock() = *pipeline.stats();
+        let mut sensors = shared.sensors.lock();
+        sensors.clear();
+        sensors.extend(pipeline.sensors().cloned());
     }
 }
 

@@ -116,8 +116,8 @@ pub(crate) trait Sink: Send {
     /// Takes what this sink needs of `note`, without waiting.
     fn offer(&mut self, note: &Routed<'_>);
 
-    /// Gauges for `/metrics`: `(name, help, value)`.
-    fn gauges(&self) -> Vec<(&'static str, &'static str, u64)> {
+    /// Its samples for `/metrics`.
+    fn samples(&self) -> Vec<crate::metrics::Sample> {
         Vec::new()
     }
 

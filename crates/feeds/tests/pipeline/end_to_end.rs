@@ -57,6 +57,27 @@ fn simulated_radar_and_sbs_become_cot_tracks() {
     });
     assert_eq!(p.stats().rejected(), 0, "{:?}", p.stats());
     assert!(p.stats().accepted > 80, "{:?}", p.stats());
+    // Per sensor: the radar and the ADS-B receiver spoke until the end; the
+    // cameras and the ground station never did, which is what shows them silent.
+    let seen: Vec<(&str, bool, bool)> = p
+        .sensors()
+        .map(|s| (s.id.as_str(), s.accepted > 0, s.last_seen.is_some()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("radar-1", true, true),
+            ("adsb-1", true, true),
+            ("cams", false, false),
+            ("adsb-gs", false, false)
+        ]
+    );
+    let accepted: u64 = p.sensors().map(|s| s.accepted).sum();
+    assert_eq!(accepted, p.stats().accepted);
+    let radar = p.sensors().next().expect("radar");
+    assert!(radar.messages >= radar.accepted);
+    let last = radar.last_seen.expect("seen");
+    assert!(last > T0 + 50.0 && last <= T0 + 61.0, "{last}");
 
     // Which uid is which target, from the event positions.
     let mut by_uid: BTreeMap<String, Vec<(f64, Event)>> = BTreeMap::new();

@@ -5,7 +5,7 @@
 //! A declaration lists, in the order `/metrics` prints them:
 //! - plain metrics: `field: gauge|counter "name" "HELP text",`
 //! - unexported counters (kept in memory, read by tests, not printed);
-//! - the caller's extra gauges, which always come next;
+//! - the subsystems' samples (`Sample`), which always come next;
 //! - labelled families whose members are fields:
 //!   `"name" counter "HELP", by label { field = "value", }`;
 //! - labelled families indexed by a generated enum, one counter per variant:
@@ -107,14 +107,12 @@ macro_rules! registry {
         impl $name {
             /// Prometheus text exposition of these counters plus the extra
             /// `(name, help, value)` gauges the caller provides (router and store).
-            pub fn render(&self, extra: &[(&str, &str, u64)]) -> String {
+            pub(crate) fn render(&self, extra: &[$crate::metrics::Sample]) -> String {
                 let mut out = String::with_capacity(4096);
                 $(
                     registry::single(&mut out, $pname, registry::kind!($kind), $help, self.$field.load(Relaxed));
                 )*
-                for (name, help, v) in extra {
-                    registry::single(&mut out, name, "gauge", help, *v);
-                }
+                $crate::metrics::sample::write(&mut out, extra);
                 $(
                     registry::family(&mut out, $fname, registry::kind!($fkind), $fhelp);
                     $(

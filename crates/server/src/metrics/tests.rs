@@ -48,17 +48,23 @@ fn distinct() -> Metrics {
     m
 }
 
-const EXTRA: [(&str, &str, u64); 2] = [
-    ("clients_identified", "Identified clients.", 7),
-    ("store_queue", "Records waiting for the store.", 3),
-];
+fn extra() -> [Sample; 2] {
+    [
+        Sample::gauge("clients_identified", "Identified clients.", 7.0),
+        Sample::gauge("store_queue", "Records waiting for the store.", 3.0),
+    ]
+}
 
 #[test]
 fn renders_labelled_counters() {
     let m = Metrics::default();
     m.decode_error(DecodeErrorKind::TooLarge);
     Metrics::add(&m.events_in_udp, 3);
-    let text = m.render(&[("clients_identified", "Identified clients.", 7)]);
+    let text = m.render(&[Sample::gauge(
+        "clients_identified",
+        "Identified clients.",
+        7.0,
+    )]);
     assert!(text.contains("watchfloor_decode_errors_total{kind=\"too_large\"} 1"));
     assert!(text.contains("watchfloor_events_in_total{transport=\"udp\"} 3"));
     assert!(text.contains("watchfloor_clients_identified 7"));
@@ -66,12 +72,12 @@ fn renders_labelled_counters() {
 
 #[test]
 fn default_text_is_pinned() {
-    assert_eq!(Metrics::default().render(&EXTRA), DEFAULT_TEXT);
+    assert_eq!(Metrics::default().render(&extra()), DEFAULT_TEXT);
 }
 
 #[test]
 fn each_counter_feeds_its_own_line() {
-    assert_eq!(distinct().render(&EXTRA), DISTINCT_TEXT);
+    assert_eq!(distinct().render(&extra()), DISTINCT_TEXT);
 }
 
 #[test]

@@ -91,7 +91,10 @@ async fn one_document_describes_every_listener_and_each_path_is_routed() {
     }
     let (status, body) = http(http_addr, "GET", "/Marti/api/no-such-route").await;
     assert_eq!(status, 404);
-    assert!(body.contains("no route"), "the fallback answers JSON: {body}");
+    assert!(
+        body.contains("no route"),
+        "the fallback answers JSON: {body}"
+    );
     server.shutdown().await;
 }
 

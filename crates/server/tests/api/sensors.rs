@@ -146,10 +146,46 @@ async fn simulated_sensors_become_tracks_in_the_picture() {
     );
     let metrics = http_request(http, "GET /metrics HTTP/1.0\r\nHost: x\r\n\r\n").await;
     assert!(
-        metric(&metrics, "watchfloor_sensor_accepted") > 0,
+        metric(&metrics, "watchfloor_sensor_accepted_total") > 0,
         "{metrics}"
     );
-    assert!(metric(&metrics, "watchfloor_tracks_published") > 0);
+    assert!(metric(&metrics, "watchfloor_tracks_published_total") > 0);
+    // Prometheus naming: every counter ends in _total.
+    for line in metrics.lines().filter(|l| l.starts_with("# TYPE ")) {
+        let mut words = line.split_whitespace().skip(2);
+        let (name, kind) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+        assert!(
+            kind != "counter" || name.ends_with("_total"),
+            "a counter without _total: {line}"
+        );
+    }
+    assert!(
+        metrics.contains("watchfloor_build_info{version=\""),
+        "{metrics}"
+    );
+    assert!(metrics.contains("# TYPE watchfloor_uptime_seconds gauge"));
+    // Which sensor said what, and when it last spoke.
+    let now_s = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs_f64();
+    let seen: Vec<(String, f64)> = metrics
+        .lines()
+        .filter_map(|l| l.strip_prefix("watchfloor_sensor_last_seen_seconds{sensor=\""))
+        .filter_map(|l| {
+            let (id, v) = l.split_once("\"} ")?;
+            Some((id.to_string(), v.parse().ok()?))
+        })
+        .collect();
+    assert!(!seen.is_empty(), "no per-sensor last seen: {metrics}");
+    for (id, t) in &seen {
+        assert!(
+            (now_s - t).abs() < 60.0,
+            "{id} last seen at {t}, now {now_s}"
+        );
+        let detections = format!("watchfloor_sensor_detections_total{{sensor=\"{id}\"}}");
+        assert!(metrics.contains(&detections), "{detections} missing");
+    }
 
     let _ = stop_tx.send(());
     let report = run.await.expect("join").expect("sim ran");
