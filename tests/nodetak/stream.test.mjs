@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
+import { CoTParser } from '@tak-ps/node-cot';
+
 import { metrics, sleep, startServer } from './lib/server.mjs';
 import { newUid, sa, stream, uidOf, pingPong, waitForUid } from './lib/tak.mjs';
 
@@ -96,4 +98,38 @@ test('a listen-only client hears only its own groups', async () => {
   await pingPong(red);
   assert.equal(red.events.some((c) => uidOf(c) === uid), false, 'a red listener received a blue SA');
   for (const c of [writer, red, blue]) c.tak.destroy();
+});
+
+test('a delete for everyone from node-tak reaches the others and leaves the picture', async () => {
+  const alice = await connect('alice');
+  const bob = await connect('bob');
+  await Promise.all([pingPong(alice), pingPong(bob)]);
+  const ua = newUid('alice');
+  await alice.tak.write([sa(ua, 'ALICE', 10, 20)]);
+  const marker = newUid('marker');
+  const now = new Date();
+  const later = new Date(now.getTime() + 3600 * 1000);
+  const soon = new Date(now.getTime() + 20 * 1000);
+  await alice.tak.write([CoTParser.from_xml(
+    `<event version="2.0" uid="${marker}" type="a-h-G" how="h-e" time="${now.toISOString()}" `
+    + `start="${now.toISOString()}" stale="${later.toISOString()}"><point lat="10.5" lon="20.5" hae="0" ce="10" le="10"/>`
+    + '<detail><contact callsign="HOSTILE 1"/></detail></event>',
+  )]);
+  await waitForUid(bob, marker);
+  const del = newUid('delete');
+  await alice.tak.write([CoTParser.from_xml(
+    `<event version="2.0" uid="${del}" type="t-x-d-d" how="h-g-i-g-o" time="${now.toISOString()}" `
+    + `start="${now.toISOString()}" stale="${soon.toISOString()}"><point lat="0" lon="0" hae="0" ce="9999999" le="9999999"/>`
+    + `<detail><link uid="${marker}" relation="none" type="a-h-G"/><__forcedelete/></detail></event>`,
+  )]);
+  const got = await waitForUid(bob, del);
+  assert.equal(got.raw.event.detail.link._attributes.uid, marker);
+  // A client connecting now is not replayed the deleted marker.
+  const carolLate = await connect('bob');
+  await pingPong(carolLate);
+  await waitForUid(carolLate, ua); // the replay happened
+  assert.ok(!carolLate.events.some((c) => uidOf(c) === marker), 'a deleted marker was replayed');
+  alice.tak.destroy();
+  bob.tak.destroy();
+  carolLate.tak.destroy();
 });
