@@ -83,6 +83,10 @@ pub enum Refused {
     #[error("{0} is empty")]
     /// A text field that must not be empty.
     Empty(&'static str),
+    #[error("{0} holds a control character XML cannot carry")]
+    /// A text field with a character XML 1.0 forbids (TAK clients would
+    /// refuse the whole event).
+    BadCharacter(&'static str),
     #[error("position out of range")]
     /// Latitude or longitude out of range.
     BadPosition,
@@ -145,6 +149,9 @@ fn check_text(what: &'static str, text: &str, max: usize) -> Result<(), Refused>
     }
     if text.chars().count() > max {
         return Err(Refused::TooLong(what, max));
+    }
+    if !text.chars().all(cot::xml::is_xml_char) {
+        return Err(Refused::BadCharacter(what));
     }
     Ok(())
 }
@@ -277,6 +284,9 @@ pub fn marker(
     if let Some(r) = remarks {
         if r.chars().count() > MAX_TEXT {
             return Err(Refused::TooLong("remarks", MAX_TEXT));
+        }
+        if !r.chars().all(cot::xml::is_xml_char) {
+            return Err(Refused::BadCharacter("remarks"));
         }
     }
     if !(lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0) {

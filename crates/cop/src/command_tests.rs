@@ -129,6 +129,26 @@ fn markers_are_checked() {
     );
     assert!(marker(&me(), "x", f64::NAN, 0.0, "X", "u", "ground", None, now).is_err());
     assert!(marker(&me(), "x", 0.0, 0.0, "X", "q", "ground", None, now).is_err());
+    // Characters XML 1.0 forbids never reach the field from the web.
+    assert_eq!(
+        marker(&me(), "x", 0.0, 0.0, "X\u{1}", "u", "ground", None, now).err(),
+        Some(Refused::BadCharacter("label"))
+    );
+    assert_eq!(
+        marker(
+            &me(),
+            "x",
+            0.0,
+            0.0,
+            "X",
+            "u",
+            "ground",
+            Some("a\u{8}b"),
+            now
+        )
+        .err(),
+        Some(Refused::BadCharacter("remarks"))
+    );
     assert!(marker(&me(), "x", 0.0, 0.0, "X", "u", "tank", None, now).is_err());
     assert!(marker(
         &me(),
