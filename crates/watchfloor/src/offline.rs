@@ -19,7 +19,6 @@ pub(crate) struct DecodeArgs {
 
 /// Arguments of `watchfloor track`.
 #[derive(Debug, Args)]
-#[command(long_about = TRACK_HELP)]
 pub(crate) struct TrackArgs {
     /// The scenario's `detections.csv`, format v1 or v2 (a `scenario.json` beside it is read
     /// for `q`, the sensors and their scan times).
@@ -43,7 +42,7 @@ pub(crate) struct TrackArgs {
 }
 
 /// `watchfloor track --help`, long form.
-const TRACK_HELP: &str = "\
+pub(crate) const TRACK_HELP: &str = "\
 Tracks a scenario's detections.csv (format v1 or v2) with the watchfloor tracker and writes
 time,track_id,x,y,vx,vy for every confirmed track after each scan.
 
@@ -59,7 +58,7 @@ of time order.";
 
 /// `watchfloor track-score --help`, long form: the definitions of
 /// `fusion::score`.
-const SCORE_HELP: &str = "\
+pub(crate) const SCORE_HELP: &str = "\
 Scores a tracks CSV (time,track_id,x,y[,vx,vy]) against truth.csv on a time grid: the
 scan_times of the scenario.json beside truth.csv, else the truth's own times.
 
@@ -83,7 +82,6 @@ Each measure depending on c is given for every --c (default 50 and 200 m).";
 
 /// Arguments of `watchfloor track-score`.
 #[derive(Debug, Args)]
-#[command(long_about = SCORE_HELP)]
 pub(crate) struct ScoreArgs {
     /// `truth.csv` of the scenario (v1 or v2).
     #[arg(long)]
