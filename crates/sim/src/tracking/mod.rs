@@ -1,8 +1,9 @@
 //! Tooling of the tracking benchmark: simulated scenarios in the v1
 //! scenario format ([`simulate`]), and the files around the `fusion`
-//! tracker: scenario folders read and written, a `detections.csv` tracked
-//! into a tracks CSV with the tracker timed ([`run_offline`]), a tracks CSV
-//! scored against `truth.csv` ([`score`]). `watchfloor track`,
+//! tracker: scenario folders read and written, a `detections.csv` (v1 or
+//! v2) tracked into a tracks CSV with the tracker timed ([`track_file`],
+//! [`run_offline`]), a tracks CSV scored against `truth.csv` ([`score`],
+//! and [`score_files`] with every measure of `fusion::score`). `watchfloor track`,
 //! `watchfloor track-score` and this crate's `gen`, `track` and `score`
 //! examples are thin shells over it. **Generated scenarios are simulation.**
 //!
