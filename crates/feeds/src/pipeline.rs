@@ -189,6 +189,7 @@ impl Pipeline {
             x: m.x,
             y: m.y,
             r: m.r,
+            ident: None,
         };
         match self.tracker.ingest(det, now) {
             Ok(()) => {

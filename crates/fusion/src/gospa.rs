@@ -44,7 +44,20 @@ pub struct Gospa {
 
 /// GOSPA between `truth` and `est` positions (metres).
 pub fn gospa(truth: &[[f64; 2]], est: &[[f64; 2]], prm: GospaParams) -> Gospa {
+    gospa_assignment(truth, est, prm).0
+}
+
+/// GOSPA between `truth` and `est` positions (metres), with the optimal
+/// assignment behind it: for each truth, the index of the estimate paired
+/// with it (always closer than `c`), or `None` when the truth is missed.
+/// Scoring tools read misses by kind and track-id changes from it.
+pub fn gospa_assignment(
+    truth: &[[f64; 2]],
+    est: &[[f64; 2]],
+    prm: GospaParams,
+) -> (Gospa, Vec<Option<usize>>) {
     let (c, p) = (prm.c, prm.p);
+    let mut pairs: Vec<Option<usize>> = vec![None; truth.len()];
     let half = c.powf(p) / 2.0;
     let grid = Grid::build(est, c);
     let mut edges: Vec<(u32, u32, f64)> = Vec::new();
@@ -101,6 +114,7 @@ pub fn gospa(truth: &[[f64; 2]], est: &[[f64; 2]], prm: GospaParams) -> Gospa {
                 if let Some(k) = col {
                     loc += cost[r * cols.len() + k];
                     assigned += 1;
+                    pairs[rows[r] as usize] = Some(cols[*k] as usize);
                 }
             }
         }
@@ -108,12 +122,13 @@ pub fn gospa(truth: &[[f64; 2]], est: &[[f64; 2]], prm: GospaParams) -> Gospa {
     }
     let missed = half * (truth.len() - assigned) as f64;
     let false_tracks = half * (est.len() - assigned) as f64;
-    Gospa {
+    let g = Gospa {
         total: (loc + missed + false_tracks).powf(1.0 / p),
         localisation: loc,
         missed,
         false_tracks,
-    }
+    };
+    (g, pairs)
 }
 
 /// Mean of per-scan values, part by part.
@@ -181,6 +196,8 @@ mod tests {
         let est = [[10.0, 0.0], [-20.0, 0.0]];
         let g = gospa(&truth, &est, P);
         assert!((g.total - 40.0).abs() < 1e-9, "{g:?}");
+        let (_, pairs) = gospa_assignment(&truth, &est, P);
+        assert_eq!(pairs, [Some(1), Some(0)]);
         // Many far-apart pairs: independent clusters add up.
         let truth: Vec<[f64; 2]> = (0..100).map(|i| [i as f64 * 1000.0, 0.0]).collect();
         let est: Vec<[f64; 2]> = truth.iter().map(|t| [t[0] + 1.0, 0.0]).collect();

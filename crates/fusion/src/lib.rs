@@ -10,6 +10,7 @@
 
 pub mod assign;
 mod associate;
+pub mod detections;
 pub mod geo;
 pub mod gospa;
 pub mod grid;
@@ -18,6 +19,7 @@ pub mod kalman;
 pub mod linalg;
 pub mod offline;
 pub mod scenario;
+pub mod score;
 mod track;
 pub mod tracker;
 

@@ -112,7 +112,9 @@ fn field<T: std::str::FromStr>(
     })
 }
 
-/// Parses `detections.csv` text.
+/// Parses `detections.csv` text strictly (the first bad row is an error),
+/// v1 columns only; [`crate::detections::read_detections`] reads v2 too,
+/// dropping and counting bad rows.
 pub fn parse_detections(text: &str) -> Result<Vec<Detection>, ScenarioError> {
     rows(text, "time,det_id,sensor_id,x,y,r_xx,r_xy,r_yy")?
         .map(|(line, r)| {
@@ -126,6 +128,7 @@ pub fn parse_detections(text: &str) -> Result<Vec<Detection>, ScenarioError> {
                     [field(&r, 5, line, "r_xx")?, rxy],
                     [rxy, field(&r, 7, line, "r_yy")?],
                 ],
+                ident: None,
             })
         })
         .collect()

@@ -42,6 +42,10 @@ pub struct Detection {
     pub y: f64,
     /// Measurement-noise covariance (m²).
     pub r: Mat2,
+    /// The identity the target reports of itself (an ADS-B or Mode S
+    /// 24-bit address), when the sensor gives one; `None` for radar plots.
+    /// The tracker does not use it yet.
+    pub ident: Option<u32>,
 }
 
 impl Detection {

@@ -42,9 +42,11 @@ enum Command {
     },
     /// Print every record of an ASTERIX recording (raw blocks or pcap) as JSON lines.
     Decode(offline::DecodeArgs),
-    /// Track a recorded scenario (detections CSV) and write the tracks CSV.
+    /// Track a recorded scenario (detections CSV, format v1 or v2) and write the tracks CSV.
+    #[command(long_about = offline::TRACK_HELP)]
     Track(offline::TrackArgs),
-    /// Score a tracks CSV against truth with GOSPA.
+    /// Score a tracks CSV against truth: GOSPA, missed targets by kind, false and duplicate tracks, id changes.
+    #[command(long_about = offline::SCORE_HELP)]
     TrackScore(offline::ScoreArgs),
     /// Run the sensor simulator (SIMULATION) against a running server.
     Sim(simulate::SimArgs),

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use fusion::gospa::GospaParams;
 use fusion::imm::ImmConfig;
 use fusion::tracker::FilterKind;
 
@@ -21,9 +20,13 @@ pub(crate) struct DecodeArgs {
 /// Arguments of `watchfloor track`.
 #[derive(Debug, Args)]
 pub(crate) struct TrackArgs {
-    /// The scenario's `detections.csv` (a `scenario.json` beside it is read for `q`).
+    /// The scenario's `detections.csv`, format v1 or v2 (a `scenario.json` beside it is read
+    /// for `q`, the sensors and their scan times).
     #[arg(long)]
     detections: PathBuf,
+    /// Track only this sensor's detections, at its own scan times.
+    #[arg(long)]
+    sensor: Option<u32>,
     /// Where to write the tracks CSV (`time,track_id,x,y,vx,vy`).
     #[arg(long)]
     out: PathBuf,
@@ -38,18 +41,57 @@ pub(crate) struct TrackArgs {
     q: Option<f64>,
 }
 
+/// `watchfloor track --help`, long form.
+pub(crate) const TRACK_HELP: &str = "\
+Tracks a scenario's detections.csv (format v1 or v2) with the watchfloor tracker and writes
+time,track_id,x,y,vx,vy for every confirmed track after each scan.
+
+Every detection, from any sensor, goes to one tracker in time order, with its own covariance;
+the v2 columns (sensor_id, covariance, ident) are carried in the detections. The scans are the
+detections' times and, for v2, every sensor's scan times from scenario.json (for v1, the
+scan_times grid); each scan counts as a miss for every track it does not update.
+
+Rows that cannot be used are dropped, counted by kind and reported on stderr, one line per
+kind: truncated rows, garbage (unparsable or non-finite fields, a bad ident), duplicated
+det_id, unknown sensor_id (not in scenario.json), covariance not positive definite, rows out
+of time order.";
+
+/// `watchfloor track-score --help`, long form: the definitions of
+/// `fusion::score`.
+pub(crate) const SCORE_HELP: &str = "\
+Scores a tracks CSV (time,track_id,x,y[,vx,vy]) against truth.csv on a time grid: the
+scan_times of the scenario.json beside truth.csv, else the truth's own times.
+
+At each grid time g:
+  present tracks   a track whose first row is at or before g and last row at or after g; its
+                   position is its latest row at or before g moved on to g at that row's
+                   velocity (held without vx,vy)
+  GOSPA            alpha 2, order p, cut-off c, between present tracks and truths alive, with
+                   its optimal assignment; parts (localisation, missed, false) in p-th power
+                   units
+  missed targets   truths the GOSPA assignment leaves unpaired, also split into cooperative
+                   (truth ident not empty) and non-cooperative when truth.csv has ident
+  false tracks     present tracks the GOSPA assignment leaves unpaired
+  duplicates       each present track attached to its nearest truth closer than c; a truth
+                   with k attached tracks adds k - 1
+Over the grid: all of the above are means per grid time, as are present tracks and truths
+alive (and their ratio). Id changes: along each truth's grid times, the track_id GOSPA pairs
+it with; each change from the previous paired id is one (unpaired times skipped), reported
+in total and per truth id; a return to being paired after unpaired times is a break.
+Each measure depending on c is given for every --c (default 50 and 200 m).";
+
 /// Arguments of `watchfloor track-score`.
 #[derive(Debug, Args)]
 pub(crate) struct ScoreArgs {
-    /// `truth.csv` of the scenario.
+    /// `truth.csv` of the scenario (v1 or v2).
     #[arg(long)]
     truth: PathBuf,
     /// The tracks CSV to score.
     #[arg(long)]
     tracks: PathBuf,
-    /// GOSPA cut-off distance, metres.
-    #[arg(long, default_value_t = 50.0)]
-    c: f64,
+    /// GOSPA cut-off distances, metres (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', default_values_t = [50.0, 200.0])]
+    c: Vec<f64>,
     /// GOSPA order p (at least 1).
     #[arg(long, default_value_t = 1.0)]
     p: f64,
@@ -87,8 +129,16 @@ pub(crate) fn track(args: &TrackArgs) -> Result<()> {
         }
         cfg.q = q;
     }
-    let stats = sim::tracking::run_offline(&args.detections, &args.out, cfg, args.q.is_none())
+    let opts = sim::tracking::TrackOptions {
+        q_from_scenario: args.q.is_none(),
+        only_sensor: args.sensor,
+    };
+    let run = sim::tracking::track_file(&args.detections, &args.out, cfg, opts)
         .with_context(|| format!("tracking {}", args.detections.display()))?;
+    for line in run.read.problems() {
+        eprintln!("{}: {line}", args.detections.display());
+    }
+    let stats = run.stats;
     eprintln!(
         "{} scans, {} detections, {:.0} detections/s, scan p50 {:.3} ms, p99 {:.3} ms",
         stats.scans,
@@ -101,29 +151,55 @@ pub(crate) fn track(args: &TrackArgs) -> Result<()> {
 }
 
 pub(crate) fn score(args: &ScoreArgs) -> Result<()> {
-    if !(args.c.is_finite() && args.c > 0.0 && args.p.is_finite() && args.p >= 1.0) {
+    if args.c.is_empty()
+        || !args.c.iter().all(|c| c.is_finite() && *c > 0.0)
+        || !(args.p.is_finite() && args.p >= 1.0)
+    {
         bail!("--c must be positive and --p at least 1");
     }
-    let s = sim::tracking::score(
-        &args.truth,
-        &args.tracks,
-        GospaParams {
-            c: args.c,
-            p: args.p,
-        },
-    )
-    .context("scoring")?;
-    let m = s.mean;
+    let r = sim::tracking::score_files(&args.truth, &args.tracks, args.p, &args.c)
+        .context("scoring")?;
     if args.json {
-        let v = serde_json::json!({
-            "scans": s.scans, "c": args.c, "p": args.p, "gospa": m.total,
-            "localisation": m.localisation, "missed": m.missed, "false": m.false_tracks,
-        });
-        println!("{v}");
-    } else {
+        println!("{}", serde_json::to_string(&r)?);
+        return Ok(());
+    }
+    let kinds = |all: f64, coop: Option<f64>, non: Option<f64>| match (coop, non) {
+        (Some(c), Some(n)) => format!("{all:.2} ({c:.2} cooperative, {n:.2} non-cooperative)"),
+        _ => format!("{all:.2}"),
+    };
+    println!(
+        "{} grid times, {} objects; per grid time {} alive, {:.2} tracks ({:.3} per object)",
+        r.grid_times,
+        r.objects,
+        kinds(
+            r.mean_alive,
+            r.mean_alive_cooperative,
+            r.mean_alive_non_cooperative
+        ),
+        r.mean_tracks,
+        r.tracks_per_object
+    );
+    for s in &r.scores {
         println!(
-            "mean GOSPA {:.3} over {} scans (c {} m, p {}): localisation {:.3}, missed {:.3}, false {:.3}",
-            m.total, s.scans, args.c, args.p, m.localisation, m.missed, m.false_tracks
+            "c {} m, p {}: mean GOSPA {:.3} (localisation {:.3}, missed {:.3}, false {:.3}); \
+             per grid time: missed targets {}, false tracks {:.2}, duplicates {:.2}; \
+             id changes {} ({:.3} per object), breaks {}",
+            s.c,
+            r.p,
+            s.gospa,
+            s.localisation,
+            s.missed_cost,
+            s.false_cost,
+            kinds(
+                s.missed_targets,
+                s.missed_cooperative,
+                s.missed_non_cooperative
+            ),
+            s.false_tracks,
+            s.duplicates,
+            s.id_changes,
+            s.id_changes_per_object,
+            s.breaks
         );
     }
     Ok(())

@@ -10,6 +10,7 @@ use std::time::Duration;
 mod cli {
     mod errors;
     mod output;
+    mod tracking;
 }
 
 /// `$WATCHFLOOR_SHARED_DATA` or `<workspace>/../shared/data`; the tests
@@ -161,10 +162,11 @@ fn track_then_score_the_sample_scenario() {
     ]);
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let g = v["gospa"].as_f64().expect("number");
+    let g = v["scores"][0]["gospa"].as_f64().expect("number");
     // The same method as Stone Soup gives the same score on this scenario (bench/tracking/README.md).
     assert!((g - 147.039).abs() < 0.01, "gospa {g}");
-    assert_eq!(v["scans"], 100);
+    assert_eq!(v["grid_times"], 100);
+    assert_eq!(v["scores"][0]["c"], 50.0);
 }
 
 #[test]

@@ -9,6 +9,7 @@ fn det(t: f64, x: f64, y: f64) -> Detection {
         x,
         y,
         r: R,
+        ident: None,
     }
 }
 
@@ -157,10 +158,12 @@ fn bad_input_is_refused_not_fatal() {
         det(0.0, f64::NAN, 0.0),
         Detection {
             r: [[-1.0, 0.0], [0.0, 1.0]],
+            ident: None,
             ..det(0.0, 0.0, 0.0)
         },
         Detection {
             r: [[1.0, 5.0], [0.0, 1.0]],
+            ident: None,
             ..det(0.0, 0.0, 0.0)
         },
         det(0.0, 1.0, 1.0),
@@ -299,6 +302,7 @@ mod props {
                 x,
                 y,
                 r: [[a.abs(), b], [b, c.abs()]],
+                ident: None,
             })
     }
 

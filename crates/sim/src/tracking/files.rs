@@ -8,11 +8,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use fusion::detections::{parse_sensors, read_detections, ReadReport, Sensors, TIME_EPS};
 use fusion::gospa::GospaParams;
 use fusion::offline::{scan_batches, scan_times, score_texts, sorted_by_time, Score};
-use fusion::scenario::{
-    parse_detections, parse_meta, write_header, write_scan, ScenarioError, ScenarioMeta,
-};
+use fusion::scenario::{parse_meta, write_header, write_scan, ScenarioError, ScenarioMeta};
+use fusion::score::{parse_tracks, parse_truth, truth_times, Report};
 use fusion::tracker::{Config, Detection, ScanOutput, Tracker, TrackerError};
 
 use super::SimScenario;
@@ -83,16 +83,29 @@ pub fn run_scans_with<F>(
     dets: &[Detection],
     meta: Option<&ScenarioMeta>,
     cfg: Config,
-    mut sink: F,
+    sink: F,
 ) -> Result<RunStats, ToolError>
 where
     F: FnMut(&ScanOutput) -> Result<(), ToolError>,
 {
     let sorted = sorted_by_time(dets);
     let times = scan_times(&sorted, meta);
+    run_times_with(&sorted, &times, cfg, sink)
+}
+
+/// Tracks `sorted` (in time order) at each of `times`, as [`run_scans_with`].
+fn run_times_with<F>(
+    sorted: &[Detection],
+    times: &[f64],
+    cfg: Config,
+    mut sink: F,
+) -> Result<RunStats, ToolError>
+where
+    F: FnMut(&ScanOutput) -> Result<(), ToolError>,
+{
     let mut tracker = Tracker::new(cfg)?;
     let mut lat = Vec::new();
-    for (t, batch) in scan_batches(&sorted, &times) {
+    for (t, batch) in scan_batches(sorted, times) {
         let clock = Instant::now();
         let out = tracker.process(t, batch)?;
         lat.push(clock.elapsed().as_secs_f64());
@@ -129,38 +142,112 @@ pub fn run_scans(
     Ok((outs, stats))
 }
 
-/// `watchfloor track`: reads `detections` (and `scenario.json` beside it, if
-/// present, for the scan times and, when `q_from_scenario`, its `q`), tracks,
-/// and writes `out`.
-pub fn run_offline(
+/// `watchfloor track`'s choices beyond the tracker's configuration.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TrackOptions {
+    /// Take `q` from `scenario.json` when it gives one.
+    pub q_from_scenario: bool,
+    /// Track only this sensor's detections, at its own scan times.
+    pub only_sensor: Option<u32>,
+}
+
+/// What [`track_file`] did: the tracker's timing and what reading dropped.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TrackRun {
+    /// Timing of the tracker.
+    pub stats: RunStats,
+    /// Rows of `detections.csv` kept and dropped, by kind.
+    pub read: ReadReport,
+}
+
+/// `watchfloor track`: reads `detections` (v1 or v2; bad rows dropped and
+/// counted) and `scenario.json` beside it if present, tracks every
+/// detection as one stream in time order, and writes `out`.
+///
+/// The scans are the detections' times together with, for v2, every
+/// sensor's scan times from `scenario.json` (so a scan without detections
+/// still counts as a miss, for every track: the tracker does not know
+/// coverage yet), or, for v1, the `scan_times` grid. With
+/// [`TrackOptions::only_sensor`] only that sensor's detections and scan
+/// times are used.
+pub fn track_file(
     detections: &Path,
     out: &Path,
     mut cfg: Config,
-    q_from_scenario: bool,
-) -> Result<RunStats, ToolError> {
-    let dets = parse_detections(&read_text(detections)?)?;
+    opts: TrackOptions,
+) -> Result<TrackRun, ToolError> {
     let json = detections.with_file_name("scenario.json");
-    let meta = if json.exists() {
-        Some(parse_meta(&read_text(&json)?)?)
+    let (meta, sensors) = if json.exists() {
+        let text = read_text(&json)?;
+        (Some(parse_meta(&text)?), parse_sensors(&text)?)
     } else {
-        None
+        (None, Sensors::default())
     };
-    if let Some(q) = meta.as_ref().and_then(|m| m.q).filter(|_| q_from_scenario) {
+    let ids = sensors.ids();
+    let (mut dets, read) = read_detections(&read_text(detections)?, ids.as_deref())?;
+    if let Some(k) = opts.only_sensor {
+        dets.retain(|d| d.sensor_id == k);
+    }
+    if let Some(q) = meta
+        .as_ref()
+        .and_then(|m| m.q)
+        .filter(|_| opts.q_from_scenario)
+    {
         cfg.q = q;
     }
+    let times = match sensors.scan_times(opts.only_sensor) {
+        Some(mut t) => {
+            t.extend(dets.iter().map(|d| d.time));
+            t.sort_by(f64::total_cmp);
+            t.dedup_by(|a, b| (*a - *b).abs() < TIME_EPS);
+            t
+        }
+        None => scan_times(&dets, meta.as_ref()),
+    };
     let file = std::fs::File::create(out).map_err(io_error(out))?;
     let mut w = std::io::BufWriter::new(file);
     write_header(&mut w).map_err(io_error(out))?;
-    let stats = run_scans_with(&dets, meta.as_ref(), cfg, |o| {
+    // Rows out of order by less than TIME_EPS are kept; sort them in.
+    let stats = run_times_with(&sorted_by_time(&dets), &times, cfg, |o| {
         write_scan(&mut w, o).map_err(io_error(out))
     })?;
     w.flush().map_err(io_error(out))?;
-    Ok(stats)
+    Ok(TrackRun { stats, read })
 }
 
-/// `watchfloor track-score`: GOSPA of a tracks file against `truth.csv`.
+/// [`track_file`] on every sensor together, returning only the timing.
+pub fn run_offline(
+    detections: &Path,
+    out: &Path,
+    cfg: Config,
+    q_from_scenario: bool,
+) -> Result<RunStats, ToolError> {
+    let opts = TrackOptions {
+        q_from_scenario,
+        only_sensor: None,
+    };
+    Ok(track_file(detections, out, cfg, opts)?.stats)
+}
+
+/// GOSPA of a tracks file against `truth.csv`, at every time of either.
 pub fn score(truth: &Path, tracks: &Path, prm: GospaParams) -> Result<Score, ToolError> {
     Ok(score_texts(&read_text(truth)?, &read_text(tracks)?, prm)?)
+}
+
+/// `watchfloor track-score`: a tracks file scored against `truth.csv` with
+/// [`fusion::score::score`], on the `scan_times` grid of the
+/// `scenario.json` beside `truth` (else on the truth's own times), with
+/// GOSPA order `p` and each cut-off of `cs` (metres).
+pub fn score_files(truth: &Path, tracks: &Path, p: f64, cs: &[f64]) -> Result<Report, ToolError> {
+    let t = parse_truth(&read_text(truth)?)?;
+    let k = parse_tracks(&read_text(tracks)?)?;
+    let json = truth.with_file_name("scenario.json");
+    let grid = if json.exists() {
+        parse_meta(&read_text(&json)?)?.scan_times()
+    } else {
+        truth_times(&t)
+    };
+    Ok(fusion::score::score(&t, &k, &grid, p, cs))
 }
 
 /// Writes `scenario` into `dir` (created if needed) as `detections.csv`,

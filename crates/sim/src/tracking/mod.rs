@@ -1,8 +1,9 @@
 //! Tooling of the tracking benchmark: simulated scenarios in the v1
 //! scenario format ([`simulate`]), and the files around the `fusion`
-//! tracker: scenario folders read and written, a `detections.csv` tracked
-//! into a tracks CSV with the tracker timed ([`run_offline`]), a tracks CSV
-//! scored against `truth.csv` ([`score`]). `watchfloor track`,
+//! tracker: scenario folders read and written, a `detections.csv` (v1 or
+//! v2) tracked into a tracks CSV with the tracker timed ([`track_file`],
+//! [`run_offline`]), a tracks CSV scored against `truth.csv` ([`score`],
+//! and [`score_files`] with every measure of `fusion::score`). `watchfloor track`,
 //! `watchfloor track-score` and this crate's `gen`, `track` and `score`
 //! examples are thin shells over it. **Generated scenarios are simulation.**
 //!
@@ -13,6 +14,7 @@ mod files;
 mod gen;
 
 pub use files::{
-    read_text, run_offline, run_scans, run_scans_with, score, write_scenario, RunStats, ToolError,
+    read_text, run_offline, run_scans, run_scans_with, score, score_files, track_file,
+    write_scenario, RunStats, ToolError, TrackOptions, TrackRun,
 };
 pub use gen::{simulate, SimParams, SimScenario};
