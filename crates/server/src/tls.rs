@@ -128,8 +128,9 @@ pub(crate) async fn watch_revocations(
             () = tokio::time::sleep(Duration::from_secs(2)) => {}
             () = stop.cancelled() => return,
         }
+        let disabled = users.disabled_users();
         for (id, (_, user, token)) in sessions.live.lock().iter() {
-            if !token.is_cancelled() && users.disabled(user) {
+            if !token.is_cancelled() && disabled.contains(user) {
                 tracing::warn!(client = %id, %user, "user disabled; closing its session");
                 Metrics::add(&metrics.tls_refused, 1);
                 token.cancel();

@@ -64,6 +64,20 @@ impl Users {
         self.with(|u| u.is_some_and(|u| u.is_disabled(user)))
     }
 
+    /// Every disabled user, read once (for checking many sessions).
+    pub(crate) fn disabled_users(&self) -> std::collections::HashSet<String> {
+        self.with(|u| {
+            u.map(|u| {
+                u.list()
+                    .into_iter()
+                    .filter(|x| x.disabled)
+                    .map(|x| x.name)
+                    .collect()
+            })
+            .unwrap_or_default()
+        })
+    }
+
     /// Whether the file names at least one user.
     pub(crate) fn any(&self) -> bool {
         self.with(|u| u.is_some_and(|u| !u.list().is_empty()))
