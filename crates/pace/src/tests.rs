@@ -26,6 +26,15 @@ fn time_that_does_not_move_forward_mints_nothing() {
 }
 
 #[test]
+fn the_clock_starts_at_the_first_call_even_before_zero() {
+    // Found by the property below: the first call may be at any time.
+    let mut b = TokenBucket::new(905.0, 1.0).expect("valid");
+    assert!(b.try_take(-0.567));
+    assert!(b.try_take(-0.552), "0.015 s at 905/s refills the one token");
+    assert!(!b.try_take(-0.552));
+}
+
+#[test]
 fn a_nan_first_call_does_not_start_the_clock() {
     let mut b = TokenBucket::new(1.0, 1.0).expect("valid");
     assert!(b.try_take(f64::NAN));
@@ -111,8 +120,9 @@ proptest! {
     ) {
         let mut b = TokenBucket::new(rate, burst).expect("valid");
         let mut now = 0.0f64;
-        // The latest time seen: only moving past it refills.
-        let mut front = 0.0f64;
+        // The latest time seen: only moving past it refills. The bucket
+        // measures from its first call, whatever time that is.
+        let mut front: Option<f64> = None;
         let mut forward = 0.0f64;
         let mut granted = 0.0f64;
         for op in ops {
@@ -121,9 +131,13 @@ proptest! {
                 Op::Reserve(dt) => (dt, true),
             };
             now += dt;
-            if now > front {
-                forward += now - front;
-                front = now;
+            match front {
+                Some(f) if now > f => {
+                    forward += now - f;
+                    front = Some(now);
+                }
+                Some(_) => {}
+                None => front = Some(now),
             }
             let before = b.tokens();
             if reserve {
