@@ -72,7 +72,7 @@ mkdir -p test-artifacts
 .venv/bin/python -m pytest -q tests/interop
 
 step "node-tak interop tests (CloudTAK's client library over mutual TLS)"
-WATCHFLOOR_BIN="$ROOT/target/debug/watchfloor" bash tests/nodetak/run.sh
+bash tests/nodetak/run.sh
 
 step "browser tests (chromium + playwright-core)"
 bash tests/browser/run.sh

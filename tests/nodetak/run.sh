@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs the node-tak interop tests: @tak-ps/node-tak 12.0.0 (CloudTAK's client
 # library) over mutual TLS against the real server binary ($WATCHFLOOR_BIN,
-# default target/debug/watchfloor). Dependencies come from the committed
+# default cargo's debug/watchfloor). Dependencies come from the committed
 # package-lock.json (npm ci); server logs go to test-artifacts/nodetak/.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-export WATCHFLOOR_BIN="${WATCHFLOOR_BIN:-$ROOT/target/debug/watchfloor}"
+if [ -z "${WATCHFLOOR_BIN:-}" ]; then
+    TARGET_DIR=$(bash "$ROOT/scripts/cargo-target-dir.sh")
+    export WATCHFLOOR_BIN="$TARGET_DIR/debug/watchfloor"
+fi
 
 [ -x "$WATCHFLOOR_BIN" ] || { echo "node-tak tests: no server binary at $WATCHFLOOR_BIN (cargo build -p watchfloor)" >&2; exit 1; }
 command -v node >/dev/null || { echo "node-tak tests: no node on PATH (Node 20 or later)" >&2; exit 1; }
