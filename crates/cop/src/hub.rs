@@ -250,10 +250,9 @@ impl Hub {
                 }
                 self.flag_emergency(&from_uid, false);
             }
-            // Whether a delete removes an item is the routing core's call
-            // (its maker, or a force delete that reached everyone who sees
-            // it); the removal comes through `forget`.
-            Shown::Delete(_) => {}
+            // Deletes are among these: whether one removes an item is the
+            // routing core's call (its maker, or a force delete that
+            // reached everyone who sees it), which comes through `forget`.
             Shown::Nothing => {}
         }
     }

@@ -22,9 +22,8 @@ pub enum Shown {
         /// Whose alert is cancelled.
         from_uid: String,
     },
-    /// A delete (`t-x-d-d`) of these uids.
-    Delete(Vec<String>),
-    /// Not for the web (pings, file transfers, other control).
+    /// Not for the web (pings, file transfers, other control; a delete's
+    /// effect comes from the routing core, through `Hub::forget`).
     Nothing,
 }
 
@@ -221,9 +220,6 @@ fn known(x: f64) -> Option<f64> {
 /// How `event` is shown; `sender` is the display name of whoever sent it.
 pub fn show(event: &cot::Event, sender: Option<&str>) -> Shown {
     let k = event.kind.as_str();
-    if event.is_type("t-x-d-d") {
-        return Shown::Delete(event.detail.links().into_iter().map(|l| l.uid).collect());
-    }
     if event.is_control() || event.is_type("b-f-t-r") || event.is_type("t") {
         return Shown::Nothing;
     }

@@ -112,12 +112,24 @@ impl Persist {
         };
         Ok((persist, restart))
     }
+}
 
-    /// Queues what the router decided to keep; false when the queue is
-    /// full. `groups` are the sender's "IN" groups, empty for an anonymous
-    /// sender.
-    pub(crate) fn record(&self, kept: &Kept<'_>) -> bool {
-        let msg = kept.msg;
+impl Sink for Persist {
+    /// Queues what the router decided to keep (a full queue drops it and
+    /// counts `store_dropped`). `groups` are the sender's "IN" groups,
+    /// empty for an anonymous sender.
+    fn offer(&mut self, note: &Routed<'_>) {
+        let Routed::Keep {
+            msg,
+            client_sa,
+            last_known,
+            forgets,
+            groups,
+            sender_uid,
+        } = note
+        else {
+            return;
+        };
         let e = &msg.event;
         let xml = msg.encoded(Encoding::Xml, |e| codec::encode(e, Encoding::Xml));
         let record = store::Record {
@@ -133,51 +145,15 @@ impl Persist {
             ce: e.point.ce,
             le: e.point.le,
             callsign: e.detail.callsign(),
-            sender_uid: kept.sender_uid.map(str::to_string),
-            groups: kept.groups.to_vec(),
-            client_sa: kept.client_sa,
-            last_known: kept.last_known,
-            forgets: kept.forgets.to_vec(),
+            sender_uid: sender_uid.map(str::to_string),
+            groups: groups.to_vec(),
+            client_sa: *client_sa,
+            last_known: *last_known,
+            forgets: forgets.to_vec(),
             xml: String::from_utf8_lossy(&xml).into_owned(),
             server_time_ms: crate::router::now().millis(),
         };
-        self.writer.try_send(record).is_ok()
-    }
-}
-
-/// One kept event and what it does to the picture a restart restores (see
-/// [`Routed::Keep`]).
-pub(crate) struct Kept<'a> {
-    pub(crate) msg: &'a Message,
-    pub(crate) client_sa: bool,
-    pub(crate) last_known: bool,
-    pub(crate) forgets: &'a [String],
-    pub(crate) groups: &'a [String],
-    pub(crate) sender_uid: Option<&'a str>,
-}
-
-impl Sink for Persist {
-    fn offer(&mut self, note: &Routed<'_>) {
-        let Routed::Keep {
-            msg,
-            client_sa,
-            last_known,
-            forgets,
-            groups,
-            sender_uid,
-        } = note
-        else {
-            return;
-        };
-        let kept = Kept {
-            msg,
-            client_sa: *client_sa,
-            last_known: *last_known,
-            forgets,
-            groups,
-            sender_uid: *sender_uid,
-        };
-        if !self.record(&kept) {
+        if self.writer.try_send(record).is_err() {
             Metrics::add(&self.metrics.store_dropped, 1);
         }
     }

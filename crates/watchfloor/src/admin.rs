@@ -234,6 +234,21 @@ fn parse_groups(text: &str) -> Result<Vec<GroupSpec>> {
     GroupSpec::parse_list(text).map_err(|e| anyhow::anyhow!("groups {text:?}: {e}"))
 }
 
+/// `users disable` / `users enable`: says whether anything changed.
+fn set_disabled(target: &UsersTarget, name: &str, disabled: bool) -> Result<()> {
+    let (doing, verb) = if disabled {
+        ("disabling", "disabled")
+    } else {
+        ("enabling", "enabled")
+    };
+    let changed = users_file(target)?
+        .set_disabled(name, disabled)
+        .with_context(|| format!("{doing} {name}"))?;
+    let what = if changed { "" } else { "already " };
+    println!("{name}: {what}{verb}");
+    Ok(())
+}
+
 pub(crate) fn users(cmd: UsersCommand) -> Result<()> {
     match cmd {
         UsersCommand::Add {
@@ -273,28 +288,8 @@ pub(crate) fn users(cmd: UsersCommand) -> Result<()> {
                 .with_context(|| format!("removing {name}"))?;
             println!("removed {name}");
         }
-        UsersCommand::Disable { name, target } => {
-            let changed = users_file(&target)?
-                .set_disabled(&name, true)
-                .with_context(|| format!("disabling {name}"))?;
-            let what = if changed {
-                "disabled"
-            } else {
-                "already disabled"
-            };
-            println!("{name}: {what}");
-        }
-        UsersCommand::Enable { name, target } => {
-            let changed = users_file(&target)?
-                .set_disabled(&name, false)
-                .with_context(|| format!("enabling {name}"))?;
-            let what = if changed {
-                "enabled"
-            } else {
-                "already enabled"
-            };
-            println!("{name}: {what}");
-        }
+        UsersCommand::Disable { name, target } => set_disabled(&target, &name, true)?,
+        UsersCommand::Enable { name, target } => set_disabled(&target, &name, false)?,
         UsersCommand::List { target } => {
             for u in users_file(&target)?.list() {
                 let groups: Vec<String> = u.groups.iter().map(ToString::to_string).collect();

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use cot::Time;
-use rusqlite::{params, params_from_iter, Connection, TransactionBehavior};
+use rusqlite::{params, params_from_iter, Connection, ToSql, TransactionBehavior};
 
 use crate::{HistoryQuery, HistoryRead, HistoryWrite, Record, StoreError, MAX_HISTORY_LIMIT};
 
@@ -118,50 +118,36 @@ impl HistoryWrite for SqliteHistory {
                 let (lat, lon, hae) = (nan_to_null(r.lat), nan_to_null(r.lon), nan_to_null(r.hae));
                 let (ce, le) = (nan_to_null(r.ce), nan_to_null(r.le));
                 let groups = join_groups(&r.groups);
-                insert.execute(params![
-                    r.uid,
-                    r.kind,
-                    r.how,
-                    r.time_ms,
-                    r.start_ms,
-                    r.stale_ms,
-                    lat,
-                    lon,
-                    hae,
-                    ce,
-                    le,
-                    r.callsign,
-                    r.sender_uid,
-                    groups,
-                    r.xml,
-                    r.server_time_ms,
-                    r.client_sa,
-                    r.last_known,
-                    join_groups(&r.forgets)
-                ])?;
+                let forgets = join_groups(&r.forgets);
+                // INSERT_HISTORY's parameters; UPSERT_LAST_SA takes the
+                // first 17 of them, in the same order.
+                let row: [&dyn ToSql; 19] = [
+                    &r.uid,
+                    &r.kind,
+                    &r.how,
+                    &r.time_ms,
+                    &r.start_ms,
+                    &r.stale_ms,
+                    &lat,
+                    &lon,
+                    &hae,
+                    &ce,
+                    &le,
+                    &r.callsign,
+                    &r.sender_uid,
+                    &groups,
+                    &r.xml,
+                    &r.server_time_ms,
+                    &r.client_sa,
+                    &r.last_known,
+                    &forgets,
+                ];
+                insert.execute(&row[..])?;
                 for uid in &r.forgets {
                     forget.execute(params![uid, r.server_time_ms])?;
                 }
                 if r.client_sa || r.last_known {
-                    upsert.execute(params![
-                        r.uid,
-                        r.kind,
-                        r.how,
-                        r.time_ms,
-                        r.start_ms,
-                        r.stale_ms,
-                        lat,
-                        lon,
-                        hae,
-                        ce,
-                        le,
-                        r.callsign,
-                        r.sender_uid,
-                        groups,
-                        r.xml,
-                        r.server_time_ms,
-                        r.client_sa
-                    ])?;
+                    upsert.execute(&row[..17])?;
                 }
             }
         }
