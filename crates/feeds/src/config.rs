@@ -70,6 +70,28 @@ impl Noise {
     }
 }
 
+/// Which targets a sensor can detect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Detects {
+    /// Every target in its coverage (a primary radar, a camera, a ground sensor).
+    All,
+    /// Only targets that report themselves (ADS-B): a track without an
+    /// aircraft address is never counted as missed by it.
+    Cooperative,
+}
+
+/// Where a sensor can see: the ring between two ranges around its site.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coverage {
+    /// Inner edge, metres from the site (default 0).
+    #[serde(default)]
+    pub min_range_m: f64,
+    /// Outer edge, metres from the site.
+    pub max_range_m: f64,
+}
+
 /// One configured sensor feed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -78,9 +100,24 @@ pub struct SensorConfig {
     pub id: String,
     /// Message format.
     pub kind: SensorKind,
-    /// Radar site; required for CAT048 plots to be used.
+    /// Radar site, required for CAT048 plots to be used; for any sensor the
+    /// centre of its [`SensorConfig::coverage`].
     #[serde(default)]
     pub site: Option<Site>,
+    /// Where the sensor can see, around `site`. The tracker counts a look
+    /// that found nothing only for tracks inside it. Absent: everywhere.
+    #[serde(default)]
+    pub coverage: Option<Coverage>,
+    /// Seconds between two looks at one target: a radar's rotation period,
+    /// an ADS-B receiver's report interval, a ground sensor's cycle
+    /// (default: asterix 5, sbs 1, detections 5). Scales how long a track
+    /// lives without updates and when the sensor counts as late or silent.
+    #[serde(default)]
+    pub period_s: Option<f64>,
+    /// Which targets it can detect (default: `cooperative` for sbs, `all`
+    /// otherwise; set `cooperative` on an ASTERIX ADS-B ground station).
+    #[serde(default)]
+    pub detects: Option<Detects>,
     /// ASTERIX system area code; when set, records from another SAC are refused.
     #[serde(default)]
     pub sac: Option<u8>,
@@ -98,6 +135,40 @@ pub struct SensorConfig {
 
 fn default_rate() -> f64 {
     5000.0
+}
+
+impl SensorConfig {
+    /// A sensor of `kind` with every optional field absent and the default rate.
+    pub fn new(id: impl Into<String>, kind: SensorKind) -> Self {
+        SensorConfig {
+            id: id.into(),
+            kind,
+            site: None,
+            coverage: None,
+            period_s: None,
+            detects: None,
+            sac: None,
+            sic: None,
+            noise: Noise::default(),
+            max_rate_per_s: default_rate(),
+        }
+    }
+
+    /// Seconds between two looks at one target, in use.
+    pub fn period(&self) -> f64 {
+        self.period_s.unwrap_or(match self.kind {
+            SensorKind::Sbs => 1.0,
+            SensorKind::Asterix | SensorKind::Detections => 5.0,
+        })
+    }
+
+    /// Which targets it detects, in use.
+    pub fn detects(&self) -> Detects {
+        self.detects.unwrap_or(match self.kind {
+            SensorKind::Sbs => Detects::Cooperative,
+            SensorKind::Asterix | SensorKind::Detections => Detects::All,
+        })
+    }
 }
 
 /// The sensor-to-picture pipeline's configuration.
@@ -224,6 +295,19 @@ impl FeedsConfig {
                 {
                     return Err(FeedsError::BadSensor(s.id.clone(), "site"));
                 }
+            }
+            if let Some(c) = s.coverage {
+                let ok = s.site.is_some()
+                    && c.min_range_m.is_finite()
+                    && c.min_range_m >= 0.0
+                    && pos(c.max_range_m)
+                    && c.max_range_m > c.min_range_m;
+                if !ok {
+                    return Err(FeedsError::BadSensor(s.id.clone(), "coverage"));
+                }
+            }
+            if s.period_s.is_some_and(|p| !pos(p)) {
+                return Err(FeedsError::BadSensor(s.id.clone(), "period_s"));
             }
             let n = s.noise;
             if !pos(n.range_sigma()) || !pos(n.azimuth_sigma()) || !pos(n.position_sigma(s.kind)) {

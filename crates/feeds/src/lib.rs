@@ -48,7 +48,9 @@ mod stats;
 mod timebase;
 mod tracks;
 
-pub use config::{FeedsConfig, Noise, SensorConfig, SensorKind, Site, TrackerKnobs};
+pub use config::{
+    Coverage, Detects, FeedsConfig, Noise, SensorConfig, SensorKind, Site, TrackerKnobs,
+};
 pub use error::FeedsError;
 pub use mark::{Affiliation, Mark, MAX_REMARKS};
 pub use pipeline::Pipeline;

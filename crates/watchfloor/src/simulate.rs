@@ -139,6 +139,9 @@ pub(crate) fn feeds_config(sim: &sim::SimConfig) -> feeds::FeedsConfig {
                 sim::SourceKind::Detections => feeds::SensorKind::Detections,
             },
             site: s.site.map(site),
+            coverage: None,
+            period_s: None,
+            detects: None,
             sac: s.sac_sic.map(|(sac, _)| sac),
             sic: s.sac_sic.map(|(_, sic)| sic),
             noise: feeds::Noise {
