@@ -31,8 +31,22 @@ pub(crate) fn associate(
     avail: &[u32],
     gate: f64,
 ) -> Vec<Option<(u32, Innovation)>> {
-    let mut out = vec![None; tracks.len()];
-    if tracks.is_empty() || avail.is_empty() {
+    associate_with(tracks.len(), |i| &tracks[i], dets, avail, gate, |_, _| true)
+}
+
+/// [`associate`] over `n` tracks given by `track(i)`, where a pair is
+/// considered only if `compatible(track index, detection index)` (the
+/// fuser's rule that two different aircraft addresses never pair).
+pub(crate) fn associate_with<'a>(
+    n: usize,
+    track: impl Fn(usize) -> &'a Track,
+    dets: &[Detection],
+    avail: &[u32],
+    gate: f64,
+    compatible: impl Fn(usize, u32) -> bool,
+) -> Vec<Option<(u32, Innovation)>> {
+    let mut out = vec![None; n];
+    if n == 0 || avail.is_empty() {
         return out;
     }
     let pts: Vec<[f64; 2]> = avail
@@ -49,8 +63,8 @@ pub(crate) fn associate(
     }
     // Exact half-sides of the gate ellipse's bounding box, using the largest
     // measurement noise of the scan so that no detection can be missed.
-    let half: Vec<[f64; 2]> = tracks
-        .iter()
+    let half: Vec<[f64; 2]> = (0..n)
+        .map(&track)
         .map(|t| {
             [
                 gate * (t.est.p[0][0] + rx).max(0.0).sqrt(),
@@ -65,7 +79,8 @@ pub(crate) fn associate(
 
     let mut edges = Vec::new();
     let mut cand = Vec::new();
-    for (ti, t) in tracks.iter().enumerate() {
+    for ti in 0..n {
+        let t = track(ti);
         let c = [t.est.x[0], t.est.x[2]];
         let h = half[ti];
         cand.clear();
@@ -75,7 +90,11 @@ pub(crate) fn associate(
             &mut cand,
         );
         for &local in &cand {
-            let d = &dets[avail[local as usize] as usize];
+            let k = avail[local as usize];
+            if !compatible(ti, k) {
+                continue;
+            }
+            let d = &dets[k as usize];
             let Some(inn) = innovation(&t.est, &[d.x, d.y], &d.r) else {
                 continue;
             };
@@ -94,7 +113,7 @@ pub(crate) fn associate(
         return out;
     }
 
-    let nt = tracks.len();
+    let nt = n;
     let mut uf = UnionFind::new(nt + avail.len());
     for e in &edges {
         uf.union(e.track as usize, nt + e.det as usize);

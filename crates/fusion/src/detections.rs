@@ -14,6 +14,7 @@
 
 use std::collections::HashSet;
 
+use crate::fuser::{Looks, Ring, SensorSpec};
 use crate::scenario::ScenarioError;
 use crate::tracker::Detection;
 
@@ -34,6 +35,12 @@ pub struct SensorInfo {
     pub scan_period: Option<f64>,
     /// Time of the first scan (seconds; v2, else 0).
     pub scan_phase: f64,
+    /// Site (m, ENU; v2).
+    pub site: Option<[f64; 2]>,
+    /// Coverage from the site (m; v2): `min_range`, `max_range`.
+    pub range: Option<(f64, f64)>,
+    /// `detects` is `cooperative` (ADS-B).
+    pub cooperative_only: bool,
 }
 
 /// The sensors of a scenario and the span their scans cover.
@@ -67,6 +74,14 @@ pub fn parse_sensors(text: &str) -> Result<Sensors, ScenarioError> {
                 .as_f64()
                 .filter(|p| p.is_finite() && *p > 0.0),
             scan_phase: s["scan_phase"].as_f64().unwrap_or(0.0),
+            site: s["site"]["x"]
+                .as_f64()
+                .zip(s["site"]["y"].as_f64())
+                .map(|(x, y)| [x, y]),
+            range: s["max_range"]
+                .as_f64()
+                .map(|max| (s["min_range"].as_f64().unwrap_or(0.0), max)),
+            cooperative_only: s["detects"].as_str() == Some("cooperative"),
         });
     }
     Ok(Sensors {
@@ -121,6 +136,32 @@ impl Sensors {
         times.sort_by(f64::total_cmp);
         times.dedup_by(|a, b| (*a - *b).abs() < TIME_EPS);
         Some(times)
+    }
+}
+
+impl Sensors {
+    /// The sensors as the fuser needs them, in file order (the fuser's
+    /// sensor index is the position here, not `sensor_id`), each looking in
+    /// whole scans; `None` unless every sensor has a scan period (v2).
+    pub fn specs(&self) -> Option<Vec<SensorSpec>> {
+        if self.sensors.is_empty() {
+            return None;
+        }
+        self.sensors
+            .iter()
+            .map(|s| {
+                Some(SensorSpec {
+                    coverage: s.site.zip(s.range).map(|(site, (min, max))| Ring {
+                        site,
+                        min_range: min,
+                        max_range: max,
+                    }),
+                    period: s.scan_period?,
+                    looks: Looks::Scans,
+                    cooperative_only: s.cooperative_only,
+                })
+            })
+            .collect()
     }
 }
 

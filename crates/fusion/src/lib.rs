@@ -11,6 +11,7 @@
 pub mod assign;
 mod associate;
 pub mod detections;
+pub mod fuser;
 pub mod geo;
 pub mod gospa;
 pub mod grid;
@@ -23,4 +24,5 @@ pub mod score;
 mod track;
 pub mod tracker;
 
+pub use fuser::{FuseConfig, Fuser, SensorSpec};
 pub use tracker::{Config, Detection, ScanOutput, TrackReport, Tracker};

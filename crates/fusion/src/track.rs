@@ -79,6 +79,29 @@ impl Track {
         self.misses = 0;
     }
 
+    /// Multiplies the covariance by `k` (at least 1): the estimate is
+    /// known to be further off than the filter believes.
+    pub(crate) fn inflate(&mut self, k: f64) {
+        if !(k.is_finite() && k > 1.0) {
+            return;
+        }
+        let scale = |g: &mut Gaussian| {
+            for row in &mut g.p {
+                for v in row {
+                    *v *= k;
+                }
+            }
+        };
+        match &mut self.filter {
+            FilterState::Cv(g) => scale(g),
+            FilterState::Imm(s) => s.modes.iter_mut().for_each(scale),
+        }
+        self.est = match &self.filter {
+            FilterState::Cv(g) => *g,
+            FilterState::Imm(s) => s.combined(),
+        };
+    }
+
     pub(crate) fn miss(&mut self) {
         self.misses = self.misses.saturating_add(1);
     }

@@ -49,7 +49,7 @@ pub struct Detection {
 }
 
 impl Detection {
-    fn is_valid(&self) -> bool {
+    pub(crate) fn is_valid(&self) -> bool {
         self.x.is_finite()
             && self.y.is_finite()
             && self.time.is_finite()

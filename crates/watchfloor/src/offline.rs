@@ -24,9 +24,14 @@ pub(crate) struct TrackArgs {
     /// for `q`, the sensors and their scan times).
     #[arg(long)]
     detections: PathBuf,
-    /// Track only this sensor's detections, at its own scan times.
+    /// Track only this sensor's detections, at its own scan times, with the reference
+    /// single-sensor tracker.
     #[arg(long)]
     sensor: Option<u32>,
+    /// On a v2 scenario, run the reference single-sensor tracker over the merged stream (every
+    /// scan of any sensor a miss for every track) instead of the multi-sensor fuser.
+    #[arg(long)]
+    reference: bool,
     /// Where to write the tracks CSV (`time,track_id,x,y,vx,vy`).
     #[arg(long)]
     out: PathBuf,
@@ -43,13 +48,20 @@ pub(crate) struct TrackArgs {
 
 /// `watchfloor track --help`, long form.
 pub(crate) const TRACK_HELP: &str = "\
-Tracks a scenario's detections.csv (format v1 or v2) with the watchfloor tracker and writes
-time,track_id,x,y,vx,vy for every confirmed track after each scan.
+Tracks a scenario's detections.csv (format v1 or v2) and writes time,track_id,x,y,vx,vy for
+every confirmed track.
 
-Every detection, from any sensor, goes to one tracker in time order, with its own covariance;
-the v2 columns (sensor_id, covariance, ident) are carried in the detections. The scans are the
-detections' times and, for v2, every sensor's scan times from scenario.json (for v1, the
-scan_times grid); each scan counts as a miss for every track it does not update.
+v1 (one sensor): the reference tracker (Stone Soup's method), rows after each scan.
+
+v2 (several sensors, scenario.json gives each one's site, coverage and scan times): the
+multi-sensor fuser. Every scan of every sensor, in time order, updates one track set with each
+detection's own covariance; ADS-B idents join reports of one aircraft; a track counts as missed
+only by sensors whose coverage holds it and whose scan passed; a track is deleted once every
+live sensor covering it missed it 3 times (or after coasting 3 of the longest periods outside
+all coverage); tracks that stay together are merged under the older number. Rows are written
+at every time of the scenario's scan_times grid (its 1 s scoring grid), each track moved on to
+that time. --reference runs the single-sensor tracker over the merged stream instead (each
+scan a miss for every track), --sensor K one sensor alone.
 
 Rows that cannot be used are dropped, counted by kind and reported on stderr, one line per
 kind: truncated rows, garbage (unparsable or non-finite fields, a bad ident), duplicated
@@ -132,6 +144,7 @@ pub(crate) fn track(args: &TrackArgs) -> Result<()> {
     let opts = sim::tracking::TrackOptions {
         q_from_scenario: args.q.is_none(),
         only_sensor: args.sensor,
+        reference: args.reference,
     };
     let run = sim::tracking::track_file(&args.detections, &args.out, cfg, opts)
         .with_context(|| format!("tracking {}", args.detections.display()))?;

@@ -13,6 +13,7 @@ use fusion::gospa::GospaParams;
 use fusion::offline::{scan_batches, scan_times, score_texts, sorted_by_time, Score};
 use fusion::scenario::{parse_meta, write_header, write_scan, ScenarioError, ScenarioMeta};
 use fusion::score::{parse_tracks, parse_truth, truth_times, Report};
+use fusion::fuser::{FuseConfig, FuseError, FusedTrack, Fuser, SensorSpec};
 use fusion::tracker::{Config, Detection, ScanOutput, Tracker, TrackerError};
 
 use super::SimScenario;
@@ -34,6 +35,9 @@ pub enum ToolError {
     /// The tracker refused the input.
     #[error(transparent)]
     Tracker(#[from] TrackerError),
+    /// The fuser refused its configuration or a scan.
+    #[error(transparent)]
+    Fuse(FuseError),
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> ToolError + '_ {
@@ -149,6 +153,9 @@ pub struct TrackOptions {
     pub q_from_scenario: bool,
     /// Track only this sensor's detections, at its own scan times.
     pub only_sensor: Option<u32>,
+    /// On a v2 scenario, use the single-sensor reference tracker over the
+    /// merged stream instead of the multi-sensor fuser.
+    pub reference: bool,
 }
 
 /// What [`track_file`] did: the tracker's timing and what reading dropped.
@@ -195,6 +202,24 @@ pub fn track_file(
     {
         cfg.q = q;
     }
+    if let Some(specs) = sensors
+        .specs()
+        .filter(|_| opts.only_sensor.is_none() && !opts.reference)
+    {
+        let fcfg = FuseConfig {
+            tracker: cfg,
+            ..FuseConfig::default()
+        };
+        let grid = meta.as_ref().map(ScenarioMeta::scan_times).unwrap_or_default();
+        let file = std::fs::File::create(out).map_err(io_error(out))?;
+        let mut w = std::io::BufWriter::new(file);
+        write_header(&mut w).map_err(io_error(out))?;
+        let stats = fuse_scans_with(&sorted_by_time(&dets), &sensors, specs, fcfg, &grid, |t, tracks| {
+            write_tracks(&mut w, t, tracks).map_err(io_error(out))
+        })?;
+        w.flush().map_err(io_error(out))?;
+        return Ok(TrackRun { stats, read });
+    }
     let times = match sensors.scan_times(opts.only_sensor) {
         Some(mut t) => {
             t.extend(dets.iter().map(|d| d.time));
@@ -215,6 +240,112 @@ pub fn track_file(
     Ok(TrackRun { stats, read })
 }
 
+/// Rows of the track output format for `tracks`, all at `time`.
+fn write_tracks<W: Write>(w: &mut W, time: f64, tracks: &[FusedTrack]) -> std::io::Result<()> {
+    for t in tracks {
+        let r = &t.report;
+        writeln!(
+            w,
+            "{time:.3},{},{:.3},{:.3},{:.4},{:.4}",
+            r.id, r.x, r.y, r.vx, r.vy
+        )?;
+    }
+    Ok(())
+}
+
+/// Fuses `sorted` (detections in time order) scan by scan: every scan time
+/// of every sensor of `sensors` (`specs` in the same order), with the
+/// detections of that sensor at that time, in time order (sensors in file
+/// order at equal times). Hands the confirmed tracks to `sink` at each
+/// time of `grid` once every scan at or before it is processed (and, with
+/// no grid, after every scan). Times each scan inside the fuser.
+pub fn fuse_scans_with<F>(
+    sorted: &[Detection],
+    sensors: &Sensors,
+    specs: Vec<SensorSpec>,
+    cfg: FuseConfig,
+    grid: &[f64],
+    mut sink: F,
+) -> Result<RunStats, ToolError>
+where
+    F: FnMut(f64, &[FusedTrack]) -> Result<(), ToolError>,
+{
+    // Scans: (time, sensor index), from the periods and from the rows.
+    let index: std::collections::HashMap<u32, u32> = (0u32..)
+        .zip(&sensors.sensors)
+        .map(|(i, s)| (s.sensor_id, i))
+        .collect();
+    let mut scans: Vec<(f64, u32)> = Vec::new();
+    for (i, s) in (0u32..).zip(&sensors.sensors) {
+        for t in sensors.scan_times(Some(s.sensor_id)).unwrap_or_default() {
+            scans.push((t, i));
+        }
+    }
+    let mut dets: Vec<(f64, u32, Detection)> = sorted
+        .iter()
+        .filter_map(|d| index.get(&d.sensor_id).map(|&i| (d.time, i, *d)))
+        .collect();
+    dets.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    scans.extend(dets.iter().map(|(t, i, _)| (*t, *i)));
+    scans.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    scans.dedup_by(|a, b| a.1 == b.1 && (a.0 - b.0).abs() < TIME_EPS);
+
+    let mut fuser = Fuser::new(cfg, specs).map_err(ToolError::Fuse)?;
+    let mut lat = Vec::with_capacity(scans.len());
+    let (mut k, mut g) = (0, 0);
+    let mut batch: Vec<Detection> = Vec::new();
+    for &(t, i) in &scans {
+        while grid.get(g).is_some_and(|&gt| gt < t - TIME_EPS) {
+            sink(grid[g], &fuser.tracks_at(grid[g]))?;
+            g += 1;
+        }
+        batch.clear();
+        while let Some((dt, di, d)) = dets.get(k) {
+            let same_time = (*dt - t).abs() < TIME_EPS;
+            // Every row made a scan of its own above, so no row is left
+            // behind; `before` only guards the walk.
+            let before = *dt < t - TIME_EPS || (same_time && *di < i);
+            let here = same_time && *di == i;
+            if !(before || here) {
+                break;
+            }
+            if here {
+                batch.push(*d);
+            }
+            k += 1;
+        }
+        let clock = Instant::now();
+        let done = fuser.scan(i, t, &batch);
+        lat.push(clock.elapsed().as_secs_f64());
+        done.map_err(ToolError::Fuse)?;
+        if grid.is_empty() {
+            sink(t, &fuser.tracks_at(t))?;
+        }
+    }
+    for &gt in &grid[g.min(grid.len())..] {
+        sink(gt, &fuser.tracks_at(gt))?;
+    }
+    Ok(timing(lat, dets.len()))
+}
+
+fn timing(mut lat: Vec<f64>, detections: usize) -> RunStats {
+    let total: f64 = lat.iter().sum();
+    lat.sort_by(f64::total_cmp);
+    let pct = |q: f64| {
+        lat.get(((lat.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    RunStats {
+        scans: lat.len(),
+        detections,
+        tracker_s: total,
+        p50_s: pct(0.5),
+        p99_s: pct(0.99),
+        max_s: lat.last().copied().unwrap_or(0.0),
+    }
+}
+
 /// [`track_file`] on every sensor together, returning only the timing.
 pub fn run_offline(
     detections: &Path,
@@ -225,6 +356,7 @@ pub fn run_offline(
     let opts = TrackOptions {
         q_from_scenario,
         only_sensor: None,
+        reference: false,
     };
     Ok(track_file(detections, out, cfg, opts)?.stats)
 }
