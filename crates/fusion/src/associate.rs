@@ -79,10 +79,9 @@ pub(crate) fn associate_with<'a>(
 
     let mut edges = Vec::new();
     let mut cand = Vec::new();
-    for ti in 0..n {
+    for (ti, &h) in half.iter().enumerate() {
         let t = track(ti);
         let c = [t.est.x[0], t.est.x[2]];
-        let h = half[ti];
         cand.clear();
         grid.query(
             [c[0] - h[0], c[1] - h[1]],

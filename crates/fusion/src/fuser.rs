@@ -296,7 +296,10 @@ impl Fused {
         let dt = (time - self.t.time).max(0.0);
         let p = &self.t.est.p;
         let axis = |i: usize| {
-            p[i][i] + 2.0 * dt * p[i][i + 1].abs() + dt * dt * p[i + 1][i + 1] + q * dt.powi(3) / 3.0
+            p[i][i]
+                + 2.0 * dt * p[i][i + 1].abs()
+                + dt * dt * p[i + 1][i + 1]
+                + q * dt.powi(3) / 3.0
         };
         (axis(0), axis(2))
     }

@@ -42,7 +42,9 @@ impl Fuser {
         let p = f.position_at(time);
         let (mut covering, mut all_missed, mut sum) = (0u32, true, 0u64);
         for (s, spec) in self.sensors.iter().enumerate() {
-            let Some(last) = self.activity[s] else { continue };
+            let Some(last) = self.activity[s] else {
+                continue;
+            };
             if last < time - self.cfg.live_periods * spec.period
                 || !spec.covers(p[0], p[1], f.ident.is_some())
             {
@@ -134,8 +136,10 @@ impl Fuser {
                 let (ga, gb) = (&at[a].est, &at[b].est);
                 let dp = [ga.x[0] - gb.x[0], ga.x[2] - gb.x[2]];
                 let dv = [ga.x[1] - gb.x[1], ga.x[3] - gb.x[3]];
-                let pos = |g: &crate::kalman::Gaussian| [[g.p[0][0], g.p[0][2]], [g.p[2][0], g.p[2][2]]];
-                let vel = |g: &crate::kalman::Gaussian| [[g.p[1][1], g.p[1][3]], [g.p[3][1], g.p[3][3]]];
+                let pos =
+                    |g: &crate::kalman::Gaussian| [[g.p[0][0], g.p[0][2]], [g.p[2][0], g.p[2][2]]];
+                let vel =
+                    |g: &crate::kalman::Gaussian| [[g.p[1][1], g.p[1][3]], [g.p[3][1], g.p[3][3]]];
                 let d2 = mahalanobis2(dp, pos(ga), pos(gb));
                 if d2 >= gate * gate || mahalanobis2(dv, vel(ga), vel(gb)) >= gate * gate {
                     continue;
@@ -184,8 +188,16 @@ impl Fuser {
                 continue;
             };
             // The better estimate survives, under the older number.
-            let best = if traces[y] < traces[o] { &at[y] } else { &at[o] };
-            old.t = Track { id: Some(kept), updates: old.t.updates.saturating_add(young.t.updates), ..best.clone() };
+            let best = if traces[y] < traces[o] {
+                &at[y]
+            } else {
+                &at[o]
+            };
+            old.t = Track {
+                id: Some(kept),
+                updates: old.t.updates.saturating_add(young.t.updates),
+                ..best.clone()
+            };
             old.ident = old.ident.or(young.ident);
             old.sensors |= young.sensors;
             old.last_update = old.last_update.max(young.last_update);

@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use fusion::detections::{parse_sensors, read_detections, ReadReport, Sensors, TIME_EPS};
+use fusion::fuser::{FuseConfig, FuseError, FusedTrack, Fuser, SensorSpec};
 use fusion::gospa::GospaParams;
 use fusion::offline::{scan_batches, scan_times, score_texts, sorted_by_time, Score};
 use fusion::scenario::{parse_meta, write_header, write_scan, ScenarioError, ScenarioMeta};
 use fusion::score::{parse_tracks, parse_truth, truth_times, Report};
-use fusion::fuser::{FuseConfig, FuseError, FusedTrack, Fuser, SensorSpec};
 use fusion::tracker::{Config, Detection, ScanOutput, Tracker, TrackerError};
 
 use super::SimScenario;
@@ -210,13 +210,21 @@ pub fn track_file(
             tracker: cfg,
             ..FuseConfig::default()
         };
-        let grid = meta.as_ref().map(ScenarioMeta::scan_times).unwrap_or_default();
+        let grid = meta
+            .as_ref()
+            .map(ScenarioMeta::scan_times)
+            .unwrap_or_default();
         let file = std::fs::File::create(out).map_err(io_error(out))?;
         let mut w = std::io::BufWriter::new(file);
         write_header(&mut w).map_err(io_error(out))?;
-        let stats = fuse_scans_with(&sorted_by_time(&dets), &sensors, specs, fcfg, &grid, |t, tracks| {
-            write_tracks(&mut w, t, tracks).map_err(io_error(out))
-        })?;
+        let stats = fuse_scans_with(
+            &sorted_by_time(&dets),
+            &sensors,
+            specs,
+            fcfg,
+            &grid,
+            |t, tracks| write_tracks(&mut w, t, tracks).map_err(io_error(out)),
+        )?;
         w.flush().map_err(io_error(out))?;
         return Ok(TrackRun { stats, read });
     }

@@ -14,8 +14,7 @@ mod files;
 mod gen;
 
 pub use files::{
-    fuse_scans_with,
-    read_text, run_offline, run_scans, run_scans_with, score, score_files, track_file,
-    write_scenario, RunStats, ToolError, TrackOptions, TrackRun,
+    fuse_scans_with, read_text, run_offline, run_scans, run_scans_with, score, score_files,
+    track_file, write_scenario, RunStats, ToolError, TrackOptions, TrackRun,
 };
 pub use gen::{simulate, SimParams, SimScenario};
