@@ -187,8 +187,10 @@ pub struct FeedsConfig {
     /// CoT `stale` of a published track, seconds after its `time` (default 10).
     #[serde(default = "default_stale")]
     pub track_stale_s: f64,
-    /// A track without an update for this long is announced deleted and no
-    /// longer published, seconds (default 20).
+    /// A track that no live sensor covers (it left every coverage, or the
+    /// sensors that cover it fell silent) is deleted after this long without
+    /// an update, seconds (default 20). Tracks that sensors cover end when
+    /// those sensors stop seeing them (`tracker.max_misses` looks each).
     #[serde(default = "default_timeout")]
     pub track_timeout_s: f64,
     /// Detections older than `now` by more than this are refused, seconds (default 60).

@@ -1,46 +1,80 @@
-//! The pipeline's output side: running the tracker's due scans, attributing
-//! detections to tracks, timing tracks out, publishing, operator marks.
+//! The pipeline's output side: handing due detections to the fuser, keeping
+//! each track's sensors and identity, announcing ends and merges,
+//! publishing, operator marks.
 
-use fusion::ScanOutput;
+use fusion::fuser::ScanReport;
 
 use crate::error::FeedsError;
 use crate::mark::{Affiliation, Mark, MAX_REMARKS};
 use crate::pipeline::Pipeline;
 use crate::publish;
+use crate::stats::Reject;
 use crate::timebase::{cot_time, unix_s};
-use crate::tracks::{attribute, Pending, TrackState};
+use crate::tracks::{Pending, TrackState};
 
 impl Pipeline {
-    /// When [`Pipeline::handle_timeout`] next has work: the tracker's next
-    /// due scan or the next publication, whichever is first. `None` before
-    /// any input was accepted.
+    /// When [`Pipeline::handle_timeout`] next has work: the end of the
+    /// oldest waiting detection's late window or the next publication,
+    /// whichever is first. `None` before any input was accepted.
     pub fn poll_timeout(&self) -> Option<cot::Time> {
-        let next = match (self.tracker.poll_timeout(), self.next_publish) {
+        let due = self
+            .pending
+            .iter()
+            .map(|p| p.det.time)
+            .min_by(f64::total_cmp)
+            .map(|t| t + self.cfg.tracker.late_window);
+        let next = match (due, self.next_publish) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
         next.map(cot_time)
     }
 
-    /// Runs everything due at `now`: the tracker's scans whose late window
-    /// closed, track time-outs (announced as `t-x-d-d`), and the
-    /// publication of every live track when its interval has passed.
+    /// Runs everything due at `now`: the detections whose late window
+    /// closed go to the fuser in time order, one scan per sensor and time;
+    /// tracks it ends or merges are announced (`t-x-d-d`); every live track
+    /// is published when its interval has passed.
     pub fn handle_timeout(&mut self, now: cot::Time) {
         let now = unix_s(now);
         self.last_now = self.last_now.max(now);
-        let outputs = self.tracker.handle_timeout(now);
         let cutoff = now - self.cfg.tracker.late_window;
         let mut due: Vec<Pending> = Vec::new();
         self.pending.retain(|p| {
-            let is_due = p.time <= cutoff;
+            let is_due = p.det.time <= cutoff;
             if is_due {
                 due.push(p.clone());
             }
             !is_due
         });
-        due.sort_by(|a, b| a.time.total_cmp(&b.time));
-        self.apply(&outputs, &due, now);
-        self.time_out(now);
+        due.sort_by(|a, b| {
+            a.det
+                .time
+                .total_cmp(&b.det.time)
+                .then(a.det.sensor_id.cmp(&b.det.sensor_id))
+        });
+        let mut start = 0;
+        while start < due.len() {
+            let (t, s) = (due[start].det.time, due[start].det.sensor_id);
+            let end = start
+                + due[start..]
+                    .iter()
+                    .take_while(|p| p.det.time == t && p.det.sensor_id == s)
+                    .count();
+            let batch = &due[start..end];
+            let dets: Vec<fusion::Detection> = batch.iter().map(|p| p.det).collect();
+            match self.fuser.scan(s, t, &dets) {
+                Ok(rep) => self.apply(&rep, batch, now),
+                // Only a time behind one already handed over can fail here,
+                // and `submit` refuses those; count rather than trust.
+                Err(_) => {
+                    for _ in batch {
+                        self.stats.reject(Reject::Late);
+                    }
+                }
+            }
+            self.closed = Some(self.closed.map_or(t, |c| c.max(t)));
+            start = end;
+        }
         if self.next_publish.is_some_and(|t| now >= t) {
             self.publish_all(now);
             self.next_publish = Some(now + self.cfg.publish_interval_s);
@@ -70,10 +104,7 @@ impl Pipeline {
             .strip_prefix(self.cfg.uid_prefix.as_str())
             .and_then(|rest| rest.strip_prefix('-'))
             .and_then(|n| n.parse::<u64>().ok());
-        let Some(t) = id
-            .and_then(|id| self.tracks.get_mut(&id))
-            .filter(|t| !t.retired)
-        else {
+        let Some(t) = id.and_then(|id| self.tracks.get_mut(&id)) else {
             return Err(FeedsError::UnknownTrack(
                 track_uid.chars().take(128).collect(),
             ));
@@ -92,61 +123,36 @@ impl Pipeline {
     /// Uids of the live (published or publishable) tracks, in id order.
     pub fn track_uids(&self) -> Vec<String> {
         self.tracks
-            .iter()
-            .filter(|(_, t)| !t.retired)
-            .map(|(id, _)| publish::uid(&self.cfg.uid_prefix, *id))
+            .keys()
+            .map(|id| publish::uid(&self.cfg.uid_prefix, *id))
             .collect()
     }
 
-    fn apply(&mut self, outputs: &[ScanOutput], due: &[Pending], now: f64) {
-        let gate = self.cfg.tracker.gate;
-        let mut k = 0;
-        for (i, out) in outputs.iter().enumerate() {
-            for r in &out.tracks {
-                self.tracks
-                    .entry(r.id)
-                    .and_modify(|t| t.report = *r)
-                    .or_insert_with(|| TrackState::new(*r));
-            }
-            for id in &out.deleted {
-                // A track that timed out was announced then.
-                if let Some(t) = self.tracks.remove(id).filter(|t| !t.retired) {
-                    self.announce_end(&t, now);
-                }
-            }
-            // Scans of several sensors at the same instant come out one after
-            // the other; their detections are attributed against the last.
-            if outputs.get(i + 1).is_some_and(|n| n.time == out.time) {
-                continue;
-            }
-            // Detections with no scan of their own were dropped as stale by
-            // the tracker; they are skipped.
-            while due.get(k).is_some_and(|p| p.time < out.time) {
-                k += 1;
-            }
-            while let Some(p) = due.get(k).filter(|p| p.time == out.time) {
-                if let Some(t) =
-                    attribute(p, &out.tracks, gate).and_then(|id| self.tracks.get_mut(&id))
-                {
-                    t.absorb(p);
-                }
-                k += 1;
+    /// Takes what one scan changed into the pipeline's tracks.
+    fn apply(&mut self, rep: &ScanReport, batch: &[Pending], now: f64) {
+        for &id in &rep.confirmed {
+            if let Some(f) = self.fuser.track(id) {
+                self.tracks.insert(id, TrackState::new(f.report));
             }
         }
-    }
-
-    fn time_out(&mut self, now: f64) {
-        let limit = self.cfg.track_timeout_s;
-        let expired: Vec<u64> = self
-            .tracks
-            .iter()
-            .filter(|(_, t)| !t.retired && now - t.last_update > limit)
-            .map(|(id, _)| *id)
-            .collect();
-        for id in expired {
-            if let Some(t) = self.tracks.get_mut(&id) {
-                t.retired = true;
-                let t = t.clone();
+        // Merges first: `assigned` already names the kept track.
+        for m in &rep.merged {
+            if let Some(gone) = self.tracks.remove(&m.absorbed) {
+                if let Some(kept) = self.tracks.get_mut(&m.kept) {
+                    kept.merge(&gone);
+                }
+                self.stats.tracks_merged += 1;
+                tracing::debug!(kept = m.kept, absorbed = m.absorbed, "tracks merged");
+                self.announce_end(&gone, now);
+            }
+        }
+        for (p, id) in batch.iter().zip(&rep.assigned) {
+            if let Some(t) = id.and_then(|id| self.tracks.get_mut(&id)) {
+                t.absorb(p);
+            }
+        }
+        for id in &rep.deleted {
+            if let Some(t) = self.tracks.remove(id) {
                 self.announce_end(&t, now);
             }
         }
@@ -161,13 +167,21 @@ impl Pipeline {
     }
 
     fn publish_all(&mut self, now: f64) {
+        // The estimates as of the last scan handed over; publishing moves
+        // them on to `now`, at most `max_extrapolation_s`.
+        if let Some(at) = self.fuser.last_time() {
+            for f in self.fuser.tracks_at(at) {
+                if let Some(t) = self.tracks.get_mut(&f.report.id) {
+                    t.report = f.report;
+                }
+            }
+        }
         let events: Vec<cot::Event> = self
             .tracks
             .values()
-            .filter(|t| !t.retired)
             .map(|t| publish::track_event(t, &self.ctx, now))
             .collect();
-        for t in self.tracks.values_mut().filter(|t| !t.retired) {
+        for t in self.tracks.values_mut() {
             t.published = true;
         }
         self.stats.tracks_published += events.len() as u64;

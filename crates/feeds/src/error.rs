@@ -18,6 +18,9 @@ pub enum FeedsError {
     /// The tracker refused its configuration.
     #[error(transparent)]
     Tracker(#[from] fusion::tracker::TrackerError),
+    /// The fuser refused its configuration.
+    #[error(transparent)]
+    Fuse(#[from] fusion::fuser::FuseError),
     /// A mark names a uid that is not a live track of this pipeline.
     #[error("no live track with uid {0:?}")]
     UnknownTrack(String),

@@ -17,10 +17,8 @@ pub struct TrackerKnobs {
     pub tentative_gate: f64,
     /// Associated detections to confirm a track.
     pub min_points: u32,
-    /// Missed scans before deletion. Default 1,000,000 instead of 3: every
-    /// message of an asynchronous sensor is a scan, so a radar track would
-    /// otherwise die of other targets' ADS-B messages. Tracks end by
-    /// [`crate::FeedsConfig::track_timeout_s`] and `max_position_trace` instead.
+    /// Looks of every live sensor covering a track that found nothing,
+    /// before the track is deleted (one look per sensor period).
     pub max_misses: u32,
     /// Position covariance trace beyond which a track is deleted, m².
     pub max_position_trace: f64,
@@ -28,9 +26,9 @@ pub struct TrackerKnobs {
     /// 30², so that a 250 m/s aircraft can initiate on 1 Hz ADS-B.
     pub init_velocity_var: f64,
     /// How long detections wait for late ones, seconds. Default 2.0 instead of
-    /// 0.5, to absorb feed latency; tracks are extrapolated to the publish time.
+    /// 0.5, to absorb feed latency; tracks are predicted to the publish time.
     pub late_window: f64,
-    /// Most detections waiting in the tracker. Default 100,000.
+    /// Most detections waiting for their late window. Default 100,000.
     pub max_pending: usize,
 }
 
@@ -42,7 +40,7 @@ impl Default for TrackerKnobs {
             gate: f.gate,
             tentative_gate: f.tentative_gate,
             min_points: f.min_points,
-            max_misses: 1_000_000,
+            max_misses: f.max_misses,
             max_position_trace: f.max_position_trace,
             init_velocity_var: 100.0 * 100.0,
             late_window: 2.0,

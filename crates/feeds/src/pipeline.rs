@@ -3,12 +3,11 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
+use fusion::fuser::{FuseConfig, Fuser, Looks, Ring, SensorSpec};
 use fusion::geo::{EnuFrame, Geodetic, SensorSite};
-use fusion::tracker::TrackerError;
-use fusion::Tracker;
 
 use crate::aircraft::AircraftTable;
-use crate::config::{FeedsConfig, Noise, SensorKind, Site};
+use crate::config::{Detects, FeedsConfig, Noise, SensorKind, Site};
 use crate::convert::{Converted, Measurement};
 use crate::error::FeedsError;
 use crate::publish::PublishCtx;
@@ -44,7 +43,9 @@ pub struct Pipeline {
     pub(crate) feeds: Vec<Feed>,
     pub(crate) ctx: PublishCtx,
     by_id: HashMap<String, u32>,
-    pub(crate) tracker: Tracker,
+    pub(crate) fuser: Fuser,
+    /// Times up to this one have been handed to the fuser (Unix seconds).
+    pub(crate) closed: Option<f64>,
     pub(crate) aircraft: AircraftTable,
     pub(crate) pending: Vec<Pending>,
     pub(crate) tracks: BTreeMap<u64, TrackState>,
@@ -67,7 +68,31 @@ impl Pipeline {
     pub fn new(cfg: FeedsConfig) -> Result<Self, FeedsError> {
         cfg.validate()?;
         let frame = EnuFrame::new(geodetic(&cfg.origin));
-        let tracker = Tracker::new(cfg.tracker.to_fusion())?;
+        // Every live sensor reports as it goes (plots by sector, ADS-B
+        // messages one by one), so each looks once per period.
+        let specs = cfg
+            .sensors
+            .iter()
+            .map(|s| SensorSpec {
+                coverage: s.coverage.zip(s.site).map(|(c, site)| {
+                    let p = frame.geodetic_to_enu(&geodetic(&site));
+                    Ring {
+                        site: [p[0], p[1]],
+                        min_range: c.min_range_m,
+                        max_range: c.max_range_m,
+                    }
+                }),
+                period: s.period(),
+                looks: Looks::Reports,
+                cooperative_only: s.detects() == Detects::Cooperative,
+            })
+            .collect();
+        let fuse_cfg = FuseConfig {
+            tracker: cfg.tracker.to_fusion(),
+            coast_s: Some(cfg.track_timeout_s),
+            ..FuseConfig::default()
+        };
+        let fuser = Fuser::new(fuse_cfg, specs)?;
         let feeds: Vec<Feed> = cfg
             .sensors
             .iter()
@@ -110,7 +135,8 @@ impl Pipeline {
             feeds,
             ctx,
             by_id,
-            tracker,
+            fuser,
+            closed: None,
             aircraft: AircraftTable::default(),
             pending: Vec::new(),
             tracks: BTreeMap::new(),
@@ -164,7 +190,13 @@ impl Pipeline {
         ok
     }
 
-    /// Checks a converted measurement's time and hands it to the tracker.
+    /// The fuser's running totals (merges, address jumps, refusals).
+    pub fn fuser_counters(&self) -> &fusion::fuser::FuseCounters {
+        self.fuser.counters()
+    }
+
+    /// Checks a converted measurement's time and queues it for the fuser
+    /// until its late window closes.
     pub(crate) fn submit(&mut self, idx: u32, converted: Converted, now: f64) {
         let m: Measurement = match converted {
             Ok(Some(m)) => m,
@@ -189,29 +221,32 @@ impl Pipeline {
             x: m.x,
             y: m.y,
             r: m.r,
-            ident: None,
+            ident: m.evidence.icao,
         };
-        match self.tracker.ingest(det, now) {
-            Ok(()) => {
-                self.stats.accepted += 1;
-                if let Some(f) = self.feeds.get_mut(idx as usize) {
-                    f.seen.accepted += 1;
-                }
-                self.pending.push(Pending {
-                    time: m.time,
-                    sensor: idx,
-                    z: [m.x, m.y],
-                    r: m.r,
-                    evidence: m.evidence,
-                });
-                self.last_now = self.last_now.max(now);
-                if self.next_publish.is_none() {
-                    self.next_publish = Some(now + self.cfg.publish_interval_s);
-                }
-            }
-            Err(TrackerError::Full(_)) => self.stats.reject(Reject::TrackerFull),
-            Err(TrackerError::BadDetection) => self.stats.reject(Reject::Implausible),
-            Err(_) => self.stats.reject(Reject::Late),
+        if !det.is_valid() {
+            return self.stats.reject(Reject::Implausible);
+        }
+        // Too late: its window closed on arrival, or the fuser has moved
+        // past its time.
+        if det.time + self.cfg.tracker.late_window < now
+            || self.closed.is_some_and(|c| det.time < c)
+        {
+            return self.stats.reject(Reject::Late);
+        }
+        if self.pending.len() >= self.cfg.tracker.max_pending {
+            return self.stats.reject(Reject::TrackerFull);
+        }
+        self.stats.accepted += 1;
+        if let Some(f) = self.feeds.get_mut(idx as usize) {
+            f.seen.accepted += 1;
+        }
+        self.pending.push(Pending {
+            det,
+            evidence: m.evidence,
+        });
+        self.last_now = self.last_now.max(now);
+        if self.next_publish.is_none() {
+            self.next_publish = Some(now + self.cfg.publish_interval_s);
         }
     }
 }

@@ -71,8 +71,10 @@ pub struct Stats {
     pub tracker_full: u64,
     /// Track events published (one per track per publication, marks included).
     pub tracks_published: u64,
-    /// Tracks announced deleted (`t-x-d-d`).
+    /// Tracks announced deleted (`t-x-d-d`), merged ones included.
     pub tracks_deleted: u64,
+    /// Tracks found to be another track's object and merged into it.
+    pub tracks_merged: u64,
     /// Queued CoT events dropped because nobody polled them in time.
     pub events_dropped: u64,
 }

@@ -3,20 +3,16 @@
 //! detections, the operator's mark. Bounded: a set of sensor indices (at most
 //! the configured sensors) and the latest values, never a history.
 
-use fusion::linalg::{inv2_spd, quad2, Mat2};
-use fusion::TrackReport;
+use fusion::{Detection, TrackReport};
 
 use crate::convert::Evidence;
 use crate::mark::Mark;
 
-/// A detection handed to the tracker, kept until its scan is processed so
-/// that the track it went into can be found.
+/// A detection waiting for its late window to close, with what its
+/// message said besides the position.
 #[derive(Debug, Clone)]
 pub(crate) struct Pending {
-    pub(crate) time: f64,
-    pub(crate) sensor: u32,
-    pub(crate) z: [f64; 2],
-    pub(crate) r: Mat2,
+    pub(crate) det: Detection,
     pub(crate) evidence: Evidence,
 }
 
@@ -37,8 +33,6 @@ pub(crate) struct TrackState {
     pub(crate) mark: Option<Mark>,
     /// Published at least once (so its end must be announced).
     pub(crate) published: bool,
-    /// Timed out and announced deleted; revived if detections come back.
-    pub(crate) retired: bool,
 }
 
 impl TrackState {
@@ -51,19 +45,46 @@ impl TrackState {
             evidence: Evidence::default(),
             mark: None,
             published: false,
-            retired: false,
         }
     }
 
     /// Records that detection `p` went into this track.
     pub(crate) fn absorb(&mut self, p: &Pending) {
-        if let Err(at) = self.sensors.binary_search(&p.sensor) {
-            self.sensors.insert(at, p.sensor);
-        }
+        self.add_sensor(p.det.sensor_id);
         self.updates = self.updates.saturating_add(1);
-        self.last_update = self.last_update.max(p.time);
-        self.retired = false;
-        let e = &p.evidence;
+        self.last_update = self.last_update.max(p.det.time);
+        self.take_evidence(&p.evidence);
+    }
+
+    /// Takes over what `other`, found to be the same object, knew: its
+    /// sensors, its identity where this track has none, its mark if this
+    /// one has none.
+    pub(crate) fn merge(&mut self, other: &TrackState) {
+        for &s in &other.sensors {
+            self.add_sensor(s);
+        }
+        self.updates = self.updates.saturating_add(other.updates);
+        self.last_update = self.last_update.max(other.last_update);
+        let mut e = other.evidence.clone();
+        // This track's own values are newer or equal; only fill gaps.
+        e.icao = self.evidence.icao.or(e.icao);
+        e.callsign = self.evidence.callsign.clone().or(e.callsign);
+        e.hae_m = self.evidence.hae_m.or(e.hae_m);
+        e.pressure_alt_m = self.evidence.pressure_alt_m.or(e.pressure_alt_m);
+        e.airborne = self.evidence.airborne.or(e.airborne);
+        self.evidence = e;
+        if self.mark.is_none() {
+            self.mark.clone_from(&other.mark);
+        }
+    }
+
+    fn add_sensor(&mut self, sensor: u32) {
+        if let Err(at) = self.sensors.binary_search(&sensor) {
+            self.sensors.insert(at, sensor);
+        }
+    }
+
+    fn take_evidence(&mut self, e: &Evidence) {
         let mine = &mut self.evidence;
         // Newer values win field by field: a radar plot without identity
         // must not erase the identity ADS-B gave the track.
@@ -83,30 +104,6 @@ impl TrackState {
             mine.airborne = e.airborne;
         }
     }
-}
-
-/// The track of `tracks` that detection `p` most likely updated: the nearest
-/// in Mahalanobis distance (track position covariance plus the detection's),
-/// if within `gate`.
-///
-/// fusion's scan output does not say which detection updated which track, so
-/// this is reconstructed from the updated estimates; an updated estimate lies
-/// nearer its detection than the prediction did, so the tracker's own gate is
-/// a safe bound.
-pub(crate) fn attribute(p: &Pending, tracks: &[TrackReport], gate: f64) -> Option<u64> {
-    let mut best: Option<(f64, u64)> = None;
-    for t in tracks {
-        let s = [
-            [t.cov[0][0] + p.r[0][0], t.cov[0][2] + p.r[0][1]],
-            [t.cov[2][0] + p.r[1][0], t.cov[2][2] + p.r[1][1]],
-        ];
-        let Some(inv) = inv2_spd(&s) else { continue };
-        let d2 = quad2(&[p.z[0] - t.x, p.z[1] - t.y], &inv);
-        if d2.is_finite() && d2 <= gate * gate && best.is_none_or(|(b, _)| d2 < b) {
-            best = Some((d2, t.id));
-        }
-    }
-    best.map(|(_, id)| id)
 }
 
 #[cfg(test)]
@@ -131,20 +128,39 @@ mod tests {
 
     fn pending(sensor: u32, x: f64, y: f64) -> Pending {
         Pending {
-            time: 1.0,
-            sensor,
-            z: [x, y],
-            r: [[25.0, 0.0], [0.0, 25.0]],
+            det: Detection {
+                time: 1.0,
+                sensor_id: sensor,
+                x,
+                y,
+                r: [[25.0, 0.0], [0.0, 25.0]],
+                ident: None,
+            },
             evidence: Evidence::default(),
         }
     }
 
     #[test]
-    fn nearest_track_within_gate() {
-        let tracks = [report(1, 0.0, 0.0), report(2, 100.0, 0.0)];
-        assert_eq!(attribute(&pending(0, 90.0, 0.0), &tracks, 3.0), Some(2));
-        assert_eq!(attribute(&pending(0, 5.0, 5.0), &tracks, 3.0), Some(1));
-        assert_eq!(attribute(&pending(0, 50.0, 0.0), &tracks, 3.0), None);
+    fn a_merge_fills_gaps_and_keeps_its_own_values() {
+        let mut kept = TrackState::new(report(1, 0.0, 0.0));
+        let mut p = pending(0, 0.0, 0.0);
+        p.evidence.callsign = Some("KEPT".into());
+        kept.absorb(&p);
+        let mut gone = TrackState::new(report(2, 0.0, 0.0));
+        let mut q = pending(2, 0.0, 0.0);
+        q.evidence.callsign = Some("GONE".into());
+        q.evidence.icao = Some(0xabcdef);
+        gone.absorb(&q);
+        gone.mark = Some(Mark {
+            affiliation: crate::mark::Affiliation::Hostile,
+            remarks: None,
+        });
+        kept.merge(&gone);
+        assert_eq!(kept.sensors, vec![0, 2]);
+        assert_eq!(kept.evidence.callsign.as_deref(), Some("KEPT"));
+        assert_eq!(kept.evidence.icao, Some(0xabcdef));
+        assert!(kept.mark.is_some());
+        assert_eq!(kept.updates, 2);
     }
 
     #[test]

@@ -339,9 +339,9 @@ impl Fuser {
                 "ident_jump_m, merge_gate, merge_after, live_periods, sweep_interval and coast_s must be positive",
             ));
         }
-        if sensors.is_empty() || !sensors.iter().all(SensorSpec::is_valid) {
+        if !sensors.iter().all(SensorSpec::is_valid) {
             return Err(FuseError::Config(
-                "at least one sensor, each with a positive period and a ring of finite, increasing ranges",
+                "each sensor needs a positive period and a ring of finite, increasing ranges",
             ));
         }
         let longest = sensors.iter().map(|s| s.period).fold(0.0, f64::max);
@@ -435,6 +435,26 @@ impl Fuser {
             .collect();
         out.sort_by_key(|t| t.report.id);
         out
+    }
+
+    /// The confirmed track numbered `id`, at the time of its estimate.
+    pub fn track(&self, id: u64) -> Option<FusedTrack> {
+        let f = self.tracks.iter().find(|f| f.t.id == Some(id))?;
+        Some(FusedTrack {
+            report: TrackReport {
+                id,
+                time: f.t.time,
+                x: f.t.est.x[0],
+                y: f.t.est.x[2],
+                vx: f.t.est.x[1],
+                vy: f.t.est.x[3],
+                cov: f.t.est.p,
+            },
+            ident: f.ident,
+            sensors: f.sensors,
+            updates: f.t.updates,
+            last_update: f.last_update,
+        })
     }
 
     fn new_track(&self, d: &Detection, sensor: u32) -> Fused {

@@ -49,7 +49,9 @@ pub struct Detection {
 }
 
 impl Detection {
-    pub(crate) fn is_valid(&self) -> bool {
+    /// Finite values and a symmetric positive-definite covariance: what
+    /// the trackers accept.
+    pub fn is_valid(&self) -> bool {
         self.x.is_finite()
             && self.y.is_finite()
             && self.time.is_finite()
