@@ -6,6 +6,8 @@ mod config;
 mod demo;
 mod errors;
 mod offline;
+#[cfg(test)]
+mod picture_count;
 mod simulate;
 
 use std::path::PathBuf;
