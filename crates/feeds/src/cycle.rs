@@ -75,6 +75,7 @@ impl Pipeline {
             self.closed = Some(self.closed.map_or(t, |c| c.max(t)));
             start = end;
         }
+        self.stats.ident_jumps = self.fuser.counters().ident_jumps;
         if self.next_publish.is_some_and(|t| now >= t) {
             self.publish_all(now);
             self.next_publish = Some(now + self.cfg.publish_interval_s);

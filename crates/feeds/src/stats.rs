@@ -75,6 +75,9 @@ pub struct Stats {
     pub tracks_deleted: u64,
     /// Tracks found to be another track's object and merged into it.
     pub tracks_merged: u64,
+    /// Aircraft addresses reported far from the track that held them (the
+    /// track lost the address; no second track claims it).
+    pub ident_jumps: u64,
     /// Queued CoT events dropped because nobody polled them in time.
     pub events_dropped: u64,
 }

@@ -143,6 +143,16 @@ impl SensorShared {
                 s.tracks_published,
             ),
             Sample::counter("tracks_deleted_total", "Tracks ended.", s.tracks_deleted),
+            Sample::counter(
+                "tracks_merged_total",
+                "Tracks found to be another track's object and merged into the older one.",
+                s.tracks_merged,
+            ),
+            Sample::counter(
+                "track_ident_jumps_total",
+                "Aircraft addresses reported far from the track that held them.",
+                s.ident_jumps,
+            ),
         ];
         for f in self.sensors.lock().iter() {
             out.push(
