@@ -65,7 +65,14 @@ pub const SILENT_ALERT_TYPE: &str = "x-watchfloor-sensor-silent";
 /// position is unknown: NaN, which the JSON writes as `null`.
 pub(crate) fn silent_alert(s: &SensorView, now_ms: i64) -> AlertView {
     let text = match s.last {
-        Some(ms) => format!("no message since {}", cot::Time::from_millis(ms)),
+        // To the second, in UTC: the watch officer reads it aloud.
+        Some(ms) => {
+            let c = cot::Time::from_millis(ms).civil();
+            format!(
+                "no message since {:02}:{:02}:{:02}Z",
+                c.hour, c.minute, c.second
+            )
+        }
         None => "never heard from".to_string(),
     };
     AlertView {
@@ -250,6 +257,6 @@ mod tests {
         s.lon = None;
         let a = serde_json::to_value(silent_alert(&s, 9)).unwrap();
         assert!(a["lat"].is_null() && a["lon"].is_null(), "{a}");
-        assert_eq!(a["text"], "no message since 1970-01-01T00:00:00.005Z");
+        assert_eq!(a["text"], "no message since 00:00:00Z");
     }
 }
