@@ -1,10 +1,16 @@
-// The red alert banner: one item per active alert, with a locate button.
+// The red alert banner: one item per active alert, with a locate button; and
+// the notice line under it for good news that needs no action (a silent
+// sensor speaking again), shown for a while then gone.
 import { ageText } from './format.js';
 
 /** Wires the banner; `locate(alert)` flies the map there, `now()` is server time. */
+const NOTICE_MS = 20000;
+
 export function createAlerts({ locate, now }) {
   const banner = document.getElementById('alert-banner');
+  const noticeBar = document.getElementById('notice-bar');
   let alerts = [];
+  let noticeTimer = null;
 
   function render() {
     banner.hidden = alerts.length === 0;
@@ -22,11 +28,15 @@ export function createAlerts({ locate, now }) {
         const age = document.createElement('span');
         age.className = 'age';
         age.textContent = `${ageText(now() - a.time)} ago${a.text ? ` · ${a.text}` : ''}`;
-        const btn = document.createElement('button');
-        btn.type = 'button';
-        btn.textContent = 'Locate';
-        btn.onclick = () => locate(a);
-        item.append(kind, from, age, btn);
+        item.append(kind, from, age);
+        // A sensor without a site has nowhere to fly to.
+        if (Number.isFinite(a.lat) && Number.isFinite(a.lon)) {
+          const btn = document.createElement('button');
+          btn.type = 'button';
+          btn.textContent = 'Locate';
+          btn.onclick = () => locate(a);
+          item.append(btn);
+        }
         return item;
       }),
     );
@@ -38,6 +48,15 @@ export function createAlerts({ locate, now }) {
     set(map) {
       alerts = [...map.values()].sort((a, b) => b.time - a.time);
       render();
+    },
+    /** Shows `text` on the notice line for a while. */
+    notice(text) {
+      noticeBar.textContent = `✓ ${text}`;
+      noticeBar.hidden = false;
+      clearTimeout(noticeTimer);
+      noticeTimer = setTimeout(() => {
+        noticeBar.hidden = true;
+      }, NOTICE_MS);
     },
   };
 }

@@ -10,6 +10,7 @@ import { createChat } from './chat.js';
 import { createAlerts } from './alerts.js';
 import { createMarkers } from './markers.js';
 import { createReplay } from './replay.js';
+import { createSensors } from './sensors.js';
 import { hmsText } from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -19,6 +20,7 @@ const wf = {
   map: null,
   objects: new Map(),
   renderedUids: () => [],
+  sensors: new Map(),
   frames: 0,
   ready: false,
 };
@@ -124,6 +126,16 @@ function startCop(session) {
     if (!replayView.active) panel.refresh();
   });
   live.on('chat', (msgs, initial) => chat.add(msgs, initial));
+  const sensors = createSensors({
+    mapApi,
+    now: () => live.now(),
+    onLocate: (s) => mapApi.flyTo(s.lat, s.lon, 10),
+  });
+  live.on('sensors', () => {
+    wf.sensors = live.sensors;
+    sensors.set(live.sensors);
+  });
+  live.on('notice', (text) => alerts.notice(text));
   live.on('alerts', () => {
     alerts.set(live.alerts);
     mapApi.setAlerts([...live.alerts.values()]);

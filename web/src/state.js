@@ -1,7 +1,10 @@
-// The live picture as the feed tells it: objects, chat and alerts, plus the
-// offset between the server's clock and ours (staleness uses server time).
+// The live picture as the feed tells it: objects, chat, alerts and sensors,
+// plus the offset between the server's clock and ours (staleness uses server
+// time).
 
 const CHAT_MAX = 5000; // messages kept in total, oldest dropped first
+/** The type of the alert the server raises for a sensor falling silent. */
+export const SENSOR_SILENT = 'x-watchfloor-sensor-silent';
 
 /** Holds what the server said and tells listeners what changed. */
 export class LiveState {
@@ -13,8 +16,10 @@ export class LiveState {
     /** @type {object[]} chat messages, oldest first */
     this.chat = [];
     this.chatIds = new Set();
+    /** @type {Map<string, object>} sensor id -> Sensor, config order */
+    this.sensors = new Map();
     this.offsetMs = 0; // server now - local now
-    this.listeners = { objects: [], chat: [], alerts: [] };
+    this.listeners = { objects: [], chat: [], alerts: [], sensors: [], notice: [] };
   }
 
   /** Server time now, ms. */
@@ -22,7 +27,10 @@ export class LiveState {
     return Date.now() + this.offsetMs;
   }
 
-  /** Subscribes to 'objects' (changed uids, removed uids, snapshot flag), 'chat' (new messages) or 'alerts'. */
+  /**
+   * Subscribes to 'objects' (changed uids, removed uids, snapshot flag), 'chat' (new messages),
+   * 'alerts', 'sensors' or 'notice' (a line of text: a silent sensor speaks again).
+   */
   on(what, fn) {
     this.listeners[what].push(fn);
   }
@@ -47,6 +55,9 @@ export class LiveState {
       this.emit('objects', [...this.objects.keys()], removed, true);
       this.emit('chat', fresh, true);
       this.emit('alerts');
+      this.sensors = new Map();
+      for (const s of frame.sensors || []) if (s && s.id) this.sensors.set(s.id, s);
+      this.emit('sensors');
       return;
     }
     if (frame.t !== 'delta') return;
@@ -68,7 +79,18 @@ export class LiveState {
         alertsChanged = true;
       }
     }
-    for (const uid of frame.cleared || []) alertsChanged = this.alerts.delete(uid) || alertsChanged;
+    if (Array.isArray(frame.sensors) && frame.sensors.length) {
+      for (const s of frame.sensors) if (s && s.id) this.sensors.set(s.id, s);
+      this.emit('sensors');
+    }
+    for (const uid of frame.cleared || []) {
+      const a = this.alerts.get(uid);
+      if (a && a.type === SENSOR_SILENT) {
+        const s = this.sensors.get(a.from);
+        this.emit('notice', `${a.from} ${s && s.status !== 'silent' ? s.status : 'heard from'} again`);
+      }
+      alertsChanged = this.alerts.delete(uid) || alertsChanged;
+    }
     if (alertsChanged) this.emit('alerts');
   }
 

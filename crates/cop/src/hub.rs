@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use picture::Identity;
 
+use crate::sensors::{alert_change, silent_alert, AlertChange, SensorView};
 use crate::view::{AlertView, ChatView, ObjectView, Room, Shown};
 
 /// The routing core's anonymous group, as stored with events.
@@ -110,6 +111,14 @@ pub struct AlertItem {
     json: String,
 }
 
+/// A sensor and who may see it (those who see its tracks).
+#[derive(Debug)]
+struct SensorItem {
+    view: SensorView,
+    groups: Arc<Vec<String>>,
+    json: String,
+}
+
 /// Everything that changed since the last frame.
 #[derive(Default)]
 struct Pending {
@@ -118,6 +127,7 @@ struct Pending {
     chat: Vec<Arc<ChatItem>>,
     alerts: Vec<Arc<AlertItem>>,
     cleared: Vec<Arc<AlertItem>>,
+    sensors: Vec<Arc<SensorItem>>,
 }
 
 /// One frame's worth of changes, taken out of the hub under its lock and
@@ -132,6 +142,7 @@ pub struct Batch {
     chat: Vec<Arc<ChatItem>>,
     alerts: Vec<Arc<AlertItem>>,
     cleared: Vec<Arc<AlertItem>>,
+    sensors: Vec<Arc<SensorItem>>,
 }
 
 /// Counters of the web picture.
@@ -148,6 +159,8 @@ pub struct Hub {
     objects: HashMap<String, Obj>,
     chat: VecDeque<Arc<ChatItem>>,
     alerts: HashMap<String, Arc<AlertItem>>,
+    /// The configured sensors, in config order.
+    sensors: Vec<Arc<SensorItem>>,
     seq: u64,
     chat_serial: u64,
     pending: Pending,
@@ -162,6 +175,7 @@ impl Hub {
             objects: HashMap::new(),
             chat: VecDeque::new(),
             alerts: HashMap::new(),
+            sensors: Vec::new(),
             seq: 0,
             chat_serial: 0,
             pending: Pending::default(),
@@ -257,6 +271,64 @@ impl Hub {
         }
     }
 
+    /// Takes the sensors' latest views (`groups`: who sees their tracks;
+    /// empty means anonymous) at `now_ms`. Only a view that differs from
+    /// the last one goes out with the next batch. A sensor that was heard
+    /// and is now silent raises an alert, kept until it speaks again;
+    /// that one clears it.
+    pub fn set_sensors(&mut self, views: Vec<SensorView>, groups: &Arc<Vec<String>>, now_ms: i64) {
+        let groups = if groups.is_empty() {
+            Arc::new(picture::shared_with(groups))
+        } else {
+            groups.clone()
+        };
+        for view in views {
+            let at = self.sensors.iter().position(|s| s.view.id == view.id);
+            let old = at.and_then(|i| self.sensors.get(i));
+            if old.is_some_and(|o| o.view == view && o.groups == groups) {
+                continue;
+            }
+            match alert_change(old.map(|o| &o.view), &view) {
+                AlertChange::Raise => {
+                    let alert = silent_alert(&view, now_ms);
+                    let json = serde_json::to_string(&alert).unwrap_or_default();
+                    let item = Arc::new(AlertItem {
+                        view: alert,
+                        groups: groups.clone(),
+                        json,
+                    });
+                    self.alerts.insert(item.view.uid.clone(), item.clone());
+                    self.pending.alerts.push(item);
+                }
+                AlertChange::Clear => {
+                    self.drop_alert(&format!(
+                        "{}{}",
+                        crate::sensors::SILENT_ALERT_PREFIX,
+                        view.id
+                    ));
+                }
+                AlertChange::Keep => {}
+            }
+            let json = serde_json::to_string(&view).unwrap_or_default();
+            let item = Arc::new(SensorItem {
+                view,
+                groups: groups.clone(),
+                json,
+            });
+            match at.and_then(|i| self.sensors.get_mut(i)) {
+                Some(slot) => *slot = item.clone(),
+                None => self.sensors.push(item.clone()),
+            }
+            self.pending.sensors.retain(|s| s.view.id != item.view.id);
+            self.pending.sensors.push(item);
+        }
+    }
+
+    /// The sensors as the all-seeing viewer has them, in config order.
+    pub fn sensors(&self) -> impl Iterator<Item = &SensorView> {
+        self.sensors.iter().map(|s| &s.view)
+    }
+
     /// Items a delete removed from the picture leave the map.
     pub fn forget(&mut self, uids: &[String]) {
         for uid in uids {
@@ -350,6 +422,7 @@ impl Hub {
             && p.chat.is_empty()
             && p.alerts.is_empty()
             && p.cleared.is_empty()
+            && p.sensors.is_empty()
         {
             return None;
         }
@@ -369,6 +442,7 @@ impl Hub {
             chat: p.chat,
             alerts: p.alerts,
             cleared: p.cleared,
+            sensors: p.sensors,
         })
     }
 
@@ -405,6 +479,14 @@ impl Hub {
                 .values()
                 .filter(|a| v.sees(&a.groups))
                 .map(|a| a.json.clone()),
+        );
+        s.push_str("],\"sensors\":[");
+        push_joined(
+            &mut s,
+            self.sensors
+                .iter()
+                .filter(|x| v.sees(&x.groups))
+                .map(|x| x.json.as_str()),
         );
         s.push_str("]}");
         (self.seq, self.chat_serial, s)
@@ -507,6 +589,14 @@ impl Batch {
             .map(|a| a.view.uid.as_str())
             .collect();
         s.push_str(&serde_json::to_string(&cleared).unwrap_or_else(|_| "[]".into()));
+        // Sensors change every few seconds at most: the key is there only
+        // when some did, to keep the frames of a busy picture small.
+        let mut sensors = self.sensors.iter().filter(|x| v.sees(&x.groups)).peekable();
+        if sensors.peek().is_some() {
+            s.push_str(",\"sensors\":[");
+            push_joined(&mut s, sensors.map(|x| x.json.as_str()));
+            s.push(']');
+        }
         s.push('}');
         s
     }

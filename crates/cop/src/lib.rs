@@ -16,9 +16,11 @@
 //! - [`view`] gives the JSON shapes of `web/PROTOCOL.md`; [`command`]
 //!   turns a browser's frame into a typed command or a refusal (never a
 //!   panic) and builds the CoT a command sends; [`replay`] shapes stored
-//!   history like live objects.
+//!   history like live objects; [`sensors`] shapes the configured sensors
+//!   (site, coverage, status) and the alert of one falling silent.
 
 pub mod command;
 pub mod hub;
 pub mod replay;
+pub mod sensors;
 pub mod view;

@@ -21,14 +21,14 @@ impl Pipeline {
             return;
         };
         if datagram.is_empty() {
-            self.stats.reject(Reject::Decode);
+            self.decode_error(idx);
         }
         for block in data_blocks(datagram) {
             let block = match block {
                 Ok(b) => b,
                 Err(e) => {
                     tracing::debug!(sensor, error = %e, "asterix block dropped");
-                    self.stats.reject(Reject::Decode);
+                    self.decode_error(idx);
                     continue;
                 }
             };
@@ -38,7 +38,7 @@ impl Pipeline {
                     Err(AsterixError::UnsupportedCategory(_)) => self.stats.ignored += 1,
                     Err(e) => {
                         tracing::debug!(sensor, error = %e, "asterix record dropped");
-                        self.stats.reject(Reject::Decode);
+                        self.decode_error(idx);
                     }
                 }
             }
@@ -89,6 +89,14 @@ impl Pipeline {
         let now = unix_s(now);
         if let Some(idx) = self.feed_for(sensor, SensorKind::Asterix) {
             self.record(idx, record, now);
+        }
+    }
+
+    /// Counts a [`Reject::Decode`] against the sensor it came from.
+    fn decode_error(&mut self, idx: u32) {
+        self.stats.reject(Reject::Decode);
+        if let Some(f) = self.feeds.get_mut(idx as usize) {
+            f.seen.decode_errors += 1;
         }
     }
 
@@ -150,7 +158,7 @@ impl Pipeline {
                 return;
             }
             Err(SbsError::Implausible(_)) => return self.stats.reject(Reject::Implausible),
-            Err(_) => return self.stats.reject(Reject::Decode),
+            Err(_) => return self.decode_error(idx),
         };
         let sigma = self
             .feeds
@@ -175,7 +183,7 @@ impl Pipeline {
         let d = match parse_detection(line) {
             Ok(d) => d,
             Err(DetectionError::Implausible(_)) => return self.stats.reject(Reject::Implausible),
-            Err(_) => return self.stats.reject(Reject::Decode),
+            Err(_) => return self.decode_error(idx),
         };
         let sigma = self
             .feeds

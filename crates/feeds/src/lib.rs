@@ -45,6 +45,7 @@ mod mark;
 mod pipeline;
 mod publish;
 mod stats;
+pub mod status;
 mod timebase;
 mod tracks;
 

@@ -38,6 +38,8 @@ pub struct SensorStats {
     pub messages: u64,
     /// Detections from it handed to the tracker.
     pub accepted: u64,
+    /// Its records or lines that did not decode ([`Reject::Decode`]).
+    pub decode_errors: u64,
     /// When it last sent a message, on the pipeline's clock (Unix seconds);
     /// `None` if it never did.
     pub last_seen: Option<f64>,

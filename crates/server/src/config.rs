@@ -245,6 +245,10 @@ pub struct SensorsConfig {
     pub inputs: Vec<SensorInput>,
     /// Groups that may see the tracks (empty: everyone).
     pub track_groups: Vec<String>,
+    /// The floor of the silent threshold, seconds (`None`: 30): a sensor is
+    /// silent after five of its periods without a message, but never
+    /// sooner than this (see `feeds::status`).
+    pub silent_min_s: Option<f64>,
 }
 
 /// Plain HTTP: `/metrics`, `/healthz`, the operator's API and the Marti API

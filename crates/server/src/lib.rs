@@ -19,6 +19,7 @@ mod persist;
 mod ratelimit;
 mod router;
 mod sensor_io;
+mod sensor_status;
 mod sensor_task;
 mod sink;
 mod tak;
@@ -161,6 +162,7 @@ impl Server {
         let tak = tak::start(&config.tak, &mut shell).await?;
         let trust = tls::start(&config, users.clone(), &tak, &mut shell).await?;
         let sensors = sensor_task::start(&config.sensors, &mut shell).await?;
+        let sensor_status = sensors.as_ref().map(|s| s.status.clone());
         let api = http::Api::new(&shell, marti.as_ref(), sensors, directory)?;
         let http_addr = http::start(&config.http, &api, &mut shell).await?;
         let https_addr = match &trust {
@@ -174,7 +176,13 @@ impl Server {
                     history: web_store,
                     restart,
                 };
-                Some(web::start(w.clone(), users, store, tls, &mut shell).await?)
+                let parts = web::Parts {
+                    users,
+                    store,
+                    tls,
+                    sensors: sensor_status,
+                };
+                Some(web::start(w.clone(), parts, &mut shell).await?)
             }
             None => None,
         };

@@ -17,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 use crate::metrics::Sample;
 use crate::router::RouterMsg;
 use crate::sensor_io;
+use crate::sensor_status::{StatusKeeper, StatusShared};
 use crate::sink::Source;
 
 /// What sensor sockets and the HTTP API send the sensor task.
@@ -47,16 +48,19 @@ pub(crate) struct SensorShared {
     pub(crate) stats: Mutex<feeds::Stats>,
     /// Each configured sensor's counters as of the last batch.
     pub(crate) sensors: Mutex<Vec<feeds::SensorStats>>,
+    /// Each configured sensor's status, for `/metrics` and the web COP.
+    pub(crate) status: Arc<StatusShared>,
 }
 
 impl SensorShared {
-    pub(crate) fn new(tx: mpsc::Sender<SensorMsg>) -> Self {
+    pub(crate) fn new(tx: mpsc::Sender<SensorMsg>, status: Arc<StatusShared>) -> Self {
         SensorShared {
             tx,
             dropped: AtomicU64::new(0),
             line_errors: AtomicU64::new(0),
             stats: Mutex::new(feeds::Stats::default()),
             sensors: Mutex::new(Vec::new()),
+            status,
         }
     }
 
@@ -97,9 +101,12 @@ impl SensorShared {
                 "Sensor records accepted into the tracker.",
                 s.accepted,
             ),
+            // The total keeps its unlabelled series; the per-sensor ones
+            // below join it, and leave out what no sensor can be named
+            // for (an ASTERIX block cut before its first record).
             Sample::counter(
                 "sensor_decode_errors_total",
-                "Sensor records that did not decode.",
+                "Sensor records that did not decode: all (no label) and per configured sensor.",
                 s.decode_error,
             ),
             Sample::counter(
@@ -154,7 +161,18 @@ impl SensorShared {
                 s.ident_jumps,
             ),
         ];
-        for f in self.sensors.lock().iter() {
+        let sensors = self.sensors.lock();
+        for f in sensors.iter() {
+            out.push(
+                Sample::counter(
+                    "sensor_decode_errors_total",
+                    "Sensor records that did not decode.",
+                    f.decode_errors,
+                )
+                .with("sensor", f.id.as_str()),
+            );
+        }
+        for f in sensors.iter() {
             out.push(
                 Sample::counter(
                     "sensor_messages_total",
@@ -182,6 +200,8 @@ impl SensorShared {
                 );
             }
         }
+        drop(sensors);
+        out.extend(self.status.samples());
         out
     }
 }
@@ -193,8 +213,10 @@ pub(crate) async fn run(
     shared: Arc<SensorShared>,
     router: mpsc::Sender<RouterMsg>,
     identity: Arc<Identity>,
+    silent_min_s: Option<f64>,
     stop: CancellationToken,
 ) {
+    let mut status = StatusKeeper::new(shared.status.clone(), silent_min_s, crate::clock::now());
     let kinds: std::collections::HashMap<String, SensorKind> = pipeline
         .config()
         .sensors
@@ -222,7 +244,11 @@ pub(crate) async fn run(
             () = tokio::time::sleep(wait) => {}
             () = stop.cancelled() => return,
         }
-        pipeline.handle_timeout(crate::clock::now());
+        let now = crate::clock::now();
+        pipeline.handle_timeout(now);
+        // At least once a second (the wait above), so a sensor that stops
+        // is seen silent within a second of its threshold.
+        status.update(&pipeline, now);
         while let Some(event) = pipeline.poll_event() {
             let msg = RouterMsg::Inject {
                 source: Source::Tracker,
@@ -284,7 +310,11 @@ pub(crate) async fn start(
         None => return Ok(None),
     };
     let (tx, rx) = sensor_io::channel();
-    let shared = Arc::new(SensorShared::new(tx));
+    let status = StatusShared::new(
+        bound.pipeline.config().sensors.clone(),
+        cfg.track_groups.clone(),
+    );
+    let shared = Arc::new(SensorShared::new(tx, Arc::new(status)));
     let stop = &shell.shutdown;
     for (socket, kind) in bound.udp {
         shell
@@ -314,6 +344,7 @@ pub(crate) async fn start(
         shared.clone(),
         shell.router.clone(),
         identity,
+        cfg.silent_min_s,
         stop.clone(),
     ));
     Ok(Some(shared))

@@ -7,6 +7,7 @@ mod api {
     mod bad_input;
     mod openapi;
     mod routing;
+    mod sensor_status;
     mod sensors;
     mod store;
     mod tls;

@@ -114,6 +114,8 @@ pub(crate) struct SensorsSection {
     pub(crate) inputs: Vec<server::SensorInput>,
     /// Groups that may see tracks; empty means everyone.
     pub(crate) track_groups: Vec<String>,
+    /// The floor of a sensor's silent threshold, seconds.
+    pub(crate) silent_min_s: f64,
 }
 
 /// The flat keys of the previous release: `(old key, section, key)`.
@@ -306,6 +308,10 @@ impl FileConfig {
         if !(s.retention_days > 0.0 && s.retention_days.is_finite()) {
             bail!("--retention-days ([store] retention_days) must be a positive number of days");
         }
+        let floor = self.sensors.silent_min_s;
+        if !(floor.is_finite() && floor > 0.0) {
+            bail!("[sensors] silent_min_s must be a positive number of seconds");
+        }
         if let Some(f) = &self.sensors.feeds {
             f.validate()
                 .map_err(|e| anyhow::anyhow!("[sensors.feeds]: {e}"))?;
@@ -325,6 +331,7 @@ impl FileConfig {
                 feeds: self.sensors.feeds.clone(),
                 inputs: self.sensors.inputs.clone(),
                 track_groups: self.sensors.track_groups.clone(),
+                silent_min_s: Some(self.sensors.silent_min_s),
             },
             http: server::HttpConfig {
                 listen: addr("--http ([http] listen)", &self.http.listen)?,

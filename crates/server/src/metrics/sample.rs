@@ -14,13 +14,13 @@ pub(crate) enum Kind {
 }
 
 /// One sample: a name without the `watchfloor_` prefix, its HELP text, its
-/// kind, at most one label, and its value.
+/// kind, its labels (few: a sensor, a sensor and its status), and its value.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Sample {
     pub(crate) name: &'static str,
     pub(crate) help: &'static str,
     pub(crate) kind: Kind,
-    pub(crate) label: Option<(&'static str, String)>,
+    pub(crate) labels: Vec<(&'static str, String)>,
     pub(crate) value: f64,
 }
 
@@ -32,7 +32,7 @@ impl Sample {
             name,
             help,
             kind: Kind::Counter,
-            label: None,
+            labels: Vec::new(),
             value: value as f64,
         }
     }
@@ -43,14 +43,14 @@ impl Sample {
             name,
             help,
             kind: Kind::Gauge,
-            label: None,
+            labels: Vec::new(),
             value,
         }
     }
 
-    /// The same sample with one label (e.g. `sensor="radar-1"`).
+    /// The same sample with one more label (e.g. `sensor="radar-1"`).
     pub(crate) fn with(mut self, label: &'static str, value: impl Into<String>) -> Sample {
-        self.label = Some((label, value.into()));
+        self.labels.push((label, value.into()));
         self
     }
 }
@@ -80,19 +80,13 @@ pub(crate) fn write(out: &mut String, samples: &[Sample]) {
                 );
                 first = false;
             }
-            match &s.label {
-                Some((k, v)) => {
-                    let _ = writeln!(
-                        out,
-                        "watchfloor_{name}{{{k}=\"{}\"}} {}",
-                        escape(v),
-                        s.value
-                    );
-                }
-                None => {
-                    let _ = writeln!(out, "watchfloor_{name} {}", s.value);
-                }
+            let _ = write!(out, "watchfloor_{name}");
+            for (i, (k, v)) in s.labels.iter().enumerate() {
+                let open = if i == 0 { "{" } else { "," };
+                let _ = write!(out, "{open}{k}=\"{}\"", escape(v));
             }
+            let close = if s.labels.is_empty() { "" } else { "}" };
+            let _ = writeln!(out, "{close} {}", s.value);
         }
     }
 }
@@ -119,6 +113,9 @@ mod tests {
                 Sample::gauge("seen_seconds", "Seen.", 1.5).with("sensor", "r1"),
                 Sample::gauge("b", "B.", 0.0),
                 Sample::gauge("seen_seconds", "Seen.", 2.0).with("sensor", "odd\"id"),
+                Sample::gauge("status", "S.", 1.0)
+                    .with("sensor", "r1")
+                    .with("status", "late"),
             ],
         );
         assert_eq!(
@@ -126,7 +123,9 @@ mod tests {
             "# HELP watchfloor_a_total A.\n# TYPE watchfloor_a_total counter\nwatchfloor_a_total 3\n\
              # HELP watchfloor_seen_seconds Seen.\n# TYPE watchfloor_seen_seconds gauge\n\
              watchfloor_seen_seconds{sensor=\"r1\"} 1.5\nwatchfloor_seen_seconds{sensor=\"odd\\\"id\"} 2\n\
-             # HELP watchfloor_b B.\n# TYPE watchfloor_b gauge\nwatchfloor_b 0\n"
+             # HELP watchfloor_b B.\n# TYPE watchfloor_b gauge\nwatchfloor_b 0\n\
+             # HELP watchfloor_status S.\n# TYPE watchfloor_status gauge\n\
+             watchfloor_status{sensor=\"r1\",status=\"late\"} 1\n"
         );
     }
 }

@@ -242,12 +242,15 @@ impl WebFeed {
     }
 }
 
-/// Runs the feed until shutdown.
+/// Runs the feed until shutdown; with `sensors`, their status joins the
+/// picture each time the sensor task publishes it.
 pub(crate) async fn run(
     feed: Arc<WebFeed>,
     mut inbox: mpsc::Receiver<HubIn>,
+    sensors: Option<Arc<crate::sensor_status::StatusShared>>,
     stop: CancellationToken,
 ) {
+    let mut board = super::sensors::board(sensors);
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut presence = tokio::time::interval(PRESENCE_EVERY);
@@ -280,6 +283,17 @@ pub(crate) async fn run(
                 feed.tick();
             }
             _ = presence.tick() => feed.presence(),
+            changed = super::sensors::changed(&mut board) => {
+                match changed {
+                    Some(views) => feed.hub.lock().set_sensors(
+                        views,
+                        &super::sensors::groups(&board),
+                        now().millis(),
+                    ),
+                    // The sensor task ended: its last word stays shown.
+                    None => board = None,
+                }
+            }
             () = stop.cancelled() => break,
         }
     }

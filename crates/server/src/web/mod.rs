@@ -12,6 +12,7 @@ mod auth;
 mod feed;
 mod replay;
 mod routes;
+mod sensors;
 mod session;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -93,10 +94,6 @@ pub(crate) struct Started {
     pub(crate) secure: bool,
 }
 
-/// Binds the web listener of `[web]` and starts the feed task and the
-/// page. With no users in the users file it binds the loopback address
-/// only, whatever was asked, and says so. `tls` serves the page over HTTPS
-/// (no client certificate) instead of plain HTTP.
 /// The web COP's view of the store: history for replay, and what the
 /// restart restored.
 pub(crate) struct Store {
@@ -119,13 +116,33 @@ fn seed(hub: &mut cop::hub::Hub, restart: crate::persist::Restart) {
     }
 }
 
+/// What the web COP is started with besides its section.
+pub(crate) struct Parts {
+    /// The users file (logins, groups).
+    pub(crate) users: Arc<Users>,
+    /// History and what the restart restored.
+    pub(crate) store: Store,
+    /// Serve the page over HTTPS with this configuration.
+    pub(crate) tls: Option<Arc<rustls::ServerConfig>>,
+    /// The sensors' status, when sensors are configured.
+    pub(crate) sensors: Option<Arc<crate::sensor_status::StatusShared>>,
+}
+
+/// Binds the web listener of `[web]` and starts the feed task and the
+/// page. With no users in the users file it binds the loopback address
+/// only, whatever was asked, and says so. `tls` serves the page over HTTPS
+/// (no client certificate) instead of plain HTTP.
 pub(crate) async fn start(
     mut config: WebConfig,
-    users: Arc<Users>,
-    store: Store,
-    tls: Option<Arc<rustls::ServerConfig>>,
+    parts: Parts,
     shell: &mut crate::Shell,
 ) -> Result<Started, ServerError> {
+    let Parts {
+        users,
+        store,
+        tls,
+        sensors,
+    } = parts;
     if !users.any() && !config.addr.ip().is_loopback() {
         let asked = config.addr;
         config.addr = SocketAddr::from((Ipv4Addr::LOCALHOST, asked.port()));
@@ -147,7 +164,7 @@ pub(crate) async fn start(
     let mut hub = cop::hub::Hub::new(cop::hub::HubLimits::default());
     seed(&mut hub, store.restart);
     let (feed, hub, inbox) = feed::WebFeed::new(hub, metrics.clone(), router);
-    tasks.spawn(feed::run(feed.clone(), inbox, stop.clone()));
+    tasks.spawn(feed::run(feed.clone(), inbox, sensors, stop.clone()));
     let state = routes::WebState {
         feed,
         config: Arc::new(config),
