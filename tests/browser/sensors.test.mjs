@@ -13,7 +13,7 @@ import { copTest, tid } from './lib/browser.mjs';
 import { REPO } from './lib/server.mjs';
 
 /** Where the screenshot of the sensor layer goes (cited by the closing note of issue 10). */
-const SHOT = path.join(REPO, 'target', 'browser', 'sensor-layer.png');
+const SHOT = path.join(REPO, 'test-artifacts', 'browser', 'sensor-layer.png');
 
 /** A UDP port the kernel just handed out on 127.0.0.1. */
 function freeUdpPort() {
