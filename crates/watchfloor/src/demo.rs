@@ -55,7 +55,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
     let mut scenario = sim::SimConfig::border_sector();
     scenario.set_start(server::now());
     let (asterix, detections) = (free_udp()?, free_udp()?);
-    config.sensors.feeds = Some(crate::simulate::feeds_config(&scenario));
+    config.sensors.feeds = Some(sim::feeds_config(&scenario));
     let sbs_id = sim::sources(&scenario)
         .into_iter()
         .find(|s| s.kind == sim::SourceKind::Sbs)
