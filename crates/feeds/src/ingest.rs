@@ -169,15 +169,24 @@ impl Pipeline {
         self.submit(idx, converted, now);
     }
 
-    /// One detection JSON line from `sensor` (a `detections` sensor), received
-    /// at `now`. The track lists the configured `sensor` id as its source;
-    /// the line's own `sensor` key names the device behind that feed.
+    /// One detection JSON line that arrived on the input of `sensor` (a
+    /// `detections` sensor), received at `now`.
+    ///
+    /// A gateway often sends many devices' lines on one input, each naming
+    /// its device in its own `sensor` key. A line whose key names another
+    /// configured `detections` sensor is that sensor's detection (its rate
+    /// limit, noise and counters; the track lists it as the source), so the
+    /// tracker knows where it was seen; a line naming no configured sensor
+    /// stays with `sensor`; a line naming a sensor of another kind is
+    /// refused and counted as [`Reject::UnknownSensor`]. Either way the line
+    /// also counts as a message of `sensor`, the input that carried it, so a
+    /// gateway that only forwards is not shown as silent.
     pub fn ingest_detection_json(&mut self, sensor: &str, line: &str, now: cot::Time) {
         let now = unix_s(now);
-        let Some(idx) = self.feed_for(sensor, SensorKind::Detections) else {
+        let Some(input) = self.feed_for(sensor, SensorKind::Detections) else {
             return;
         };
-        if !self.take_token(idx, now) {
+        if !self.take_token(input, now) {
             return;
         }
         let d = match parse_detection(line) {
@@ -185,11 +194,38 @@ impl Pipeline {
             Err(DetectionError::Implausible(_)) => return self.stats.reject(Reject::Implausible),
             Err(_) => return self.decode_error(idx),
         };
+        let Some(idx) = self.detection_sensor(input, &d.sensor) else {
+            tracing::debug!(sensor, named = %d.sensor, "detection naming a sensor of another kind dropped");
+            return self.stats.reject(Reject::UnknownSensor);
+        };
+        if idx != input && !self.take_token(idx, now) {
+            return;
+        }
         let sigma = self
             .feeds
             .get(idx as usize)
             .map_or(10.0, |f| f.noise.position_sigma(SensorKind::Detections));
         let converted = convert::detection(&d, &self.frame, sigma);
         self.submit(idx, converted, now);
+    }
+
+    /// The sensor a detection line that came in on `input` belongs to: the
+    /// configured sensor its `sensor` key names when that is a `detections`
+    /// sensor, `input` when it names none, `None` when it names a sensor of
+    /// another kind.
+    pub(crate) fn detection_sensor(&self, input: u32, named: &str) -> Option<u32> {
+        // A handful of sensors: a scan is cheaper than keeping a second index.
+        match self.feeds.iter().position(|f| f.id == named) {
+            None => Some(input),
+            Some(i)
+                if self
+                    .feeds
+                    .get(i)
+                    .is_some_and(|f| f.kind == SensorKind::Detections) =>
+            {
+                u32::try_from(i).ok()
+            }
+            Some(_) => None,
+        }
     }
 }

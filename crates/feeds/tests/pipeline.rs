@@ -10,5 +10,6 @@ mod pipeline {
     mod config;
     mod end_to_end;
     mod props;
+    mod routing;
     mod shared_data;
 }

@@ -6,6 +6,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
+mod external;
 mod registry;
 pub(crate) mod sample;
 
@@ -115,6 +116,21 @@ impl Metrics {
     /// The count of one kind of rejected input.
     pub fn decode_errors(&self, kind: DecodeErrorKind) -> u64 {
         self.decode_errors[kind as usize].load(Relaxed)
+    }
+
+    /// Sets the gauge `watchfloor_<name>{<label>}` that `/metrics` shows
+    /// after the subsystems' samples: for the program embedding the server
+    /// (the demo exports its simulated object counts so). `name` is a
+    /// Prometheus name without the `watchfloor_` prefix, and the first
+    /// `help` given for it is the one shown.
+    pub fn set_gauge(
+        &self,
+        name: &'static str,
+        help: &'static str,
+        label: (&'static str, &str),
+        value: f64,
+    ) {
+        self.external.set(name, help, label, value);
     }
 
     /// Adds `n` to a counter.

@@ -20,6 +20,12 @@ use crate::world::{AircraftInfo, TruthState, World};
 
 const KT_MPS: f64 = 1852.0 / 3600.0;
 
+/// Whether a receiver set up as `cfg` hears an equipped aircraft at `enu`
+/// (metres from the antenna, in its own ENU frame).
+pub(crate) fn covers(cfg: &AdsbConfig, enu: [f64; 3]) -> bool {
+    enu[0].hypot(enu[1]) <= cfg.max_range_m
+}
+
 /// One ADS-B receiver.
 #[derive(Debug)]
 pub(crate) struct AdsbReceiver {
@@ -92,7 +98,7 @@ impl AdsbReceiver {
         for r in due {
             let fix = world.fix_at(r.truth, r.t);
             let mut enu = self.frame.geodetic_to_enu(&fix.geodetic());
-            if enu[0].hypot(enu[1]) > self.cfg.max_range_m {
+            if !covers(&self.cfg, enu) {
                 continue;
             }
             self.stats.opportunities += 1;

@@ -178,8 +178,11 @@ impl Default for SimConfig {
 impl SimConfig {
     /// The demo scenario: a fictional 57 km sector of the Arizona/New Mexico
     /// border around 31.33° N, 109.2° W, with a ground surveillance radar, a
-    /// long-range air radar, two ADS-B receivers, four cameras and two
-    /// unattended ground sensors. Names are invented and marked `sim-`.
+    /// long-range air radar, two ADS-B receivers, four tower cameras and two
+    /// unattended ground sensors, placed so that their coverage overlaps as a
+    /// real sector's does: most ground movers are seen by two sensors or more
+    /// and every ADS-B aircraft by both receivers and the air radar (the
+    /// reasons are in `config/defaults.rs`). Names are invented and marked `sim-`.
     pub fn border_sector() -> Self {
         crate::config::defaults::border_sector()
     }
@@ -197,4 +200,6 @@ impl SimConfig {
 }
 
 mod defaults;
+#[cfg(test)]
+mod layout;
 mod validate;

@@ -33,6 +33,12 @@ fn round_to(v: f64, decimals: i32) -> f64 {
     (v * k).round() / k
 }
 
+/// Whether a ground sensor set up as `cfg` can see a person or vehicle at
+/// `enu` (metres from the sensor, in its own ENU frame).
+pub(crate) fn covers(cfg: &GroundSensorConfig, enu: [f64; 3]) -> bool {
+    enu[0].hypot(enu[1]) <= cfg.range_m
+}
+
 /// One ground sensor.
 #[derive(Debug)]
 pub(crate) struct GroundSensor {
@@ -91,7 +97,7 @@ impl GroundSensor {
             let enu = self
                 .frame
                 .geodetic_to_enu(&world.fix_at(target, t).geodetic());
-            if enu[0].hypot(enu[1]) > self.cfg.range_m {
+            if !covers(&self.cfg, enu) {
                 continue;
             }
             self.stats.opportunities += 1;

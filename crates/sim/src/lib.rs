@@ -16,6 +16,11 @@
 //! the same [`SimConfig`], seed and sequence of [`Simulator::step`] times give the
 //! same bytes. [`net`] is the thin tokio sender used by `watchfloor sim`.
 //!
+//! [`sources`] lists the simulated sensors in the simulator's terms and
+//! [`feeds_config`] is the `feeds` configuration of a server tracking them
+//! (site, coverage, period, what each detects, noise), the one used by
+//! `watchfloor sim --print-config`, `watchfloor demo` and the tests.
+//!
 //! [`tracking`] is the tracking benchmark's tooling: simulated scenarios in the
 //! v1 scenario format and the files around offline runs of the `fusion` tracker.
 //!
@@ -35,6 +40,7 @@
 mod adsb;
 mod config;
 pub mod encode;
+mod feeds_config;
 /// A simulated task force (units, aircraft, chat, alerts) as TAK clients, labelled simulation.
 pub mod force;
 mod ground;
@@ -50,6 +56,7 @@ mod world;
 pub use config::{
     AdsbConfig, GroundSensorConfig, GroundSensorKind, Population, RadarConfig, SimConfig,
 };
+pub use feeds_config::feeds_config;
 pub use simulator::{SensorStats, SimOutput, Simulator};
 pub use sources::{sources, SimSource, SourceKind, SourceSite, GROUND_FEED_ID};
 pub use world::{AircraftInfo, TargetKind, TruthState};

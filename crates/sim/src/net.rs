@@ -105,6 +105,16 @@ pub struct Sender {
     detections: Option<(UdpSocket, SocketAddr)>,
     sbs_listener: Option<TcpListener>,
     sbs_connect: Option<SocketAddr>,
+    observer: Option<Observer>,
+}
+
+/// What [`Sender::observe`] was given.
+struct Observer(Box<dyn FnMut(&Simulator) + Send + Sync>);
+
+impl std::fmt::Debug for Observer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Observer")
+    }
 }
 
 fn loopback(what: &'static str, addr: Option<SocketAddr>) -> Result<Option<SocketAddr>, NetError> {
@@ -155,7 +165,17 @@ impl Sender {
             detections,
             sbs_listener,
             sbs_connect,
+            observer: None,
         })
+    }
+
+    /// Calls `f` with the simulator after every step of [`Sender::run`],
+    /// before its outputs are sent: how the program running the sender
+    /// reads the truth while it runs (the demo exports its object counts).
+    /// `f` runs on the sender's task, so it must be quick.
+    pub fn observe(mut self, f: impl FnMut(&Simulator) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Observer(Box::new(f)));
+        self
     }
 
     /// The address SBS clients connect to, once bound.
@@ -176,6 +196,8 @@ impl Sender {
             return Err(NetError::BadSpeedup(speedup));
         }
         announce(&sim, speedup, duration);
+        // Taken out of `self`, which `send` borrows across its awaits.
+        let mut observer = self.observer.take();
         let counters = Arc::new(SbsCounters::default());
         let (sbs_tx, _) = broadcast::channel::<Arc<str>>(sbs_server::QUEUE_LINES);
         let mut tasks = JoinSet::new();
@@ -211,7 +233,11 @@ impl Sender {
             if let Some(d) = duration {
                 elapsed = elapsed.min(d);
             }
-            for output in sim.step(elapsed.as_secs_f64() * speedup) {
+            let outputs = sim.step(elapsed.as_secs_f64() * speedup);
+            if let Some(Observer(f)) = &mut observer {
+                f(&sim);
+            }
+            for output in outputs {
                 self.send(output, &sbs_tx, &mut report).await;
             }
             if last {

@@ -31,6 +31,18 @@ fn horizon_m(h1: f64, h2: f64) -> f64 {
     (2.0 * EFFECTIVE_EARTH_M * h1.max(0.0)).sqrt() + (2.0 * EFFECTIVE_EARTH_M * h2.max(0.0)).sqrt()
 }
 
+/// Whether a radar set up as `cfg` can see a target at `enu` (metres from its
+/// antenna, in the antenna's own ENU frame) moving at `speed_mps`, `height_m`
+/// above the terrain: inside the instrumented range, fast enough for its
+/// moving-target filter, above its radar horizon and below its ceiling.
+pub(crate) fn covers(cfg: &RadarConfig, enu: [f64; 3], speed_mps: f64, height_m: f64) -> bool {
+    let slant = (enu[0] * enu[0] + enu[1] * enu[1] + enu[2] * enu[2]).sqrt();
+    slant <= cfg.max_range_m
+        && speed_mps >= cfg.min_speed_mps
+        && enu[0].hypot(enu[1]) <= horizon_m(cfg.antenna_height_m, height_m)
+        && cfg.max_altitude_m.is_none_or(|h| height_m <= h)
+}
+
 #[derive(Debug)]
 enum Event {
     Plot(Cat048),
@@ -154,13 +166,12 @@ impl Radar {
         let fix = world.fix_at(target, t);
         let enu = self.frame.geodetic_to_enu(&fix.geodetic());
         let slant = (enu[0] * enu[0] + enu[1] * enu[1] + enu[2] * enu[2]).sqrt();
-        let ground = enu[0].hypot(enu[1]);
-        let height = fix.alt_m - self.terrain_m;
-        let covered = slant <= self.cfg.max_range_m
-            && target.speed_mps() >= self.cfg.min_speed_mps
-            && ground <= horizon_m(self.cfg.antenna_height_m, height)
-            && self.cfg.max_altitude_m.is_none_or(|h| height <= h);
-        if !covered {
+        if !covers(
+            &self.cfg,
+            enu,
+            target.speed_mps(),
+            fix.alt_m - self.terrain_m,
+        ) {
             return None;
         }
         self.stats.opportunities += 1;

@@ -6,7 +6,7 @@ use crate::adsb::AdsbReceiver;
 use crate::config::SimConfig;
 use crate::ground::GroundSensor;
 use crate::radar::Radar;
-use crate::world::{TruthState, World, TICK_S};
+use crate::world::{TargetKind, TruthState, World, TICK_S};
 use crate::SimError;
 
 /// Most truth ticks one [`Simulator::step`] call advances (one hour of
@@ -165,6 +165,15 @@ impl Simulator {
     /// The true state of every target at [`Self::time_s`], sorted by id.
     pub fn truth(&self) -> Vec<TruthState> {
         self.world.current().to_vec()
+    }
+
+    /// How many targets of `kind` are alive at [`Self::time_s`].
+    pub fn count(&self, kind: TargetKind) -> usize {
+        self.world
+            .current()
+            .iter()
+            .filter(|t| t.kind == kind)
+            .count()
     }
 
     /// Counters per sensor: radars, then ADS-B receivers, then ground sensors.

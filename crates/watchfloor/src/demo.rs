@@ -55,7 +55,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
     let mut scenario = sim::SimConfig::border_sector();
     scenario.set_start(server::now());
     let (asterix, detections) = (free_udp()?, free_udp()?);
-    config.sensors.feeds = Some(crate::simulate::feeds_config(&scenario));
+    config.sensors.feeds = Some(sim::feeds_config(&scenario));
     let sbs_id = sim::sources(&scenario)
         .into_iter()
         .find(|s| s.kind == sim::SourceKind::Sbs)
@@ -100,6 +100,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
             .map_err(crate::errors::server)?;
         banner(&server);
         let simulator = sim::Simulator::new(scenario, args.seed)?;
+        let sender = sender.observe(object_counts(server.metrics()));
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let sim_task = tokio::spawn(sender.run(simulator, 1.0, None, async move {
             let _ = stop_rx.await;
@@ -143,6 +144,19 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
         server.shutdown().await;
         Ok(())
     })
+}
+
+/// Exports how many simulated objects exist, by kind, as the gauge
+/// `watchfloor_sim_objects{kind="air"|"ground"}`: what the demo's live
+/// tracks are counted against (`bench/tracking/demo_count.sh`).
+fn object_counts(metrics: Arc<server::Metrics>) -> impl FnMut(&sim::Simulator) + Send + Sync {
+    const HELP: &str = "Objects alive in the simulated scenario, by kind (SIMULATION).";
+    move |sim| {
+        let air = sim.count(sim::TargetKind::Aircraft);
+        let ground = sim.count(sim::TargetKind::Person) + sim.count(sim::TargetKind::Vehicle);
+        metrics.set_gauge("sim_objects", HELP, ("kind", "air"), air as f64);
+        metrics.set_gauge("sim_objects", HELP, ("kind", "ground"), ground as f64);
+    }
 }
 
 fn banner(server: &server::Server) {

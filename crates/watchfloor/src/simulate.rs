@@ -88,7 +88,7 @@ fn serve_config(cfg: &sim::SimConfig, args: &SimArgs) -> Result<String> {
     struct File {
         sensors: Sensors,
     }
-    let feeds = feeds_config(cfg);
+    let feeds = sim::feeds_config(cfg);
     let sbs = feeds
         .sensors
         .iter()
@@ -120,67 +120,38 @@ fn serve_config(cfg: &sim::SimConfig, args: &SimArgs) -> Result<String> {
     Ok(format!("# SIMULATION: sensors of `watchfloor sim` (seed {}); use with `watchfloor serve --config`.\n{text}", args.seed))
 }
 
-/// The `[sensors.feeds]` configuration that tracks the sources of a simulated
-/// scenario: the tracker origin at the sector centre, one sensor per
-/// simulated source, and tracks labelled as simulation.
-pub(crate) fn feeds_config(sim: &sim::SimConfig) -> feeds::FeedsConfig {
-    let site = |s: sim::SourceSite| feeds::Site {
-        lat: s.lat_deg,
-        lon: s.lon_deg,
-        alt: s.alt_m,
-    };
-    let sensors = sim::sources(sim)
-        .into_iter()
-        .map(|s| feeds::SensorConfig {
-            id: s.id,
-            kind: match s.kind {
-                sim::SourceKind::Asterix => feeds::SensorKind::Asterix,
-                sim::SourceKind::Sbs => feeds::SensorKind::Sbs,
-                sim::SourceKind::Detections => feeds::SensorKind::Detections,
-            },
-            site: s.site.map(site),
-            coverage: None,
-            period_s: None,
-            detects: None,
-            sac: s.sac_sic.map(|(sac, _)| sac),
-            sic: s.sac_sic.map(|(_, sic)| sic),
-            noise: feeds::Noise {
-                range_sigma_m: s.range_sigma_m,
-                azimuth_sigma_deg: s.azimuth_sigma_deg,
-                position_sigma_m: s.position_sigma_m,
-            },
-            max_rate_per_s: 5000.0,
-        })
-        .collect();
-    let mut cfg = feeds::FeedsConfig::new(site(sim::SourceSite {
-        lat_deg: sim.origin_lat_deg,
-        lon_deg: sim.origin_lon_deg,
-        alt_m: sim.terrain_height_m,
-    }));
-    cfg.sensors = sensors;
-    cfg.uid_prefix = "sim-trk".to_string();
-    cfg.label = Some("SIMULATION".to_string());
-    cfg
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
 
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        sim: SimArgs,
+    }
+
+    /// What `--print-config` writes is what the demo and the server's tests
+    /// use: the one `sim::feeds_config`, with every sensor's coverage.
     #[test]
-    fn every_simulated_source_has_a_sensor() {
-        let sim = sim::SimConfig::border_sector();
-        let f = feeds_config(&sim);
-        assert!(f.sensors.iter().any(|s| s.kind == feeds::SensorKind::Sbs));
-        assert!(f.sensors.iter().any(|s| s.id == sim::GROUND_FEED_ID));
-        assert_eq!(
-            f.sensors
-                .iter()
-                .filter(|s| s.kind == feeds::SensorKind::Asterix)
-                .count(),
-            3
-        );
-        assert_eq!(f.label.as_deref(), Some("SIMULATION"));
-        assert!(feeds::Pipeline::new(f).is_ok());
+    fn the_printed_config_is_the_simulators_feeds_config() {
+        let cli = Cli::parse_from(["sim", "--print-config"]);
+        let cfg = sim::SimConfig::border_sector();
+        let text = serve_config(&cfg, &cli.sim).expect("config");
+        assert!(text.starts_with("# SIMULATION"), "{text}");
+        let file: toml::Value = toml::from_str(&text).expect("toml");
+        let feeds = file
+            .get("sensors")
+            .and_then(|s| s.get("feeds"))
+            .cloned()
+            .expect("[sensors.feeds]");
+        let printed: feeds::FeedsConfig = feeds.try_into().expect("feeds config");
+        assert_eq!(printed, sim::feeds_config(&cfg));
+        assert!(printed
+            .sensors
+            .iter()
+            .filter(|s| s.id != sim::GROUND_FEED_ID)
+            .all(|s| s.coverage.is_some() && s.period_s.is_some()));
+        assert!(text.contains("sensor = \"sim-ground\""), "{text}");
     }
 }

@@ -205,6 +205,17 @@ fn demo_shows_a_living_simulated_picture() {
         }
     }
     let connect = connect.expect("banner tells TAK clients where to connect");
+    let metrics_at = lines
+        .by_ref()
+        .take(5)
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.split("metrics: http://")
+                .nth(1)
+                .and_then(|rest| rest.split('/').next())
+                .and_then(|a| a.parse::<std::net::SocketAddr>().ok())
+        })
+        .expect("banner tells where the metrics are");
     // Bound to every interface: the banner gives addresses a client can
     // dial, the loopback here and the host's name from the network.
     assert!(!connect.contains("0.0.0.0"), "{connect}");
@@ -244,8 +255,19 @@ fn demo_shows_a_living_simulated_picture() {
             seen.push_str(&String::from_utf8_lossy(&buf[..n]));
         }
     }
+    // What the live tracks are counted against: the simulated objects, by kind.
+    let mut m = std::net::TcpStream::connect(metrics_at).expect("metrics");
+    m.write_all(b"GET /metrics HTTP/1.0\r\nHost: x\r\n\r\n")
+        .expect("request");
+    let mut metrics = String::new();
+    let _ = m.read_to_string(&mut metrics);
     let _ = child.kill();
     let _ = child.wait();
+    assert!(
+        metrics.contains("watchfloor_sim_objects{kind=\"air\"} 8\n")
+            && metrics.contains("watchfloor_sim_objects{kind=\"ground\"} 34\n"),
+        "{metrics}"
+    );
     assert!(
         seen.contains("uid=\"sim-trk-"),
         "no simulated track reached the client"

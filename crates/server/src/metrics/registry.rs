@@ -102,6 +102,8 @@ macro_rules! registry {
             $( $(#[doc = $udoc])* pub $ufield: AtomicU64, )*
             $( $( $(#[doc = $mdoc])* pub $mfield: AtomicU64, )* )*
             $( $kfield: [AtomicU64; $enum::ALL.len()], )*
+            /// Gauges the embedding program sets ([`Metrics::set_gauge`]).
+            external: $crate::metrics::external::External,
         }
 
         impl $name {
@@ -112,7 +114,10 @@ macro_rules! registry {
                 $(
                     registry::single(&mut out, $pname, registry::kind!($kind), $help, self.$field.load(Relaxed));
                 )*
-                $crate::metrics::sample::write(&mut out, extra);
+                // One list, so a name both give is written under one HELP.
+                let mut samples = extra.to_vec();
+                samples.extend(self.external.samples());
+                $crate::metrics::sample::write(&mut out, &samples);
                 $(
                     registry::family(&mut out, $fname, registry::kind!($fkind), $fhelp);
                     $(

@@ -285,3 +285,36 @@ watchfloor_decode_errors_total{kind="bad_frame"} 4
 watchfloor_decode_errors_total{kind="forbidden"} 5
 watchfloor_decode_errors_total{kind="truncated"} 6
 "#;
+
+#[test]
+fn gauges_set_from_outside_follow_the_samples_and_keep_their_latest_value() {
+    let m = Metrics::default();
+    let before = m.render(&[]);
+    assert!(
+        !before.contains("sim_objects"),
+        "nothing set, nothing shown"
+    );
+    m.set_gauge("sim_objects", "Simulated objects.", ("kind", "air"), 8.0);
+    m.set_gauge(
+        "sim_objects",
+        "Simulated objects.",
+        ("kind", "ground"),
+        30.0,
+    );
+    m.set_gauge(
+        "sim_objects",
+        "Simulated objects.",
+        ("kind", "ground"),
+        34.0,
+    );
+    let sample = Sample::gauge("cached_items", "Items kept.", 3.0);
+    let text = m.render(&[sample]);
+    let expected = "# HELP watchfloor_cached_items Items kept.\n\
+        # TYPE watchfloor_cached_items gauge\n\
+        watchfloor_cached_items 3\n\
+        # HELP watchfloor_sim_objects Simulated objects.\n\
+        # TYPE watchfloor_sim_objects gauge\n\
+        watchfloor_sim_objects{kind=\"air\"} 8\n\
+        watchfloor_sim_objects{kind=\"ground\"} 34\n";
+    assert!(text.contains(expected), "{text}");
+}

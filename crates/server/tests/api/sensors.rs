@@ -10,47 +10,6 @@ use sim::{SimConfig, Simulator};
 
 use super::util::*;
 
-/// The `[feeds]` configuration `watchfloor sim --print-config` gives: one
-/// sensor per simulated source, tracks labelled as simulation.
-fn feeds_config(sim_cfg: &SimConfig) -> feeds::FeedsConfig {
-    let site = |s: sim::SourceSite| feeds::Site {
-        lat: s.lat_deg,
-        lon: s.lon_deg,
-        alt: s.alt_m,
-    };
-    let mut cfg = feeds::FeedsConfig::new(site(sim::SourceSite {
-        lat_deg: sim_cfg.origin_lat_deg,
-        lon_deg: sim_cfg.origin_lon_deg,
-        alt_m: sim_cfg.terrain_height_m,
-    }));
-    cfg.sensors = sim::sources(sim_cfg)
-        .into_iter()
-        .map(|s| feeds::SensorConfig {
-            id: s.id,
-            kind: match s.kind {
-                sim::SourceKind::Asterix => feeds::SensorKind::Asterix,
-                sim::SourceKind::Sbs => feeds::SensorKind::Sbs,
-                sim::SourceKind::Detections => feeds::SensorKind::Detections,
-            },
-            site: s.site.map(site),
-            coverage: None,
-            period_s: None,
-            detects: None,
-            sac: s.sac_sic.map(|(sac, _)| sac),
-            sic: s.sac_sic.map(|(_, sic)| sic),
-            noise: feeds::Noise {
-                range_sigma_m: s.range_sigma_m,
-                azimuth_sigma_deg: s.azimuth_sigma_deg,
-                position_sigma_m: s.position_sigma_m,
-            },
-            max_rate_per_s: 5000.0,
-        })
-        .collect();
-    cfg.uid_prefix = "sim-trk".to_string();
-    cfg.label = Some("SIMULATION".to_string());
-    cfg
-}
-
 fn free_udp() -> std::net::SocketAddr {
     let s = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
     s.local_addr().expect("addr")
@@ -75,7 +34,7 @@ async fn simulated_sensors_become_tracks_in_the_picture() {
     let sbs = sender.sbs_listen_addr().expect("sbs listener");
 
     let mut cfg = config();
-    cfg.sensors.feeds = Some(feeds_config(&sim_cfg));
+    cfg.sensors.feeds = Some(sim::feeds_config(&sim_cfg));
     cfg.sensors.inputs = vec![
         SensorInput {
             sensor: None,
@@ -189,6 +148,18 @@ async fn simulated_sensors_become_tracks_in_the_picture() {
         let detections = format!("watchfloor_sensor_detections_total{{sensor=\"{id}\"}}");
         assert!(metrics.contains(&detections), "{detections} missing");
     }
+    // The ground sensors share one input, yet each line is credited to the
+    // camera or ground sensor that it names.
+    let ground: u64 = metrics
+        .lines()
+        .filter_map(|l| l.strip_prefix("watchfloor_sensor_detections_total{sensor=\"sim-"))
+        .filter(|l| l.starts_with("cam-") || l.starts_with("ugs-"))
+        .filter_map(|l| l.split_once("\"} ")?.1.parse::<u64>().ok())
+        .sum();
+    assert!(
+        ground > 0,
+        "no detections credited to a ground sensor: {metrics}"
+    );
 
     let _ = stop_tx.send(());
     let report = run.await.expect("join").expect("sim ran");

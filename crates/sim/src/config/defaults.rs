@@ -1,4 +1,23 @@
 //! The default demo scenario. Every name, code and position is invented.
+//!
+//! # Why the sensors stand where they do
+//! A real sector is watched by overlapping sensors, and a fusing tracker is
+//! only tested by one: each object should be one track whatever sees it. So
+//! the layout makes overlap the normal case (the layout test in
+//! `config/layout.rs` measures it from this configuration and the world's
+//! motion):
+//! - the ground surveillance radar stands at the sector's centre, 2 km north
+//!   of the border, on a 50 m mast: its radar horizon for a person (about
+//!   34 km) reaches every corner of the 57 km x 23 km ground sector, so every
+//!   ground mover has one sensor everywhere;
+//! - four long-range tower cameras (9 km) sit on one line 3.5 km north of the
+//!   border, 14.25 km apart, closer than twice their range: most of the
+//!   sector, and every stretch of the border road, is also in one camera's
+//!   view, and between two towers in both;
+//! - the two unattended ground sensors lie on the border inside camera
+//!   coverage, where walkers cross, as a third sensor there;
+//! - the air radar and both ADS-B receivers reach past the 120 km the
+//!   aircraft fly in, so every equipped aircraft is seen by all three.
 
 use super::{AdsbConfig, GroundSensorConfig, GroundSensorKind, Population, RadarConfig, SimConfig};
 
@@ -32,9 +51,10 @@ pub(super) fn border_sector() -> SimConfig {
                 name: "sim-radar-ground".into(),
                 sac: SIM_SAC,
                 sic: 1,
-                lat_deg: 31.36,
-                lon_deg: -109.25,
-                antenna_height_m: 30.0,
+                // The sector's centre, 2 km north of the border.
+                lat_deg: 31.348,
+                lon_deg: -109.2,
+                antenna_height_m: 50.0,
                 rotation_period_s: 6.0,
                 sectors: 8,
                 range_sigma_m: 15.0,
@@ -103,6 +123,14 @@ pub(super) fn border_sector() -> SimConfig {
     }
 }
 
+/// Detection range of a tower camera, metres: a long-range thermal camera on
+/// a tower picks out a person at this distance.
+const CAMERA_RANGE_M: f64 = 9_000.0;
+
+/// How far north of the border the camera towers stand, metres: the middle of
+/// the band ground movers cross (8 km south to 15 km north).
+const CAMERA_LINE_M: f64 = 3_500.0;
+
 /// Rounds to 1e-5 degrees (about a metre) so the file form stays readable.
 fn round5(deg: f64) -> f64 {
     (deg * 1e5).round() / 1e5
@@ -115,9 +143,9 @@ fn ground_sensors(lat0: f64, lon0: f64) -> Vec<GroundSensorConfig> {
     let camera = |i: usize, x: f64| GroundSensorConfig {
         name: format!("sim-cam-{i}"),
         kind: GroundSensorKind::Camera,
-        lat_deg: round5(lat0 + 1_000.0 * dlat),
+        lat_deg: round5(lat0 + CAMERA_LINE_M * dlat),
         lon_deg: round5(lon0 + x * dlon),
-        range_m: 5_000.0,
+        range_m: CAMERA_RANGE_M,
         period_s: 2.0,
         pd: 0.8,
         sigma_m: 15.0,
@@ -136,11 +164,13 @@ fn ground_sensors(lat0: f64, lon0: f64) -> Vec<GroundSensorConfig> {
         false_alarms_per_period: 0.01,
         p_classify: 0.0,
     };
+    // Four towers share the 57 km evenly: 14.25 km apart, each 7.125 km in
+    // from its end of the sector, so neighbours overlap by 3.75 km.
     vec![
-        camera(1, -20_000.0),
-        camera(2, -7_000.0),
-        camera(3, 7_000.0),
-        camera(4, 20_000.0),
+        camera(1, -21_375.0),
+        camera(2, -7_125.0),
+        camera(3, 7_125.0),
+        camera(4, 21_375.0),
         ugs(1, -13_000.0),
         ugs(2, 13_000.0),
     ]

@@ -152,6 +152,9 @@ fn ground_radar_sees_movers_within_its_horizon_only() {
     let mut r = radar(&SimConfig::border_sector(), 0);
     r.clutter_per_scan = 0.0;
     r.pd = 1.0;
+    // A lower mast than the default's, so that the sector's corners lie
+    // beyond the horizon and the bound below is tested.
+    r.antenna_height_m = 30.0;
     c.radars.push(r.clone());
     let (sim, out) = run(c, 4, 120.0);
     let s = &sim.stats()[0];
