@@ -192,7 +192,7 @@ impl Pipeline {
         let d = match parse_detection(line) {
             Ok(d) => d,
             Err(DetectionError::Implausible(_)) => return self.stats.reject(Reject::Implausible),
-            Err(_) => return self.decode_error(idx),
+            Err(_) => return self.decode_error(input),
         };
         let Some(idx) = self.detection_sensor(input, &d.sensor) else {
             tracing::debug!(sensor, named = %d.sensor, "detection naming a sensor of another kind dropped");

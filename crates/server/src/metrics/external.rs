@@ -24,8 +24,9 @@ impl External {
         let mut gauges = self.gauges.lock();
         let same = |s: &&mut Sample| {
             s.name == name
-                && s.label
-                    .as_ref()
+                && s.labels.len() == 1
+                && s.labels
+                    .first()
                     .is_some_and(|(k, v)| *k == label.0 && v == label.1)
         };
         match gauges.iter_mut().find(same) {
