@@ -5,6 +5,7 @@
 //! v2) tracked into a tracks CSV with the tracker timed ([`track_file`],
 //! [`run_offline`]), a tracks CSV scored against `truth.csv` ([`score`],
 //! and [`score_files`] with every measure of `fusion::score`). `watchfloor track`,
+//! `watchfloor track-gen`,
 //! `watchfloor track-score` and this crate's `gen`, `track` and `score`
 //! examples are thin shells over it. **Generated scenarios are simulation.**
 //!
