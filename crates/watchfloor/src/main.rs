@@ -47,6 +47,9 @@ enum Command {
     /// Track a recorded scenario (detections CSV, format v1 or v2) and write the tracks CSV.
     #[command(long_about = offline::TRACK_HELP)]
     Track(offline::TrackArgs),
+    /// Write a SIMULATED tracking scenario (format v1, or v2 with several asynchronous sensors).
+    #[command(long_about = offline::GEN_HELP)]
+    TrackGen(offline::GenArgs),
     /// Score a tracks CSV against truth: GOSPA, missed targets by kind, false and duplicate tracks, id changes.
     #[command(long_about = offline::SCORE_HELP)]
     TrackScore(offline::ScoreArgs),
@@ -169,6 +172,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Clients { http } => admin::clients(&http),
         Command::Track(args) => offline::track(&args),
         Command::TrackScore(args) => offline::score(&args),
+        Command::TrackGen(args) => offline::generate(&args),
         Command::Sim(args) => {
             init_logging("text");
             simulate::run(&args)

@@ -1,4 +1,4 @@
-//! The offline commands: `decode`, `track` and `track-score`. Each reads
+//! The offline commands: `decode`, `track`, `track-gen` and `track-score`. Each reads
 //! files, calls a library (`sensors`, `sim::tracking`), and prints; no logic
 //! of its own.
 
@@ -92,6 +92,41 @@ it with; each change from the previous paired id is one (unpaired times skipped)
 in total and per truth id; a return to being paired after unpaired times is a break.
 Each measure depending on c is given for every --c (default 50 and 200 m).";
 
+/// `watchfloor track-gen --help`, long form.
+pub(crate) const GEN_HELP: &str = "\
+Writes a SIMULATED tracking scenario (detections.csv, truth.csv, detection_origin.csv and
+scenario.json, the format of shared/data/tracking/README.md) into --out. The same arguments
+give byte-identical files.
+
+--format 2 (the default): --objects targets alive on average (sample-v2's density, 20 on a
+20 km square, scaled), --sensors sensors (K - K/2 radars and K/2 ADS-B receivers, placed so
+that most of the region is covered by two or more, each scanning at its own period and phase),
+--duration seconds.
+--format 1: one synchronous sensor, --duration scans of 1 s (--sensors is ignored).";
+
+/// Arguments of `watchfloor track-gen`.
+#[derive(Debug, Args)]
+pub(crate) struct GenArgs {
+    /// Scenario format: 1 (one sensor, 1 s scans) or 2 (several asynchronous sensors).
+    #[arg(long, default_value_t = 2)]
+    format: u32,
+    /// Targets alive on average.
+    #[arg(long, default_value_t = 20)]
+    objects: usize,
+    /// Sensors (format 2): radars and ADS-B receivers.
+    #[arg(long, default_value_t = 5)]
+    sensors: usize,
+    /// Length in seconds (format 1: number of 1 s scans).
+    #[arg(long, default_value_t = 200)]
+    duration: u32,
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The folder to write (created if needed).
+    #[arg(long)]
+    out: PathBuf,
+}
+
 /// Arguments of `watchfloor track-score`.
 #[derive(Debug, Args)]
 pub(crate) struct ScoreArgs {
@@ -160,6 +195,33 @@ pub(crate) fn track(args: &TrackArgs) -> Result<()> {
         stats.p50_s * 1e3,
         stats.p99_s * 1e3
     );
+    Ok(())
+}
+
+pub(crate) fn generate(args: &GenArgs) -> Result<()> {
+    let scenario = match args.format {
+        1 => sim::tracking::simulate(&sim::tracking::SimParams::scaled(
+            args.objects,
+            args.duration as usize,
+            args.seed,
+        )),
+        2 => {
+            if args.sensors == 0 || args.sensors > 100 {
+                bail!("--sensors must be between 1 and 100");
+            }
+            let p = sim::tracking::V2Params::layout(
+                args.objects,
+                args.sensors,
+                args.duration,
+                args.seed,
+            );
+            sim::tracking::simulate_v2(&p)?
+        }
+        other => bail!("--format must be 1 or 2, not {other}"),
+    };
+    sim::tracking::write_scenario(&args.out, &scenario)
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    eprintln!("wrote a SIMULATED scenario to {}", args.out.display());
     Ok(())
 }
 

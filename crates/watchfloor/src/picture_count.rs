@@ -29,7 +29,7 @@ pub(crate) struct CountRow {
 pub(crate) fn count(sim: &SimConfig, seed: u64, minutes: u32) -> Result<Vec<CountRow>> {
     let mut simulator = Simulator::new(sim.clone(), seed).context("the simulated scenario")?;
     let mut pipeline =
-        feeds::Pipeline::new(crate::simulate::feeds_config(sim)).context("the pipeline")?;
+        feeds::Pipeline::new(sim::feeds_config(sim)).context("the pipeline")?;
     let start = sim.start_unix_s;
     let at = |t: f64| cot::Time::from_micros((t * 1e6).round() as i64);
     // Last published CoT type of each live track.

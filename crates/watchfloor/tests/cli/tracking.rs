@@ -206,3 +206,78 @@ fn sample_v2_reads_cleanly_and_scores_as_in_the_readme() {
     // The README's "merged file, one tracker" row.
     assert!((g - 286.7).abs() < 0.1, "{v}");
 }
+
+/// `track-gen` writes a simulated v2 scenario that `track` reads whole and
+/// `track-score` scores; the same arguments give the same bytes.
+#[test]
+fn track_gen_writes_a_v2_scenario_that_track_reads_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gen = |name: &str| {
+        let out = dir.path().join(name);
+        let args = [
+            "track-gen",
+            "--objects",
+            "10",
+            "--sensors",
+            "3",
+            "--duration",
+            "20",
+            "--seed",
+            "5",
+            "--out",
+            out.to_str().expect("path"),
+        ];
+        let run = watchfloor(&args);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        out
+    };
+    let (a, b) = (gen("a"), gen("b"));
+    for file in [
+        "detections.csv",
+        "truth.csv",
+        "detection_origin.csv",
+        "scenario.json",
+    ] {
+        let read = |d: &Path| std::fs::read(d.join(file)).expect("read");
+        assert_eq!(read(&a), read(&b), "{file}");
+    }
+    let json = std::fs::read_to_string(a.join("scenario.json")).expect("read");
+    assert!(json.contains("SIMULATED") && json.contains("\"format_version\": 2"));
+    let tracks = dir.path().join("tracks.csv");
+    let det = a.join("detections.csv");
+    let run = watchfloor(&[
+        "track",
+        "--detections",
+        det.to_str().expect("path"),
+        "--out",
+        tracks.to_str().expect("path"),
+    ]);
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success() && !err.contains("dropped"), "{err}");
+    let truth = a.join("truth.csv");
+    let run = watchfloor(&[
+        "track-score",
+        "--truth",
+        truth.to_str().expect("path"),
+        "--tracks",
+        tracks.to_str().expect("path"),
+        "--json",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let bad = watchfloor(&[
+        "track-gen",
+        "--format",
+        "3",
+        "--out",
+        dir.path().to_str().expect("path"),
+    ]);
+    assert!(!bad.status.success());
+}
