@@ -6,8 +6,9 @@
 #   - each sensor alone (`--sensor K`, at that sensor's scan times), the
 #     per-sensor track files concatenated with their ids prefixed (what the
 #     demo's pipeline shows today): the baseline;
-#   - the merged file, every detection to one tracker in time order
-#     (whatever tracker `watchfloor track` runs);
+#   - the merged file, every detection to the single-sensor reference
+#     tracker in time order (`track --reference`: each scan a miss for all);
+#   - the multi-sensor fuser (`track` on v2: coverage, identity, merging);
 #   - with SSVENV=/path/to/venv (stonesoup==1.9.1 installed), the reference:
 #     bench/tracking/stonesoup_v2.py with deletion after K = 2 and K = 3 of
 #     the slowest sensor's periods, each bounded by SSTIMEOUT seconds
@@ -43,20 +44,24 @@ for k in $(jq -r '.sensors[].sensor_id' "$DATA/scenario.json"); do
     # Track ids are per tracker: prefix them so that two sensors' track 3 stay two tracks.
     tail -n +2 "$OUT/s$k.csv" | awk -F, -v OFS=, -v k="$k" '{ $2 = "s" k "-" $2; print }' >>"$OUT/alone.csv"
 done
-"$BIN" track --detections "$DATA/detections.csv" --out "$OUT/merged.csv" 2>"$OUT/merged.err"
+"$BIN" track --detections "$DATA/detections.csv" --reference --out "$OUT/merged.csv" 2>"$OUT/merged.err"
 grep -v 'detections/s' "$OUT/merged.err" >&2 || true
+"$BIN" track --detections "$DATA/detections.csv" --out "$OUT/fused.csv" 2>"$OUT/fused.err"
+grep -v 'detections/s' "$OUT/fused.err" >&2 || true
 
 # "SECONDS DETECTIONS_PER_S" from "D R" lines (summed over lines).
 timing() { awk '{ d += $1; if ($2 > 0) s += $1 / $2 } END { if (s > 0) printf "%.3f s (%.0f/s)", s, d / s; else print "n/a" }'; }
 declare -A TIME
 TIME[alone]=$(timing <"$OUT/alone.timing")
 TIME[merged]=$(track_timing "$OUT/merged.err" | timing)
+TIME[fused]=$(track_timing "$OUT/fused.err" | timing)
 
 score() { "$BIN" track-score --truth "$DATA/truth.csv" --tracks "$1" --c 50,200 --json; }
 score "$OUT/merged.csv" >"$OUT/merged.json"
+score "$OUT/fused.csv" >"$OUT/fused.json"
 score "$OUT/alone.csv" >"$OUT/alone.json"
 
-runs=("alone:each sensor alone, concatenated" "merged:merged file, one tracker (watchfloor track)")
+runs=("alone:each sensor alone, concatenated" "merged:merged file, the single-sensor tracker (track --reference)" "fused:the multi-sensor fuser (watchfloor track)")
 if [ -n "${SSVENV:-}" ]; then
     for k in 2 3; do
         log="$OUT/ss$k.log"
