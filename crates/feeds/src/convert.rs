@@ -75,13 +75,17 @@ fn horizontal(frame: &EnuFrame, lat: f64, lon: f64) -> (f64, f64) {
 }
 
 /// A CAT048 plot. Test targets and field monitors are ignored, as are
-/// reports without a measured polar position (tracks only).
+/// reports without a measured polar position (tracks only). `height_hint`
+/// (metres above the ellipsoid) stands in for a missing Mode C height: the
+/// height of the aircraft track the plot most likely belongs to (see
+/// `Pipeline::height_hint`), so that its slant range is brought down too.
 pub(crate) fn cat048(
     r: &Cat048,
     site: &SensorSite,
     site_alt_m: f64,
     noise: (f64, f64),
     now: f64,
+    height_hint: Option<f64>,
 ) -> Converted {
     if r.descriptor.is_some_and(|d| d.test || d.fixed_transponder) {
         return Ok(None);
@@ -105,7 +109,7 @@ pub(crate) fn cat048(
     // With Mode C the slant range is brought down to ground range; the
     // pressure altitude stands in for the geometric height (a few hundred
     // metres off at most, which moves a 30 km ground range by tens of metres).
-    let ground = match fl {
+    let ground = match fl.or(height_hint) {
         Some(h) if (h - site_alt_m).abs() < slant => {
             (slant.powi(2) - (h - site_alt_m).powi(2)).sqrt()
         }

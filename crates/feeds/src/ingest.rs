@@ -11,6 +11,10 @@ use crate::pipeline::Pipeline;
 use crate::stats::Reject;
 use crate::timebase::unix_s;
 
+/// How near (metres) a radar plot brought down from an aircraft track's
+/// height must fall to that track for the height to be used.
+const HINT_RADIUS_M: f64 = 1_000.0;
+
 impl Pipeline {
     /// One UDP datagram of ASTERIX data blocks from `sensor` (an `asterix`
     /// sensor), received at `now`. Records decoded before a corrupt one are
@@ -120,13 +124,33 @@ impl Pipeline {
         let noise = feed.noise;
         let converted = match r {
             Record::Cat048(plot) => match &feed.site {
-                Some((site, alt)) => convert::cat048(
-                    plot,
-                    site,
-                    *alt,
-                    (noise.range_sigma(), noise.azimuth_sigma()),
-                    now,
-                ),
+                Some((site, alt)) => {
+                    let noise = (noise.range_sigma(), noise.azimuth_sigma());
+                    let flat = convert::cat048(plot, site, *alt, noise, now, None);
+                    match (&flat, plot.flight_level) {
+                        // Without a height, a plot of an aircraft lies beyond
+                        // it by the slant; try the heights of the aircraft
+                        // tracks around it.
+                        (Ok(Some(m)), None) => {
+                            let at = |h: f64| match convert::cat048(
+                                plot,
+                                site,
+                                *alt,
+                                noise,
+                                now,
+                                Some(h),
+                            ) {
+                                Ok(Some(c)) => Some([c.x, c.y]),
+                                _ => None,
+                            };
+                            match self.height_hint(m, plot.aircraft_address, at) {
+                                Some(h) => convert::cat048(plot, site, *alt, noise, now, Some(h)),
+                                None => flat,
+                            }
+                        }
+                        _ => flat,
+                    }
+                }
                 None => Err(Reject::UnknownSensor),
             },
             Record::Cat021(adsb) => convert::cat021(
@@ -138,6 +162,61 @@ impl Pipeline {
             Record::Cat034(_) => Ok(None),
         };
         self.submit(idx, converted, now);
+    }
+
+    /// The height (metres above the ellipsoid) to bring a height-less radar
+    /// plot `flat` down from: that of the track holding the plot's Mode S
+    /// `address`, else that of the airborne track with a known height the
+    /// plot, brought down from that height (`at(h)`), falls nearest to, if
+    /// within [`HINT_RADIUS_M`] and nearer than any track is to the plot as
+    /// measured (a ground mover under an aircraft keeps its flat position).
+    fn height_hint(
+        &self,
+        flat: &convert::Measurement,
+        address: Option<u32>,
+        at: impl Fn(f64) -> Option<[f64; 2]>,
+    ) -> Option<f64> {
+        let height = |t: &crate::tracks::TrackState| {
+            (t.evidence.airborne != Some(false))
+                .then(|| t.evidence.hae_m.or(t.evidence.pressure_alt_m))
+                .flatten()
+                .filter(|h| h.is_finite())
+        };
+        if let Some(a) = address {
+            if let Some(h) = self
+                .tracks
+                .values()
+                .find(|t| t.evidence.icao == Some(a))
+                .and_then(height)
+            {
+                return Some(h);
+            }
+        }
+        let pos = |t: &crate::tracks::TrackState| {
+            let r = &t.report;
+            let dt = flat.time - r.time;
+            [r.x + r.vx * dt, r.y + r.vy * dt]
+        };
+        let dist = |a: [f64; 2], b: [f64; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
+        let z = [flat.x, flat.y];
+        let mut as_measured = f64::INFINITY;
+        let mut best: Option<(f64, f64)> = None;
+        for t in self.tracks.values() {
+            let p = pos(t);
+            let d0 = dist(z, p);
+            as_measured = as_measured.min(d0);
+            let Some(h) = height(t) else { continue };
+            if d0 > 5.0 * HINT_RADIUS_M {
+                continue;
+            }
+            if let Some(d) = at(h).map(|c| dist(c, p)) {
+                if best.is_none_or(|(b, _)| d < b) {
+                    best = Some((d, h));
+                }
+            }
+        }
+        best.filter(|&(d, _)| d < HINT_RADIUS_M && d < as_measured)
+            .map(|(_, h)| h)
     }
 
     /// One SBS-1 line (without or with its line ending) from `sensor` (an

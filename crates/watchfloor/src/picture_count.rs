@@ -28,8 +28,7 @@ pub(crate) struct CountRow {
 /// Runs `sim` (seed `seed`) for `minutes` through the demo's pipeline.
 pub(crate) fn count(sim: &SimConfig, seed: u64, minutes: u32) -> Result<Vec<CountRow>> {
     let mut simulator = Simulator::new(sim.clone(), seed).context("the simulated scenario")?;
-    let mut pipeline =
-        feeds::Pipeline::new(sim::feeds_config(sim)).context("the pipeline")?;
+    let mut pipeline = feeds::Pipeline::new(sim::feeds_config(sim)).context("the pipeline")?;
     let start = sim.start_unix_s;
     let at = |t: f64| cot::Time::from_micros((t * 1e6).round() as i64);
     // Last published CoT type of each live track.
@@ -81,9 +80,11 @@ pub(crate) fn count(sim: &SimConfig, seed: u64, minutes: u32) -> Result<Vec<Coun
 mod tests {
     use super::*;
 
-    /// The default demo, ten simulated minutes: one air track per aircraft
-    /// (give or take one being initiated or ended), no more ground tracks
-    /// than ground objects, and track numbers that do not run away.
+    /// The default demo, ten simulated minutes: one track per object (give
+    /// or take one or two being initiated or ended), and track numbers that
+    /// do not run away. Before the fuser the demo showed 2.6 air tracks per
+    /// aircraft; before height hints, a ground radar's plots of aircraft at
+    /// 3 km started 1 to 3 extra air tracks.
     #[test]
     fn the_demo_shows_one_track_per_object() {
         let sim = SimConfig::border_sector();
@@ -96,10 +97,13 @@ mod tests {
                 r.air_tracks <= r.air_objects + 1 && r.air_tracks + 2 >= r.air_objects,
                 "{r:?}"
             );
-            assert!(r.ground_tracks <= r.ground_objects + 2, "{r:?}");
+            assert!(
+                r.ground_tracks <= r.ground_objects + 2 && r.ground_tracks + 3 >= r.ground_objects,
+                "{r:?}"
+            );
         }
         let last = rows.last().expect("ten rows");
         let objects = (last.air_objects + last.ground_objects) as u64;
-        assert!(last.numbers <= 2 * objects, "numbers used: {last:?}");
+        assert!(2 * last.numbers <= 3 * objects, "numbers used: {last:?}");
     }
 }
