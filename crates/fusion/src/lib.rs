@@ -1,7 +1,9 @@
-//! The watchfloor multi-target tracker.
+//! The watchfloor multi-target trackers.
 //!
 //! Sans-IO and deterministic: detections and time go in, track reports come
-//! out. The default configuration reproduces the reference Stone Soup method
+//! out. [`Fuser`] is the watch floor's tracker: several asynchronous sensors
+//! with their coverage and periods, one track set (see [`fuser`]'s
+//! contract). [`Tracker`] is the single-sensor reference: its default configuration reproduces the reference Stone Soup method
 //! (NCV Kalman filter, Mahalanobis gate at 3, GNN by linear assignment,
 //! M-of-N initiation, deletion after 3 missed scans) so that scores can be
 //! compared on the same files; see [`tracker::Config`].
