@@ -484,3 +484,38 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_reporting_sensor_misses_once_per_period_of_reporting() {
+    // A rotating radar reporting plot by plot: two objects on opposite
+    // sides, so the radar reports every half period. The first object
+    // stops being seen at 60 s; the second keeps the radar live.
+    let spec = SensorSpec {
+        looks: Looks::Reports,
+        ..radar([0.0, 0.0], 30_000.0, 5.0)
+    };
+    let mut f = Fuser::new(FuseConfig::default(), vec![spec]).unwrap();
+    let (a, b) = ([3_000.0, 0.0], [-3_000.0, 0.0]);
+    let mut deleted_at = None;
+    let mut k = 0;
+    while f64::from(k) * 2.5 < 120.0 {
+        let t = f64::from(k) * 2.5;
+        let p = if k % 2 == 0 { a } else { b };
+        let seen = k % 2 == 1 || t < 60.0;
+        let dets = if seen {
+            vec![det(p[0] + 0.1 * t, p[1], None)]
+        } else {
+            vec![]
+        };
+        let rep = f.scan(0, t, &dets).unwrap();
+        if !rep.deleted.is_empty() {
+            deleted_at.get_or_insert(t);
+            assert_eq!(rep.deleted, vec![1], "only the unseen object ends");
+        }
+        k += 1;
+    }
+    // Last seen at 55 s; three whole periods of reporting take until 70 s.
+    let at = deleted_at.unwrap();
+    assert!((70.0..=72.5).contains(&at), "{at}");
+    assert_eq!(f.counts().0, 1);
+}
