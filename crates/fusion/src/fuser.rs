@@ -25,8 +25,8 @@
 //!   two different addresses never pair. A track keeps the first address
 //!   it is given; one address is held by at most one track.
 //! - **Misses.** A track is missed by sensor `s` only if `s` covers it
-//!   ([`SensorSpec::covers`]: in its coverage ring, and holding an address
-//!   if `s` detects only cooperative targets) and looked: each scan of a
+//!   ([`SensorSpec::covers`]: in its coverage ring, and, if `s` detects
+//!   only cooperative targets, updated by `s` before) and looked: each scan of a
 //!   [`Looks::Scans`] sensor that did not update it is one miss; for a
 //!   [`Looks::Reports`] sensor (ADS-B messages, sectors of a rotating
 //!   radar), every whole period during which it kept reporting is one.
@@ -35,8 +35,8 @@
 //!   its periods) has missed it [`Config::max_misses`] times in a row; a
 //!   tentative one once those sensors' misses add up to that number; a
 //!   track no live sensor covers once [`FuseConfig::coast_s`] passed
-//!   without an update; any track whose position covariance trace exceeds
-//!   [`Config::max_position_trace`]. A silent sensor therefore never
+//!   without an update; any confirmed track whose position covariance
+//!   trace exceeds [`Config::max_position_trace`]. A silent sensor therefore never
 //!   deletes what others still see, and a slow radar that has not looked
 //!   yet does not either.
 //! - **Numbers.** A track gets its number when confirmed
@@ -103,10 +103,14 @@ pub struct SensorSpec {
 }
 
 impl SensorSpec {
-    /// Whether a target at `(x, y)`, with an address or not, is one this
-    /// sensor would detect.
-    pub fn covers(&self, x: f64, y: f64, has_ident: bool) -> bool {
-        if self.cooperative_only && !has_ident {
+    /// Whether a target at `(x, y)` is one this sensor would detect;
+    /// `reports_to_it` says whether the target reports itself to this
+    /// sensor (for the fuser: this sensor has updated the track before),
+    /// which a cooperative-only sensor needs. An address from a radar's
+    /// Mode S reply does not make an aircraft ADS-B equipped, so having an
+    /// address is not enough.
+    pub fn covers(&self, x: f64, y: f64, reports_to_it: bool) -> bool {
+        if self.cooperative_only && !reports_to_it {
             return false;
         }
         self.coverage.is_none_or(|c| {
@@ -232,7 +236,9 @@ pub struct FusedTrack {
     pub report: TrackReport,
     /// The aircraft address it holds.
     pub ident: Option<u32>,
-    /// Bit `s` is set if sensor `s` (below 64) ever updated it.
+    /// Bit `s` is set if sensor `s` (below 64) ever updated it. (A
+    /// cooperative-only sensor of index 64 or more therefore never counts a
+    /// miss.)
     pub sensors: u64,
     /// Detections that went into it.
     pub updates: u32,

@@ -35,8 +35,11 @@ impl Fuser {
     /// Whether `f` ends at `time` by the deletion rule of the module.
     fn ends(&self, f: &Fused, time: f64) -> bool {
         let tc = &self.cfg.tracker;
+        // Only a confirmed track is held to the covariance bound: a new one
+        // seen by a slow sensor grows past it before that sensor's second
+        // look (its prior velocity is wide), and ends by its looks instead.
         let (vx, vy) = f.variances_at(time, tc.q);
-        if vx + vy > tc.max_position_trace {
+        if f.t.id.is_some() && vx + vy > tc.max_position_trace {
             return true;
         }
         let p = f.position_at(time);
@@ -46,7 +49,7 @@ impl Fuser {
                 continue;
             };
             if last < time - self.cfg.live_periods * spec.period
-                || !spec.covers(p[0], p[1], f.ident.is_some())
+                || !spec.covers(p[0], p[1], f.sensors & super::bit(s as u32) != 0)
             {
                 continue;
             }

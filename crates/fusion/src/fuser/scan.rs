@@ -115,7 +115,7 @@ impl Fuser {
         if spec.looks == Looks::Scans {
             for (f, _) in self.tracks.iter_mut().zip(&updated).filter(|(_, u)| !**u) {
                 let p = f.position_at(time);
-                if spec.covers(p[0], p[1], f.ident.is_some()) {
+                if spec.covers(p[0], p[1], f.sensors & bit(sensor) != 0) {
                     if let Some(m) = f.missed.get_mut(sensor as usize) {
                         *m = m.saturating_add(1);
                     }

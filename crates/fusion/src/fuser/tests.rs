@@ -519,3 +519,71 @@ fn a_reporting_sensor_misses_once_per_period_of_reporting() {
     assert!((70.0..=72.5).contains(&at), "{at}");
     assert_eq!(f.counts().0, 1);
 }
+
+#[test]
+fn a_mode_s_address_does_not_make_adsb_count_misses() {
+    // An aircraft without ADS-B, seen by a 10 s Mode S radar that reports
+    // its address, while an ADS-B receiver reports other aircraft every
+    // second: the receiver has never heard it, so it misses nothing.
+    let sensors = vec![radar([0.0, 0.0], 100_000.0, 10.0), adsb(1.0)];
+    let quiet = Obj {
+        x0: 20_000.0,
+        y0: 0.0,
+        vx: 200.0,
+        vy: 0.0,
+        ident: Some(0x00beef),
+    };
+    let other = Obj {
+        x0: -20_000.0,
+        y0: 5_000.0,
+        vx: 0.0,
+        vy: 150.0,
+        ident: Some(0x00cafe),
+    };
+    let mut f = Fuser::new(FuseConfig::default(), sensors.clone()).unwrap();
+    for (t, s) in schedule(&sensors, &[0.0, 0.5], 120.0) {
+        let dets = if s == 0 {
+            look(&sensors[0], &[quiet, other], t)
+                .into_iter()
+                .zip([quiet, other])
+                .map(|(d, o)| Detection {
+                    ident: o.ident,
+                    ..d
+                })
+                .collect()
+        } else {
+            look(&sensors[1], &[other], t)
+        };
+        f.scan(s, t, &dets).unwrap();
+    }
+    let idents: Vec<_> = f.tracks_at(120.0).iter().map(|t| t.ident).collect();
+    assert!(idents.contains(&Some(0x00beef)), "{idents:?}");
+    assert_eq!(idents.len(), 2);
+}
+
+#[test]
+fn a_slow_sensor_with_a_wide_prior_still_initiates() {
+    // 12 s between looks and a 100 m/s prior velocity sigma: a new track's
+    // predicted covariance passes the confirmed-track bound before the
+    // second look, which must not end it.
+    let cfg = FuseConfig {
+        tracker: Config {
+            init_velocity_var: 100.0 * 100.0,
+            ..Config::default()
+        },
+        ..FuseConfig::default()
+    };
+    let sensors = vec![radar([0.0, 0.0], 100_000.0, 12.0)];
+    let plane = Obj {
+        x0: 30_000.0,
+        y0: 0.0,
+        vx: 0.0,
+        vy: 220.0,
+        ident: None,
+    };
+    let mut f = Fuser::new(cfg, sensors.clone()).unwrap();
+    for (t, s) in schedule(&sensors, &[0.0], 120.0) {
+        f.scan(s, t, &look(&sensors[0], &[plane], t)).unwrap();
+    }
+    assert_eq!(f.counts().0, 1, "{:?}", f.counters());
+}
