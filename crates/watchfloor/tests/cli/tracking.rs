@@ -185,26 +185,42 @@ fn sample_v2_reads_cleanly_and_scores_as_in_the_readme() {
     let tracks = dir.path().join("tracks.csv");
     let (det, truth) = (data.join("detections.csv"), data.join("truth.csv"));
     let s = |p: &Path| p.to_str().expect("utf-8 path").to_owned();
-    let out = watchfloor(&["track", "--detections", &s(&det), "--out", &s(&tracks)]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success() && !err.contains("dropped"), "{err}");
-    assert!(err.contains("4200 detections"), "{err}");
-    let out = watchfloor(&[
-        "track-score",
-        "--truth",
-        &s(&truth),
-        "--tracks",
-        &s(&tracks),
-        "--json",
-    ]);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(
-        (v["grid_times"].as_u64(), v["objects"].as_u64()),
-        (Some(200), Some(49))
-    );
-    let g = v["scores"][0]["gospa"].as_f64().unwrap_or(f64::NAN);
-    // The README's "merged file, one tracker" row.
-    assert!((g - 286.7).abs() < 0.1, "{v}");
+    // The README's "merged file, the single-sensor tracker" and "the
+    // multi-sensor fuser" rows, at c = 50 and c = 200.
+    for (extra, want50, want200) in [(Some("--reference"), 286.7, 952.2), (None, 256.8, 465.9)] {
+        let mut args = vec![
+            "track",
+            "--detections",
+            &*s(&det).leak(),
+            "--out",
+            &*s(&tracks).leak(),
+        ];
+        args.extend(extra);
+        let out = watchfloor(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && !err.contains("dropped"), "{err}");
+        assert!(err.contains("4200 detections"), "{err}");
+        let out = watchfloor(&[
+            "track-score",
+            "--truth",
+            &s(&truth),
+            "--tracks",
+            &s(&tracks),
+            "--c",
+            "50,200",
+            "--json",
+        ]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(
+            (v["grid_times"].as_u64(), v["objects"].as_u64()),
+            (Some(200), Some(49))
+        );
+        let g = |i: usize| v["scores"][i]["gospa"].as_f64().unwrap_or(f64::NAN);
+        assert!(
+            (g(0) - want50).abs() < 0.1 && (g(1) - want200).abs() < 0.1,
+            "{extra:?}: {v}"
+        );
+    }
 }
 
 /// `track-gen` writes a simulated v2 scenario that `track` reads whole and
