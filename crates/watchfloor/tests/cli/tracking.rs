@@ -188,13 +188,8 @@ fn sample_v2_reads_cleanly_and_scores_as_in_the_readme() {
     // The README's "merged file, the single-sensor tracker" and "the
     // multi-sensor fuser" rows, at c = 50 and c = 200.
     for (extra, want50, want200) in [(Some("--reference"), 286.7, 952.2), (None, 256.8, 465.9)] {
-        let mut args = vec![
-            "track",
-            "--detections",
-            &*s(&det).leak(),
-            "--out",
-            &*s(&tracks).leak(),
-        ];
+        let (d, t) = (s(&det), s(&tracks));
+        let mut args = vec!["track", "--detections", d.as_str(), "--out", t.as_str()];
         args.extend(extra);
         let out = watchfloor(&args);
         let err = String::from_utf8_lossy(&out.stderr);
