@@ -55,10 +55,10 @@ use std::collections::HashMap;
 
 use thiserror::Error;
 
-use crate::imm::{ImmConfig, ImmState};
+use crate::imm::ImmConfig;
 use crate::kalman::Gaussian;
 use crate::linalg::inv2_spd;
-use crate::track::{FilterState, Track};
+use crate::track::Track;
 use crate::tracker::{Config, Detection, FilterKind, TrackReport, TrackerError};
 
 mod life;
@@ -464,23 +464,12 @@ impl Fuser {
     }
 
     fn new_track(&self, d: &Detection, sensor: u32) -> Fused {
-        let v = self.cfg.tracker.init_velocity_var;
-        let p = [
-            [d.r[0][0], 0.0, d.r[0][1], 0.0],
-            [0.0, v, 0.0, 0.0],
-            [d.r[1][0], 0.0, d.r[1][1], 0.0],
-            [0.0, 0.0, 0.0, v],
-        ];
-        let g = Gaussian {
-            x: [d.x, 0.0, d.y, 0.0],
-            p,
-        };
-        let filter = match self.cfg.tracker.filter {
-            FilterKind::Cv => FilterState::Cv(g),
-            FilterKind::Imm(c) => FilterState::Imm(ImmState::new(g, &c)),
+        let imm = match &self.cfg.tracker.filter {
+            FilterKind::Cv => None,
+            FilterKind::Imm(c) => Some(c),
         };
         Fused {
-            t: Track::new(filter, d.time),
+            t: Track::start(d, self.cfg.tracker.init_velocity_var, imm),
             ident: None,
             missed: vec![0; self.sensors.len()].into_boxed_slice(),
             last_update: d.time,

@@ -44,6 +44,33 @@ impl Track {
         }
     }
 
+    /// A new track at detection `d`: its position with the detection's
+    /// covariance, zero velocity of variance `velocity_var` per axis (Stone
+    /// Soup's prior state with its position rows replaced by the
+    /// measurement), in the filter `imm` says (`None`: constant velocity).
+    pub(crate) fn start(
+        d: &crate::tracker::Detection,
+        velocity_var: f64,
+        imm: Option<&ImmConfig>,
+    ) -> Self {
+        let v = velocity_var;
+        let p = [
+            [d.r[0][0], 0.0, d.r[0][1], 0.0],
+            [0.0, v, 0.0, 0.0],
+            [d.r[1][0], 0.0, d.r[1][1], 0.0],
+            [0.0, 0.0, 0.0, v],
+        ];
+        let g = Gaussian {
+            x: [d.x, 0.0, d.y, 0.0],
+            p,
+        };
+        let filter = match imm {
+            None => FilterState::Cv(g),
+            Some(c) => FilterState::Imm(ImmState::new(g, c)),
+        };
+        Track::new(filter, d.time)
+    }
+
     /// Predicts to `time` (seconds).
     pub(crate) fn predict(&mut self, time: f64, q: f64, imm: &ImmConfig) {
         let dt = time - self.time;

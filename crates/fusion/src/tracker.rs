@@ -23,10 +23,9 @@
 //! # Units
 //! Metres, seconds, m/s; covariances in the matching squared units.
 
-use crate::imm::{ImmConfig, ImmState};
-use crate::kalman::Gaussian;
+use crate::imm::ImmConfig;
 use crate::linalg::{inv2_spd, Mat2, Mat4};
-use crate::track::{FilterState, Track};
+use crate::track::Track;
 use thiserror::Error;
 
 /// A position measurement in the tracker's local ENU frame.
@@ -252,22 +251,11 @@ impl Tracker {
     }
 
     fn new_track(&self, d: &Detection) -> Track {
-        let v = self.cfg.init_velocity_var;
-        let p = [
-            [d.r[0][0], 0.0, d.r[0][1], 0.0],
-            [0.0, v, 0.0, 0.0],
-            [d.r[1][0], 0.0, d.r[1][1], 0.0],
-            [0.0, 0.0, 0.0, v],
-        ];
-        let g = Gaussian {
-            x: [d.x, 0.0, d.y, 0.0],
-            p,
+        let imm = match &self.cfg.filter {
+            FilterKind::Cv => None,
+            FilterKind::Imm(c) => Some(c),
         };
-        let filter = match self.cfg.filter {
-            FilterKind::Cv => FilterState::Cv(g),
-            FilterKind::Imm(c) => FilterState::Imm(ImmState::new(g, &c)),
-        };
-        Track::new(filter, d.time)
+        Track::start(d, self.cfg.init_velocity_var, imm)
     }
 
     fn report(t: &Track) -> Option<TrackReport> {

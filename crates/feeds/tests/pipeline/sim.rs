@@ -50,18 +50,7 @@ pub(crate) fn radar_site() -> Site {
 /// (SBS), cams (detections) and adsb-gs (ASTERIX CAT021, no site).
 pub(crate) fn config() -> FeedsConfig {
     let mut c = FeedsConfig::new(ORIGIN);
-    let sensor = |id: &str, kind| SensorConfig {
-        id: id.to_owned(),
-        kind,
-        site: None,
-        coverage: None,
-        period_s: None,
-        detects: None,
-        sac: None,
-        sic: None,
-        noise: Noise::default(),
-        max_rate_per_s: 5000.0,
-    };
+    let sensor = SensorConfig::new;
     c.sensors = vec![
         SensorConfig {
             site: Some(radar_site()),

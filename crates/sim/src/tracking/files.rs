@@ -115,21 +115,7 @@ where
         lat.push(clock.elapsed().as_secs_f64());
         sink(&out)?;
     }
-    let total: f64 = lat.iter().sum();
-    lat.sort_by(f64::total_cmp);
-    let pct = |q: f64| {
-        lat.get(((lat.len() as f64 - 1.0) * q).round() as usize)
-            .copied()
-            .unwrap_or(0.0)
-    };
-    Ok(RunStats {
-        scans: lat.len(),
-        detections: sorted.len(),
-        tracker_s: total,
-        p50_s: pct(0.5),
-        p99_s: pct(0.99),
-        max_s: lat.last().copied().unwrap_or(0.0),
-    })
+    Ok(timing(lat, sorted.len()))
 }
 
 /// Tracks `dets` scan by scan and returns every scan's output.
