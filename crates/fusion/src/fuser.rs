@@ -59,7 +59,7 @@ use crate::imm::ImmConfig;
 use crate::kalman::Gaussian;
 use crate::linalg::inv2_spd;
 use crate::track::Track;
-use crate::tracker::{Config, Detection, FilterKind, TrackReport, TrackerError};
+use crate::tracker::{Config, Detection, TrackReport, TrackerError};
 
 mod life;
 mod scan;
@@ -289,6 +289,26 @@ struct Fused {
 }
 
 impl Fused {
+    /// What the outside sees of this track, with the estimate of `t` (its
+    /// own, or a copy moved on in time); `None` while tentative.
+    fn fused(&self, t: &Track) -> Option<FusedTrack> {
+        Some(FusedTrack {
+            report: TrackReport {
+                id: self.t.id?,
+                time: t.time,
+                x: t.est.x[0],
+                y: t.est.x[2],
+                vx: t.est.x[1],
+                vy: t.est.x[3],
+                cov: t.est.p,
+            },
+            ident: self.ident,
+            sensors: self.sensors,
+            updates: self.t.updates,
+            last_update: self.last_update,
+        })
+    }
+
     /// Mean position moved on to `time` at its velocity (no covariance).
     fn position_at(&self, time: f64) -> [f64; 2] {
         let dt = time - self.t.time;
@@ -351,10 +371,7 @@ impl Fuser {
             ));
         }
         let longest = sensors.iter().map(|s| s.period).fold(0.0, f64::max);
-        let imm = match cfg.tracker.filter {
-            FilterKind::Imm(c) => c,
-            FilterKind::Cv => ImmConfig::default(),
-        };
+        let imm = cfg.tracker.filter.imm().copied().unwrap_or_default();
         Ok(Fuser {
             coast_s: cfg
                 .coast_s
@@ -417,26 +434,11 @@ impl Fuser {
             .tracks
             .iter()
             .filter_map(|f| {
-                let id = f.t.id?;
                 let mut t = f.t.clone();
                 if time > t.time {
                     t.predict(time, self.cfg.tracker.q, &self.imm);
                 }
-                Some(FusedTrack {
-                    report: TrackReport {
-                        id,
-                        time: t.time,
-                        x: t.est.x[0],
-                        y: t.est.x[2],
-                        vx: t.est.x[1],
-                        vy: t.est.x[3],
-                        cov: t.est.p,
-                    },
-                    ident: f.ident,
-                    sensors: f.sensors,
-                    updates: f.t.updates,
-                    last_update: f.last_update,
-                })
+                f.fused(&t)
             })
             .collect();
         out.sort_by_key(|t| t.report.id);
@@ -446,30 +448,16 @@ impl Fuser {
     /// The confirmed track numbered `id`, at the time of its estimate.
     pub fn track(&self, id: u64) -> Option<FusedTrack> {
         let f = self.tracks.iter().find(|f| f.t.id == Some(id))?;
-        Some(FusedTrack {
-            report: TrackReport {
-                id,
-                time: f.t.time,
-                x: f.t.est.x[0],
-                y: f.t.est.x[2],
-                vx: f.t.est.x[1],
-                vy: f.t.est.x[3],
-                cov: f.t.est.p,
-            },
-            ident: f.ident,
-            sensors: f.sensors,
-            updates: f.t.updates,
-            last_update: f.last_update,
-        })
+        f.fused(&f.t)
     }
 
     fn new_track(&self, d: &Detection, sensor: u32) -> Fused {
-        let imm = match &self.cfg.tracker.filter {
-            FilterKind::Cv => None,
-            FilterKind::Imm(c) => Some(c),
-        };
         Fused {
-            t: Track::start(d, self.cfg.tracker.init_velocity_var, imm),
+            t: Track::start(
+                d,
+                self.cfg.tracker.init_velocity_var,
+                self.cfg.tracker.filter.imm(),
+            ),
             ident: None,
             missed: vec![0; self.sensors.len()].into_boxed_slice(),
             last_update: d.time,

@@ -100,6 +100,16 @@ pub enum FilterKind {
     Imm(ImmConfig),
 }
 
+impl FilterKind {
+    /// The IMM's parameters, `None` for the constant-velocity filter.
+    pub fn imm(&self) -> Option<&ImmConfig> {
+        match self {
+            FilterKind::Cv => None,
+            FilterKind::Imm(c) => Some(c),
+        }
+    }
+}
+
 /// Tracker parameters. The default is the reference (Stone Soup) method.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
@@ -251,11 +261,7 @@ impl Tracker {
     }
 
     fn new_track(&self, d: &Detection) -> Track {
-        let imm = match &self.cfg.filter {
-            FilterKind::Cv => None,
-            FilterKind::Imm(c) => Some(c),
-        };
-        Track::start(d, self.cfg.init_velocity_var, imm)
+        Track::start(d, self.cfg.init_velocity_var, self.cfg.filter.imm())
     }
 
     fn report(t: &Track) -> Option<TrackReport> {

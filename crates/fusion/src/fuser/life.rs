@@ -215,19 +215,13 @@ impl Fuser {
                 absorbed,
             });
         }
-        let mut k = 0;
-        let gone_tracks: Vec<bool> = {
-            let mut g = vec![false; self.tracks.len()];
-            for (i, &j) in conf.iter().enumerate() {
-                g[j] = gone[i];
+        // Indices of `conf` are increasing, so removing from the back keeps
+        // the earlier ones valid.
+        for (i, &j) in conf.iter().enumerate().rev() {
+            if gone[i] {
+                self.tracks.remove(j);
             }
-            g
-        };
-        self.tracks.retain(|_| {
-            let keep = !gone_tracks[k];
-            k += 1;
-            keep
-        });
+        }
         self.counters.merges += out.len() as u64;
         out
     }

@@ -2,7 +2,6 @@
 
 use super::{Detection, ScanOutput, Tracker, TrackerError};
 use crate::associate::associate;
-use crate::imm::ImmConfig;
 use crate::track::Track;
 
 impl Tracker {
@@ -27,10 +26,7 @@ impl Tracker {
         }
         self.last_time = Some(scan_time);
         let cfg = self.cfg;
-        let imm = match cfg.filter {
-            super::FilterKind::Imm(c) => c,
-            super::FilterKind::Cv => ImmConfig::default(),
-        };
+        let imm = cfg.filter.imm().copied().unwrap_or_default();
         let dets: Vec<Detection> = detections
             .iter()
             .filter(|d| d.is_valid())
