@@ -69,6 +69,9 @@ pub struct User {
     /// Locked out by an administrator (or by revoking their certificates):
     /// no login, no enrollment, no connection, until enabled again.
     pub disabled: bool,
+    /// Ops roles (`watch_officer`, `legal`, `admin`): what the user may do
+    /// to tasks, reviews, rule sets and units.
+    pub roles: Vec<String>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -85,6 +88,9 @@ struct Record {
     /// Written only when set, so files of enabled users read as before.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     disabled: bool,
+    /// Ops roles, written only when set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    roles: Vec<String>,
 }
 
 /// The users file, loaded in memory; every change is written back at once (atomically, 0600).
@@ -149,6 +155,7 @@ impl UsersFile {
             password: self.hash(password)?,
             groups: groups.iter().map(ToString::to_string).collect(),
             disabled: false,
+            roles: Vec::new(),
         };
         self.users.insert(name.to_owned(), record);
         self.save()
@@ -165,6 +172,25 @@ impl UsersFile {
     pub fn set_groups(&mut self, name: &str, groups: &[GroupSpec]) -> Result<()> {
         self.record_mut(name)?.groups = groups.iter().map(ToString::to_string).collect();
         self.save()
+    }
+
+    /// Replaces a user's ops roles (names checked by the caller, which
+    /// knows the roles; this file only keeps them).
+    pub fn set_roles(&mut self, name: &str, roles: &[String]) -> Result<()> {
+        let mut roles = roles.to_vec();
+        roles.sort();
+        roles.dedup();
+        self.record_mut(name)?.roles = roles;
+        self.save()
+    }
+
+    /// A user's ops roles; none for an unknown or disabled user.
+    pub fn roles_of(&self, name: &str) -> Vec<String> {
+        self.users
+            .get(name)
+            .filter(|r| !r.disabled)
+            .map(|r| r.roles.clone())
+            .unwrap_or_default()
     }
 
     /// Locks a user out (`true`) or lets them back in (`false`); returns
@@ -233,6 +259,11 @@ impl UsersFile {
                 name: name.clone(),
                 groups: self.specs(name),
                 disabled: self.is_disabled(name),
+                roles: self
+                    .users
+                    .get(name)
+                    .map(|r| r.roles.clone())
+                    .unwrap_or_default(),
             })
             .collect()
     }

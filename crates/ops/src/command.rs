@@ -1,0 +1,332 @@
+//! What people (and the field) ask of the ops engine, who they are, and
+//! why a request is refused. Every command names the role it needs; the
+//! engine checks it, so no shell can forget to.
+
+use serde::{Deserialize, Serialize};
+
+use crate::area::AreaError;
+use crate::authority::Authority;
+use crate::decide::Outcome;
+use crate::duty::{DutyStatus, StatusError};
+use crate::ruleset::RuleSetError;
+use crate::task::{Task, TaskStatus};
+use crate::unit::{Readiness, Strength, Unit};
+
+/// What a user may do (the users file gives each user its roles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Creates tasks, assigns them, files strength and readiness reports.
+    WatchOfficer,
+    /// Counsel: enters authority records and resolves reviews.
+    Legal,
+    /// Loads rule sets and units and sets duty statuses.
+    Admin,
+}
+
+impl Role {
+    /// The name in the users file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::WatchOfficer => "watch_officer",
+            Role::Legal => "legal",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Reads a users-file name.
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "watch_officer" | "watch-officer" => Some(Role::WatchOfficer),
+            "legal" => Some(Role::Legal),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// Who asks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// The user name or certificate CN; `engine` for the engine's own
+    /// re-evaluations.
+    pub name: String,
+    /// The roles the users file gives them.
+    #[serde(default)]
+    pub roles: Vec<Role>,
+    /// For a TAK client answering a task: its SA uid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_uid: Option<String>,
+}
+
+impl Actor {
+    /// A user with roles.
+    pub fn user(name: &str, roles: &[Role]) -> Actor {
+        Actor {
+            name: name.to_string(),
+            roles: roles.to_vec(),
+            field_uid: None,
+        }
+    }
+
+    /// A TAK client in the field, by callsign and uid.
+    pub fn field(name: &str, uid: &str) -> Actor {
+        Actor {
+            name: name.to_string(),
+            roles: Vec::new(),
+            field_uid: Some(uid.to_string()),
+        }
+    }
+
+    /// The engine itself (time-driven re-evaluation).
+    pub fn engine() -> Actor {
+        Actor {
+            name: "engine".into(),
+            roles: Vec::new(),
+            field_uid: None,
+        }
+    }
+
+    /// Whether they hold `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// A field unit's answer to a task (a `y-*` reply or a GeoChat line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "answer", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Answer {
+    /// Will comply: the element is executing.
+    Wilco,
+    /// Cannot comply, with the reason given.
+    Cantco {
+        /// In the unit's words.
+        #[serde(default)]
+        reason: String,
+    },
+    /// Done.
+    Complete,
+}
+
+/// One request to the engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Command {
+    /// Adds or replaces a unit (admin).
+    Unit {
+        /// The unit.
+        unit: Unit,
+    },
+    /// Records a duty-status period of a unit (admin).
+    Status {
+        /// The unit's id.
+        unit: String,
+        /// The period.
+        status: DutyStatus,
+    },
+    /// Enters an authority record (legal).
+    Authority {
+        /// The record.
+        authority: Authority,
+    },
+    /// Ends an authority record at an instant (legal): the record itself
+    /// stays in the log; decisions after `at` no longer use it.
+    EndAuthority {
+        /// Its id.
+        id: String,
+        /// When it stops.
+        #[serde(with = "crate::when::required")]
+        at: cot::Time,
+    },
+    /// Replaces the rule set with a verified one (admin). The shell has
+    /// checked the signature; `hash` must be the SHA-256 of `text`.
+    Rules {
+        /// The file's text.
+        text: String,
+        /// Its hex SHA-256.
+        hash: String,
+        /// Who signed it.
+        #[serde(default)]
+        signer: String,
+    },
+    /// Creates a task, or changes one that is not over (watch officer).
+    Task {
+        /// The task.
+        task: Task,
+    },
+    /// Moves a task along by hand (watch officer).
+    Advance {
+        /// The task's id.
+        task: String,
+        /// The new status.
+        to: TaskStatus,
+        /// Why.
+        #[serde(default)]
+        reason: String,
+    },
+    /// Assigns a task to a unit, decided element by element (watch officer).
+    Assign {
+        /// The task's id.
+        task: String,
+        /// The unit's id.
+        unit: String,
+    },
+    /// Counsel's decision on an element sent for review (legal).
+    Review {
+        /// The assignment's id.
+        assignment: String,
+        /// The element's id.
+        element: String,
+        /// ALLOWED or REFUSED.
+        outcome: Outcome,
+        /// Why, with the basis.
+        reason: String,
+    },
+    /// A PERSTAT (watch officer or admin).
+    Perstat {
+        /// The unit's id.
+        unit: String,
+        /// Its strength.
+        strength: Strength,
+    },
+    /// A unit status report (watch officer or admin).
+    Usr {
+        /// The unit's id.
+        unit: String,
+        /// Its readiness.
+        readiness: Readiness,
+    },
+    /// A field unit's answer (the actor's uid must be one of the unit's).
+    Reply {
+        /// The task's id.
+        task: String,
+        /// The answer.
+        #[serde(flatten)]
+        answer: Answer,
+    },
+    /// Several commands, applied all or none.
+    Batch {
+        /// In order.
+        commands: Vec<Command>,
+    },
+}
+
+impl Command {
+    /// The audit action name (`ops.assign`).
+    pub fn action(&self) -> &'static str {
+        match self {
+            Command::Unit { .. } => "ops.unit",
+            Command::Status { .. } => "ops.status",
+            Command::Authority { .. } => "ops.authority",
+            Command::EndAuthority { .. } => "ops.end_authority",
+            Command::Rules { .. } => "ops.rules",
+            Command::Task { .. } => "ops.task",
+            Command::Advance { .. } => "ops.advance",
+            Command::Assign { .. } => "ops.assign",
+            Command::Review { .. } => "ops.review",
+            Command::Perstat { .. } => "ops.perstat",
+            Command::Usr { .. } => "ops.usr",
+            Command::Reply { .. } => "ops.reply",
+            Command::Batch { .. } => "ops.batch",
+        }
+    }
+
+    /// The roles any one of which may issue it; empty for field replies,
+    /// which are checked against the unit's uids instead.
+    pub fn roles(&self) -> &'static [Role] {
+        match self {
+            Command::Unit { .. } | Command::Status { .. } | Command::Rules { .. } => &[Role::Admin],
+            Command::Authority { .. } | Command::EndAuthority { .. } | Command::Review { .. } => {
+                &[Role::Legal]
+            }
+            Command::Task { .. } | Command::Advance { .. } | Command::Assign { .. } => {
+                &[Role::WatchOfficer]
+            }
+            Command::Perstat { .. } | Command::Usr { .. } => &[Role::WatchOfficer, Role::Admin],
+            Command::Reply { .. } | Command::Batch { .. } => &[],
+        }
+    }
+
+    /// The ids it is about, for the audit record.
+    pub fn subjects(&self) -> Vec<String> {
+        match self {
+            Command::Unit { unit } => vec![unit.id.clone()],
+            Command::Status { unit, .. }
+            | Command::Perstat { unit, .. }
+            | Command::Usr { unit, .. } => vec![unit.clone()],
+            Command::Authority { authority } => vec![authority.id.clone()],
+            Command::EndAuthority { id, .. } => vec![id.clone()],
+            Command::Rules { hash, .. } => vec![format!("rules:{hash}")],
+            Command::Task { task } => vec![task.id.clone()],
+            Command::Advance { task, .. } | Command::Reply { task, .. } => vec![task.clone()],
+            Command::Assign { task, unit } => vec![task.clone(), unit.clone()],
+            Command::Review {
+                assignment,
+                element,
+                ..
+            } => vec![assignment.clone(), element.clone()],
+            Command::Batch { commands } => commands.iter().flat_map(Command::subjects).collect(),
+        }
+    }
+}
+
+/// Why the engine refused a request. Each is one line for the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpsError {
+    /// The actor lacks the role.
+    #[error("{action} needs the {needed} role; {actor} does not hold it")]
+    Forbidden {
+        /// The action.
+        action: &'static str,
+        /// The roles, any one of which would do.
+        needed: String,
+        /// Who asked.
+        actor: String,
+    },
+    /// A unit, task, assignment or authority that is not on record.
+    #[error("no {kind} {id:?}")]
+    NotFound {
+        /// What kind of thing.
+        kind: &'static str,
+        /// Its id.
+        id: String,
+    },
+    /// The request contradicts the record.
+    #[error("{0}")]
+    Invalid(String),
+    /// A status period that overlaps another.
+    #[error("unit {unit}: {source}")]
+    Status {
+        /// The unit.
+        unit: String,
+        /// Why.
+        source: StatusError,
+    },
+    /// A bad area.
+    #[error(transparent)]
+    Area(#[from] AreaError),
+    /// A bad rule set.
+    #[error(transparent)]
+    Rules(#[from] RuleSetError),
+    /// A report stamped too far ahead of the server's clock.
+    #[error(
+        "report for {unit} is stamped {ahead_s} s ahead of the server clock (limit {limit_s} s)"
+    )]
+    ClockSkew {
+        /// The unit.
+        unit: String,
+        /// How far ahead.
+        ahead_s: i64,
+        /// The tolerance.
+        limit_s: i64,
+    },
+    /// A batch failed at one command; nothing of it was applied.
+    #[error("command {index} of the batch: {source}")]
+    Batch {
+        /// Which command (from 0).
+        index: usize,
+        /// Why.
+        source: Box<OpsError>,
+    },
+}
