@@ -26,7 +26,14 @@ fn record(i: u64) -> NewRecord {
         actor: "engine".into(),
         action: "assignment.decide".into(),
         subjects: vec![format!("task-{i}"), "unit-2-112-IN".into()],
-        decision: Some(if i % 5 == 0 { "REFUSED" } else { "ALLOWED" }.into()),
+        decision: Some(
+            if i.is_multiple_of(5) {
+                "REFUSED"
+            } else {
+                "ALLOWED"
+            }
+            .into(),
+        ),
         reasons: vec!["10 U.S.C. 284(b)(7)".into(), "grant:t32-detect".into()],
         rule_set: Some("9f".repeat(32)),
         payload: json!({

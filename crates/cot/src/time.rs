@@ -235,7 +235,7 @@ impl fmt::Display for Time {
             c.year, c.month, c.day, c.hour, c.minute, c.second
         )?;
         let micros = c.micros;
-        if micros % 1000 == 0 {
+        if micros.is_multiple_of(1000) {
             write!(f, ".{:03}Z", micros / 1000)
         } else {
             write!(f, ".{micros:06}Z")

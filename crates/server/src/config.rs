@@ -135,6 +135,8 @@ pub struct ServerConfig {
     pub http: HttpConfig,
     /// The web COP, if it is served.
     pub web: Option<crate::web::WebConfig>,
+    /// The ops desk: roster, tasks under legal authority, the audit log.
+    pub ops: crate::operations::OpsServerConfig,
 }
 
 /// TAK clients over plain TCP and UDP.

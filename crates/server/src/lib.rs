@@ -14,6 +14,7 @@ mod https;
 mod marti_ctx;
 mod metrics;
 mod negotiate;
+pub mod operations;
 mod outbox;
 mod persist;
 mod ratelimit;
@@ -169,6 +170,12 @@ impl Server {
             Some(t) => http::start_https(&config.marti, &t.parts, &api, &mut shell).await?,
             None => None,
         };
+        // The ops desk needs a data folder: its audit log is the record.
+        let ops = match (&config.store.data_dir, config.ops.enabled) {
+            (Some(dir), true) => Some(operations::start(&config.ops, dir, &mut shell)?),
+            _ => None,
+        };
+        let ops_shared = ops.as_ref().map(|o| o.shared.clone());
         let web = match &config.web {
             Some(w) => {
                 let tls = trust.as_ref().map(|t| t.parts.enroll_config.clone());
@@ -181,6 +188,7 @@ impl Server {
                     store,
                     tls,
                     sensors: sensor_status,
+                    ops: ops_shared,
                 };
                 Some(web::start(w.clone(), parts, &mut shell).await?)
             }
@@ -189,6 +197,9 @@ impl Server {
         let web_addr = web.as_ref().map(|w| (w.addr, w.secure));
         if let Some(w) = web {
             sinks.push(Box::new(w.hub));
+        }
+        if let Some(o) = ops {
+            sinks.push(Box::new(o.sink));
         }
 
         let Shell {

@@ -58,6 +58,15 @@ impl Users {
         Identity::new(Some(user.to_string()), send, recv)
     }
 
+    /// The ops roles the file gives `user` (none when disabled, unknown,
+    /// or a role name this version does not know).
+    pub(crate) fn roles(&self, user: &str) -> Vec<ops::Role> {
+        self.with(|u| u.map(|u| u.roles_of(user)).unwrap_or_default())
+            .iter()
+            .filter_map(|r| ops::Role::parse(r))
+            .collect()
+    }
+
     /// Whether the file lists `user` as disabled (locked out by an
     /// administrator or by revoking their certificates).
     pub(crate) fn disabled(&self, user: &str) -> bool {

@@ -255,7 +255,7 @@ impl Radar {
                 bytes,
             });
         }
-        let north = k % u64::from(self.cfg.sectors.max(1)) == 0;
+        let north = k.is_multiple_of(u64::from(self.cfg.sectors.max(1)));
         let mut msg = Cat034 {
             source: Some(self.source()),
             message_type: Some(if north { 1 } else { 2 }),

@@ -83,6 +83,20 @@ pub(crate) enum UsersCommand {
         /// Groups, comma separated; `G:in` may only send to G, `G:out` only receive from it.
         #[arg(long, default_value = "")]
         groups: String,
+        /// Ops roles, comma separated: watch_officer (tasks and assignments), legal
+        /// (authority records and reviews), admin (rule sets, units, duty statuses).
+        #[arg(long, default_value = "")]
+        roles: String,
+        #[command(flatten)]
+        target: UsersTarget,
+    },
+    /// Replace a user's ops roles (watch_officer, legal, admin; empty for none).
+    SetRoles {
+        /// The user name.
+        name: String,
+        /// Roles, comma separated.
+        #[arg(long)]
+        roles: String,
         #[command(flatten)]
         target: UsersTarget,
     },
@@ -234,6 +248,18 @@ fn parse_groups(text: &str) -> Result<Vec<GroupSpec>> {
     GroupSpec::parse_list(text).map_err(|e| anyhow::anyhow!("groups {text:?}: {e}"))
 }
 
+/// Reads `watch_officer,legal`; an unknown role is an error naming it.
+fn parse_roles(text: &str) -> Result<Vec<String>> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(|r| match ops::Role::parse(r) {
+            Some(role) => Ok(role.name().to_string()),
+            None => bail!("unknown role {r:?}: the roles are watch_officer, legal and admin"),
+        })
+        .collect()
+}
+
 /// `users disable` / `users enable`: says whether anything changed.
 fn set_disabled(target: &UsersTarget, name: &str, disabled: bool) -> Result<()> {
     let (doing, verb) = if disabled {
@@ -255,8 +281,10 @@ pub(crate) fn users(cmd: UsersCommand) -> Result<()> {
             name,
             password_stdin,
             groups,
+            roles,
             target,
         } => {
+            let roles = parse_roles(&roles)?;
             if !password_stdin {
                 bail!("give the password on standard input with --password-stdin");
             }
@@ -266,10 +294,25 @@ pub(crate) fn users(cmd: UsersCommand) -> Result<()> {
                 .context("reading the password")?;
             let password = password.trim_end_matches(['\n', '\r']);
             let groups = parse_groups(&groups)?;
-            users_file(&target)?
-                .add(&name, password, &groups)
+            let mut file = users_file(&target)?;
+            file.add(&name, password, &groups)
                 .with_context(|| format!("adding {name}"))?;
+            if !roles.is_empty() {
+                file.set_roles(&name, &roles)
+                    .with_context(|| format!("setting roles of {name}"))?;
+            }
             println!("added {name}");
+        }
+        UsersCommand::SetRoles {
+            name,
+            roles,
+            target,
+        } => {
+            let roles = parse_roles(&roles)?;
+            users_file(&target)?
+                .set_roles(&name, &roles)
+                .with_context(|| format!("setting roles of {name}"))?;
+            println!("roles of {name} set");
         }
         UsersCommand::SetGroups {
             name,
@@ -299,7 +342,12 @@ pub(crate) fn users(cmd: UsersCommand) -> Result<()> {
                     groups.join(",")
                 };
                 let state = if u.disabled { "\tdisabled" } else { "" };
-                println!("{}\t{groups}{state}", u.name);
+                let roles = if u.roles.is_empty() {
+                    String::new()
+                } else {
+                    format!("\troles={}", u.roles.join(","))
+                };
+                println!("{}\t{groups}{roles}{state}", u.name);
             }
         }
     }

@@ -27,6 +27,7 @@ pub(crate) struct FileConfig {
     pub(crate) http: HttpSection,
     pub(crate) web: WebSection,
     pub(crate) sensors: SensorsSection,
+    pub(crate) ops: OpsSection,
     /// What the file said in the old flat form, one warning each.
     #[serde(skip)]
     pub(crate) deprecated: Vec<String>,
@@ -86,6 +87,15 @@ pub(crate) struct MartiSection {
 #[serde(deny_unknown_fields)]
 pub(crate) struct HttpSection {
     pub(crate) listen: String,
+}
+
+/// `[ops]`: the ops desk (roster, tasks under legal authority, audit log).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OpsSection {
+    pub(crate) enabled: bool,
+    pub(crate) stale_secs: u64,
+    pub(crate) groups: Vec<String>,
 }
 
 /// `[web]`: the web COP.
@@ -337,6 +347,13 @@ impl FileConfig {
                 listen: addr("--http ([http] listen)", &self.http.listen)?,
             },
             web: self.web_config()?,
+            ops: server::operations::OpsServerConfig {
+                enabled: self.ops.enabled,
+                stale_s: i64::try_from(self.ops.stale_secs).unwrap_or(i64::MAX),
+                groups: self.ops.groups.clone(),
+                position: (self.web.position[0], self.web.position[1]),
+                seed: Vec::new(),
+            },
         })
     }
 

@@ -26,7 +26,14 @@ pub(crate) fn rec(i: u64) -> NewRecord {
         actor: "engine".into(),
         action: "assignment.decide".into(),
         subjects: vec![format!("task-{i}"), "unit-3-ID".into()],
-        decision: Some(if i % 3 == 0 { "REFUSED" } else { "ALLOWED" }.into()),
+        decision: Some(
+            if i.is_multiple_of(3) {
+                "REFUSED"
+            } else {
+                "ALLOWED"
+            }
+            .into(),
+        ),
         reasons: vec!["18 U.S.C. 1385".into()],
         rule_set: Some("ab".repeat(32)),
         payload: json!({"activity": "SEARCH", "area": [[31.5, -106.4], [31.6, -106.3]], "i": i}),

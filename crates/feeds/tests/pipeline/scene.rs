@@ -69,7 +69,7 @@ pub(crate) fn run(
                 &sbs_position(ICAO, 35_000.0, lat, lon),
                 at(T0 + t),
             );
-            if (t as u64) % 5 == 0 {
+            if (t as u64).is_multiple_of(5) {
                 p.ingest_sbs_line("adsb-1", &sbs_ident(ICAO, "DLH65A"), at(T0 + t));
             }
         }

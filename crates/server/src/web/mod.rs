@@ -10,6 +10,7 @@
 
 mod auth;
 mod feed;
+mod ops_routes;
 mod replay;
 mod routes;
 mod sensors;
@@ -126,6 +127,8 @@ pub(crate) struct Parts {
     pub(crate) tls: Option<Arc<rustls::ServerConfig>>,
     /// The sensors' status, when sensors are configured.
     pub(crate) sensors: Option<Arc<crate::sensor_status::StatusShared>>,
+    /// The ops desk, when it runs.
+    pub(crate) ops: Option<Arc<crate::operations::OpsShared>>,
 }
 
 /// Binds the web listener of `[web]` and starts the feed task and the
@@ -142,6 +145,7 @@ pub(crate) async fn start(
         store,
         tls,
         sensors,
+        ops,
     } = parts;
     if !users.any() && !config.addr.ip().is_loopback() {
         let asked = config.addr;
@@ -172,6 +176,7 @@ pub(crate) async fn start(
         logins: Arc::new(auth::Logins::default()),
         store: store.history,
         stop: stop.clone(),
+        ops,
     };
     let app = routes::router(state);
     match tls {

@@ -31,6 +31,7 @@ pub(crate) struct WebState {
     pub(crate) logins: Arc<Logins>,
     pub(crate) store: Option<Arc<dyn store::HistoryRead>>,
     pub(crate) stop: CancellationToken,
+    pub(crate) ops: Option<Arc<crate::operations::OpsShared>>,
 }
 
 use api::ApiError;
@@ -44,6 +45,7 @@ pub(crate) fn router(state: WebState) -> Router {
         .route("/api/web/replay/range", get(replay_range))
         .route("/api/web/replay", get(replay))
         .route("/api/web/ws", get(ws))
+        .merge(super::ops_routes::router())
         .route("/api/*rest", get(no_api))
         .fallback(get(asset))
         .with_state(state)
@@ -103,6 +105,20 @@ impl WebState {
             team: c.team.clone(),
         };
         (me, viewer, Arc::new(send))
+    }
+
+    /// The ops actor of a request: a logged-in user with the roles the
+    /// users file gives them, or, with no users at all (a loopback-only
+    /// console), the operator with every role. `None`: not logged in.
+    pub(crate) fn ops_actor(&self, headers: &HeaderMap) -> Option<ops::Actor> {
+        match self.caller(headers) {
+            WebCaller::User(name) => Some(ops::Actor::user(&name, &self.users.roles(&name))),
+            WebCaller::Anonymous => Some(ops::Actor::user(
+                "operator",
+                &[ops::Role::WatchOfficer, ops::Role::Legal, ops::Role::Admin],
+            )),
+            WebCaller::Refused => None,
+        }
     }
 
     fn session_json(&self, caller: &WebCaller) -> serde_json::Value {
@@ -360,7 +376,7 @@ async fn ws(
 }
 
 /// A browser page from another site must not ride on this site's cookie.
-fn same_origin(headers: &HeaderMap) -> bool {
+pub(super) fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true; // not a browser, or a same-origin request that omits it
     };
