@@ -11,6 +11,7 @@ import { createAlerts } from './alerts.js';
 import { createMarkers } from './markers.js';
 import { createReplay } from './replay.js';
 import { createSensors } from './sensors.js';
+import { createOps } from './ops.js';
 import { hmsText } from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -135,6 +136,8 @@ function startCop(session) {
     wf.sensors = live.sensors;
     sensors.set(live.sensors);
   });
+  // The roster, the task board and the units' layer (PROTOCOL.md "Ops desk").
+  wf.ops = createOps({ mapApi, onLocate: (u) => mapApi.flyTo(u.position.lat, u.position.lon, 12) }).hook;
   live.on('notice', (text) => alerts.notice(text));
   live.on('alerts', () => {
     alerts.set(live.alerts);

@@ -238,6 +238,19 @@ impl Ops {
         statuses.chain(authorities).min()
     }
 
+    /// What the engine would decide if `task` were given to `unit` at
+    /// `now`, without recording anything (`watchfloor ops decide --unit`).
+    pub fn preview(
+        &self,
+        task: &str,
+        unit: &str,
+        now: Time,
+    ) -> Option<Vec<crate::assignment::ElementDecision>> {
+        let t = self.tasks.get(task)?;
+        self.units.get(unit)?;
+        Some(self.evaluate(t, unit, now).0)
+    }
+
     /// The rule set in force.
     pub fn rules(&self) -> &RuleSet {
         &self.rules

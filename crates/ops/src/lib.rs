@@ -9,6 +9,7 @@
 //! the rules are data ([`RuleSet`]) a deployment's counsel signs.
 
 pub mod activity;
+pub mod apply_file;
 pub mod area;
 pub mod assignment;
 pub mod authority;

@@ -6,6 +6,7 @@ mod api {
 
     mod bad_input;
     mod openapi;
+    mod ops;
     mod routing;
     mod sensor_status;
     mod sensors;

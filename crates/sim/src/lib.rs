@@ -45,6 +45,7 @@ mod feeds_config;
 pub mod force;
 mod ground;
 pub mod net;
+pub mod ops_demo;
 mod radar;
 mod rng;
 mod sbs;

@@ -52,6 +52,9 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
         w.zoom = 10.6;
     }
 
+    // The simulated task force roster, tasks and their decisions (SIMULATION),
+    // applied once to an empty ops desk.
+    config.ops.seed = sim::ops_demo::demo_roster(server::now());
     let mut scenario = sim::SimConfig::border_sector();
     scenario.set_start(server::now());
     let (asterix, detections) = (free_udp()?, free_udp()?);

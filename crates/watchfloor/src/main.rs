@@ -6,6 +6,7 @@ mod config;
 mod demo;
 mod errors;
 mod offline;
+mod opscmd;
 #[cfg(test)]
 mod picture_count;
 mod simulate;
@@ -55,6 +56,12 @@ enum Command {
     TrackScore(offline::ScoreArgs),
     /// Run the sensor simulator (SIMULATION) against a running server.
     Sim(simulate::SimArgs),
+    /// The ops desk: apply rosters and tasks, print decisions and the roster, sign rule sets.
+    #[command(subcommand)]
+    Ops(opscmd::OpsCommand),
+    /// The tamper-evident audit log: verify it (naming the first bad record) and export it.
+    #[command(subcommand)]
+    Audit(opscmd::AuditCommand),
 }
 
 #[derive(Debug, Args)]
@@ -177,6 +184,8 @@ fn run(cli: Cli) -> Result<()> {
             init_logging("text");
             simulate::run(&args)
         }
+        Command::Ops(c) => opscmd::ops(c),
+        Command::Audit(c) => opscmd::audit(c),
     }
 }
 

@@ -141,7 +141,7 @@ pub fn desk_time(t: Time) -> Time {
     Time::from_millis(t.millis())
 }
 
-fn record_of(e: &Entry) -> NewRecord {
+pub(super) fn record_of(e: &Entry) -> NewRecord {
     NewRecord {
         time_ms: e.time.millis(),
         actor: e.actor.clone(),

@@ -7,6 +7,7 @@
 //! async worker); the router never waits on any of it.
 
 mod desk;
+mod offline;
 mod rules_file;
 
 use std::collections::{HashMap, HashSet};
@@ -23,6 +24,7 @@ use picture::{Identity, Message};
 use tokio::sync::mpsc;
 
 pub use desk::{desk_time, DeskConfig, DeskError, OpsDesk, SubmitError, Submitted};
+pub use offline::{check_replay, read_engine, OfflineError};
 pub use rules_file::{
     read_verified, sig_path, trusted_keys, RulesFileError, VerifiedRules, RULES_FILE, TRUSTED_KEYS,
 };

@@ -7,7 +7,6 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -153,7 +152,12 @@ async fn task(State(s): State<WebState>, headers: HeaderMap, Path(id): Path<Stri
 
 /// The HTTP answer for an engine refusal.
 fn refused(e: &OpsError, seq: u64) -> Response {
-    let (status, code) = match e {
+    // A batch answers with the status of the command that failed in it.
+    let mut inner = e;
+    while let OpsError::Batch { source, .. } = inner {
+        inner = source;
+    }
+    let (status, code) = match inner {
         OpsError::Forbidden { .. } => (StatusCode::FORBIDDEN, "forbidden"),
         OpsError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
         OpsError::ClockSkew { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "clock_skew"),
@@ -162,7 +166,11 @@ fn refused(e: &OpsError, seq: u64) -> Response {
     ApiError::new(status, code, format!("{e} (audit record {seq})")).into_response()
 }
 
-async fn command(State(s): State<WebState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn command(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    body: axum::body::Body,
+) -> Response {
     let (ops, actor) = match parts(&s, &headers) {
         Ok(p) => p,
         Err(e) => return e.into_response(),
@@ -170,6 +178,24 @@ async fn command(State(s): State<WebState>, headers: HeaderMap, body: Bytes) -> 
     if !same_origin(&headers) {
         return ApiError::forbidden("cross-site request refused").into_response();
     }
+    let too_large = || {
+        ApiError::too_large(
+            "too_large",
+            format!("an ops request is at most {MAX_BODY} bytes"),
+        )
+        .into_response()
+    };
+    // Refuse a declared oversize body before reading any of it.
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return too_large();
+    }
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return too_large();
+    };
     let cmd: Command = match serde_json::from_slice(&body) {
         Ok(c) => c,
         Err(e) => {

@@ -164,3 +164,30 @@ pub(crate) async fn joined(addr: SocketAddr, uid: &str, callsign: &str) -> Clien
 
 pub(crate) const WAIT: Duration = Duration::from_secs(5);
 pub(crate) const QUIET: Duration = Duration::from_millis(400);
+
+/// A plain HTTP/1.1 exchange: status, headers and body.
+pub(crate) async fn http(
+    server: &Server,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+) -> (u16, String, String) {
+    let (addr, _) = server.web_addr.expect("web");
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{headers}\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await.expect("write");
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut out)).await;
+    let text = String::from_utf8_lossy(&out).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_string(), body.to_string())
+}
