@@ -123,6 +123,33 @@ pub struct Authority {
 }
 
 impl Authority {
+    /// A record with no conditions, area or proclamation, in force over
+    /// `valid`; callers set the rest by field.
+    pub fn new(
+        id: &str,
+        kind: AuthorityKind,
+        citation: &str,
+        activities: &[Activity],
+        applies_to: AppliesTo,
+        valid: Window,
+    ) -> Authority {
+        Authority {
+            id: id.into(),
+            citation: citation.into(),
+            kind,
+            activities: activities.to_vec(),
+            applies_to,
+            requires: Vec::new(),
+            area: None,
+            requires_proclamation: false,
+            proclamation: None,
+            source: String::new(),
+            valid,
+            approved_by: String::new(),
+            note: String::new(),
+        }
+    }
+
     /// Whether it speaks to `activity` for a unit in `status` whose id and
     /// parents are `lineage` (the unit first).
     pub fn applies(&self, activity: Activity, status: &DutyStatus, lineage: &[&str]) -> bool {

@@ -132,21 +132,17 @@ fn record(
     applies_to: AppliesTo,
     from: Time,
 ) -> Authority {
-    Authority {
-        id: id.into(),
-        citation: citation.into(),
+    let mut a = Authority::new(
+        id,
         kind,
-        activities: activities.to_vec(),
+        citation,
+        activities,
         applies_to,
-        requires: Vec::new(),
-        area: None,
-        requires_proclamation: false,
-        proclamation: None,
-        source: "illustrative deployment record".into(),
-        valid: Window { from, to: None },
-        approved_by: "SJA (illustrative)".into(),
-        note: String::new(),
-    }
+        Window { from, to: None },
+    );
+    a.source = "illustrative deployment record".into();
+    a.approved_by = "SJA (illustrative)".into();
+    a
 }
 
 fn rect(w: f64, s: f64, e: f64, n: f64) -> Option<Area> {

@@ -50,21 +50,9 @@ fn record(
     applies_to: AppliesTo,
     valid: Window,
 ) -> Authority {
-    Authority {
-        id: id.into(),
-        citation: citation.into(),
-        kind,
-        activities: activities.to_vec(),
-        applies_to,
-        requires: Vec::new(),
-        area: None,
-        requires_proclamation: false,
-        proclamation: None,
-        source: String::new(),
-        valid,
-        approved_by: APPROVED_BY.into(),
-        note: String::new(),
-    }
+    let mut a = Authority::new(id, kind, citation, activities, applies_to, valid);
+    a.approved_by = APPROVED_BY.into();
+    a
 }
 
 /// The governor's grant, the NDA exception and the SecDef zone grant.
