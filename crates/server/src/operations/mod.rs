@@ -80,7 +80,10 @@ pub(crate) struct OpsShared {
     positions: Mutex<HashMap<String, Fix>>,
     tracked: RwLock<HashSet<String>>,
     version: AtomicU64,
-    router: mpsc::Sender<RouterMsg>,
+    /// Weak: the desk's sink lives inside the router, so a strong sender
+    /// here would keep the router's inbox open forever and the server
+    /// would never finish shutting down.
+    router: mpsc::WeakSender<RouterMsg>,
     groups: Vec<String>,
     me: WebUser,
     stale_s: i64,
@@ -264,13 +267,17 @@ impl OpsShared {
             }
         }
         drop(desk);
+        // Gone only when every listener has stopped: the server is ending.
+        let Some(router) = self.router.upgrade() else {
+            return;
+        };
         for event in out {
             let msg = RouterMsg::Inject {
                 source: Source::Web(Arc::from(DESK_CALLSIGN)),
                 identity: identity.clone(),
                 msg: Arc::new(Message::new(event)),
             };
-            if self.router.blocking_send(msg).is_err() {
+            if router.blocking_send(msg).is_err() {
                 return;
             }
         }
@@ -369,7 +376,7 @@ pub(crate) fn start(
         positions: Mutex::new(HashMap::new()),
         tracked: RwLock::new(HashSet::new()),
         version: AtomicU64::new(1),
-        router: shell.router.clone(),
+        router: shell.router.downgrade(),
         groups: config.groups.clone(),
         me,
         stale_s: config.stale_s,
