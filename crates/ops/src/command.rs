@@ -213,6 +213,22 @@ pub enum Command {
 }
 
 impl Command {
+    /// Whether the command may add, move or end a duty-status period or an
+    /// authority's validity, the boundaries [`crate::Ops::handle_timeout`]
+    /// waits for. A new kind of command counts as one until listed here.
+    pub fn may_move_boundaries(&self) -> bool {
+        !matches!(
+            self,
+            Command::Task { .. }
+                | Command::Advance { .. }
+                | Command::Assign { .. }
+                | Command::Review { .. }
+                | Command::Perstat { .. }
+                | Command::Usr { .. }
+                | Command::Reply { .. }
+        )
+    }
+
     /// The audit action name (`ops.assign`).
     pub fn action(&self) -> &'static str {
         match self {

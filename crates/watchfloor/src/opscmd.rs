@@ -162,12 +162,26 @@ pub(crate) fn ops(cmd: OpsCommand) -> Result<()> {
             let commands =
                 ops::apply_file::parse(&bytes).with_context(|| format!("{}", file.display()))?;
             let n = commands.len();
+            if n == 0 {
+                bail!(
+                    "{}: holds no units, statuses, authorities, tasks or assignments; nothing applied",
+                    file.display()
+                );
+            }
             let (mut desk, notes) = OpsDesk::open(data.desk()).context("opening the ops desk")?;
             for n in notes {
                 eprintln!("{n}");
             }
             let batch = Command::Batch { commands };
-            match desk.submit(&console(&actor), &batch, server::now()) {
+            let result = desk.submit(&console(&actor), &batch, server::now());
+            // A server signs its tail at shutdown; so does this short
+            // session, or a cut or deleted tail would verify clean.
+            if !matches!(result, Err(SubmitError::Desk(_))) {
+                if let Err(e) = desk.checkpoint(server::now()) {
+                    eprintln!("warning: audit checkpoint not signed: {e}");
+                }
+            }
+            match result {
                 Ok(done) => {
                     println!(
                         "applied {n} command(s) from {}; audit records {}..{}",

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 mod cli {
     mod errors;
+    mod ops;
     mod output;
     mod tracking;
 }

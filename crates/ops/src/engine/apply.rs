@@ -69,8 +69,11 @@ impl Ops {
                     "duty status of {unit} from {}: {} ({})",
                     status.window.from, status.kind, status.order_ref
                 );
+                let under = self.subtree(unit);
                 let open = self.open_assignments(|a| {
-                    a.elements.iter().any(|e| e.element == *unit) || self.lineage_has(a, unit)
+                    a.elements
+                        .iter()
+                        .any(|e| under.contains(e.element.as_str()))
                 });
                 self.reevaluate(&open, now, &why, work);
                 Ok(())
@@ -193,10 +196,21 @@ impl Ops {
         }
     }
 
-    fn lineage_has(&self, a: &Assignment, unit: &str) -> bool {
-        a.elements
-            .iter()
-            .any(|e| self.lineage(&e.element).contains(&unit))
+    /// `unit` and every unit under it: the elements whose lineage holds it.
+    fn subtree(&self, unit: &str) -> std::collections::HashSet<&str> {
+        let mut out = std::collections::HashSet::new();
+        let mut stack = vec![unit];
+        while let Some(u) = stack.pop() {
+            let Some((id, _)) = self.units.get_key_value(u) else {
+                continue;
+            };
+            if out.insert(id.as_str()) {
+                if let Some(kids) = self.children.get(u) {
+                    stack.extend(kids.iter().map(String::as_str));
+                }
+            }
+        }
+        out
     }
 
     fn check_skew(&self, unit: &str, stamped: Time, now: Time) -> Result<(), OpsError> {

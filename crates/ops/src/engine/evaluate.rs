@@ -2,7 +2,10 @@
 //! when the records change: elements, lineage, reviews carried over,
 //! what to send to the field and what to withdraw, and the task's status.
 
+use std::collections::HashMap;
+
 use cot::Time;
+use serde::Serialize;
 
 use super::apply::Work;
 use super::Ops;
@@ -55,12 +58,24 @@ impl Ops {
         assignee: &str,
         now: Time,
     ) -> (Vec<ElementDecision>, Time) {
+        self.evaluate_with(task, assignee, now, &mut Lineages::default())
+    }
+
+    /// [`Ops::evaluate`] with the elements' lineages kept in `lineages`,
+    /// so re-deciding many assignments walks each unit's parents once.
+    fn evaluate_with<'a>(
+        &'a self,
+        task: &Task,
+        assignee: &str,
+        now: Time,
+        lineages: &mut Lineages<'a>,
+    ) -> (Vec<ElementDecision>, Time) {
         let at = task.decision_time(now);
         let elements = self
             .elements_of(assignee)
             .into_iter()
             .map(|element| {
-                let lineage = self.lineage(&element);
+                let lineage = lineages.of(self, &element);
                 let status = lineage
                     .iter()
                     .find_map(|u| self.statuses.get(*u).and_then(|h| h.at(at)));
@@ -70,10 +85,7 @@ impl Ops {
                     .map(|req| {
                         decide(
                             &self.authorities,
-                            Element {
-                                lineage: &lineage,
-                                status,
-                            },
+                            Element { lineage, status },
                             req,
                             task,
                             at,
@@ -111,9 +123,12 @@ impl Ops {
     }
 
     /// Re-decides `ids` at `now` because of `why`, writing a decision entry
-    /// for each one whose decision changed.
+    /// for each one whose decision changed. Everything is decided against
+    /// the records as they stand before anything is written, so the order
+    /// of `ids` cannot matter.
     pub(crate) fn reevaluate(&mut self, ids: &[String], now: Time, why: &str, work: &mut Work) {
-        let mut tasks = Vec::new();
+        let mut lineages = Lineages::default();
+        let mut changed = Vec::new();
         for id in ids {
             let Some(old) = self.assignments.get(id) else {
                 continue;
@@ -121,11 +136,11 @@ impl Ops {
             let Some(task) = self.tasks.get(&old.task) else {
                 continue;
             };
-            let (mut elements, at) = self.evaluate(task, &old.assignee, now);
+            let (mut elements, at) = self.evaluate_with(task, &old.assignee, now, &mut lineages);
             for e in &mut elements {
                 if let Some(prev) = old.elements.iter().find(|p| p.element == e.element) {
                     e.sent = prev.sent;
-                    e.answer = prev.answer.clone();
+                    e.answer.clone_from(&prev.answer);
                     if e.engine == Outcome::NeedsReview {
                         e.review = prev.review.clone().filter(|r| r.basis == e.basis());
                     }
@@ -135,23 +150,29 @@ impl Ops {
                 }
             }
             let outcome = combine(&elements, task.splittable);
-            let changed = outcome != old.outcome
-                || elements.len() != old.elements.len()
-                || elements.iter().zip(&old.elements).any(|(n, o)| {
-                    n.element != o.element || n.outcome != o.outcome || n.activities != o.activities
+            let same = outcome == old.outcome
+                && elements.len() == old.elements.len()
+                && elements.iter().zip(&old.elements).all(|(n, o)| {
+                    n.element == o.element && n.outcome == o.outcome && n.activities == o.activities
                 });
-            if !changed {
-                continue;
+            if !same {
+                changed.push((id, elements, outcome, at));
             }
-            let mut next = old.clone();
-            next.elements = elements;
-            next.outcome = outcome;
-            next.evaluated_at = now;
-            next.decided_for = at;
-            next.rule_set = self.rules.hash.clone();
-            next.why = why.to_string();
-            tasks.push(next.task.clone());
-            self.assignments.insert(id.clone(), next);
+        }
+        let mut tasks = Vec::new();
+        for (id, elements, outcome, at) in changed {
+            // In place: replacing whole assignments in the map cost a copy
+            // and a free of each, and fragmented the heap as they churned.
+            let Some(a) = self.assignments.get_mut(id) else {
+                continue;
+            };
+            a.elements = elements;
+            a.outcome = outcome;
+            a.evaluated_at = now;
+            a.decided_for = at;
+            a.rule_set.clone_from(&self.rules.hash);
+            why.clone_into(&mut a.why);
+            tasks.push(a.task.clone());
             self.note_decision(id, now, work);
         }
         tasks.sort();
@@ -195,7 +216,7 @@ impl Ops {
             decision: Some(a.outcome.name().into()),
             reasons,
             rule_set: Some(a.rule_set.clone()),
-            payload: serde_json::to_value(a).unwrap_or(serde_json::Value::Null),
+            payload: serde_json::to_value(DecisionRecord::of(a)).unwrap_or(serde_json::Value::Null),
         });
         let waiting: Vec<(String, String)> = a
             .elements
@@ -242,8 +263,13 @@ impl Ops {
         let Some(task) = self.tasks.get(task_id) else {
             return;
         };
-        let ids = self.by_task.get(task_id).cloned().unwrap_or_default();
-        let list: Vec<&Assignment> = ids.iter().filter_map(|i| self.assignments.get(i)).collect();
+        let list: Vec<&Assignment> = self
+            .by_task
+            .get(task_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|i| self.assignments.get(i))
+            .collect();
         let derived = |s: TaskStatus| -> TaskStatus {
             if !matches!(
                 s,
@@ -290,12 +316,18 @@ impl Ops {
         for a in &list {
             for e in &a.elements {
                 let should = dispatchable && a.outcome == Outcome::Allowed && e.cleared();
+                let sending = should && !e.sent;
+                let withdrawing =
+                    e.sent && ((!should && !status.is_final()) || status == TaskStatus::Cancelled);
+                if !(sending || withdrawing) {
+                    continue;
+                }
                 let recipients = self
                     .units
                     .get(&e.element)
                     .map(|u| u.recipients())
                     .unwrap_or_default();
-                if should && !e.sent && !recipients.is_empty() {
+                if sending && !recipients.is_empty() {
                     effects.push(Effect::Dispatch {
                         task: task_id.into(),
                         assignment: a.id.clone(),
@@ -303,9 +335,7 @@ impl Ops {
                         recipients,
                     });
                     marks.push((a.id.clone(), e.element.clone(), true));
-                } else if e.sent
-                    && ((!should && !status.is_final()) || status == TaskStatus::Cancelled)
-                {
+                } else if withdrawing {
                     let reason = if status == TaskStatus::Cancelled {
                         "task cancelled".to_string()
                     } else {
@@ -352,6 +382,78 @@ impl Ops {
                 rule_set: Some(self.rules.hash.clone()),
                 payload: serde_json::Value::Null,
             });
+        }
+    }
+}
+
+/// Each element's chain of parents, walked once per re-evaluation.
+#[derive(Default)]
+struct Lineages<'a>(HashMap<String, Vec<&'a str>>);
+
+impl<'a> Lineages<'a> {
+    fn of(&mut self, ops: &'a Ops, element: &str) -> &[&'a str] {
+        if !self.0.contains_key(element) {
+            self.0.insert(element.to_string(), ops.lineage(element));
+        }
+        self.0.get(element).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The payload of an `ops.decision` entry: the decision per element and
+/// activity with the record that decided it. The words (and the records'
+/// citations) are in the entry's reasons and the rule set its hash names;
+/// the whole assignment was twice the size and a third of the time spent
+/// re-deciding.
+#[derive(Serialize)]
+struct DecisionRecord<'a> {
+    assignment: &'a str,
+    task: &'a str,
+    assignee: &'a str,
+    outcome: Outcome,
+    #[serde(with = "crate::when::required")]
+    decided_for: Time,
+    rule_set: &'a str,
+    elements: Vec<ElementRecord<'a>>,
+}
+
+#[derive(Serialize)]
+struct ElementRecord<'a> {
+    element: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<crate::duty::DutyKind>,
+    engine: Outcome,
+    outcome: Outcome,
+    /// (activity, outcome, deciding record) per activity.
+    activities: Vec<(crate::activity::Activity, Outcome, &'a str)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    review: Option<&'a crate::assignment::Review>,
+}
+
+impl<'a> DecisionRecord<'a> {
+    fn of(a: &'a Assignment) -> Self {
+        DecisionRecord {
+            assignment: &a.id,
+            task: &a.task,
+            assignee: &a.assignee,
+            outcome: a.outcome,
+            decided_for: a.decided_for,
+            rule_set: &a.rule_set,
+            elements: a
+                .elements
+                .iter()
+                .map(|e| ElementRecord {
+                    element: &e.element,
+                    status: e.status,
+                    engine: e.engine,
+                    outcome: e.outcome,
+                    activities: e
+                        .activities
+                        .iter()
+                        .map(|d| (d.activity, d.outcome, d.rule.as_str()))
+                        .collect(),
+                    review: e.review.as_ref(),
+                })
+                .collect(),
         }
     }
 }
