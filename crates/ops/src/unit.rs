@@ -75,6 +75,20 @@ pub enum Component {
     CivilAgency,
 }
 
+impl Component {
+    /// The name on the wire and in the totals (`CIVIL_AGENCY`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Component::Ac => "AC",
+            Component::Usar => "USAR",
+            Component::Arng => "ARNG",
+            Component::Ang => "ANG",
+            Component::Uscg => "USCG",
+            Component::CivilAgency => "CIVIL_AGENCY",
+        }
+    }
+}
+
 /// A PERSTAT's strength lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Strength {
@@ -171,5 +185,26 @@ impl Unit {
                 .cloned(),
         );
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Component;
+
+    #[test]
+    fn a_components_name_is_its_wire_name() {
+        let all = [
+            Component::Ac,
+            Component::Usar,
+            Component::Arng,
+            Component::Ang,
+            Component::Uscg,
+            Component::CivilAgency,
+        ];
+        for c in all {
+            let wire = serde_json::to_value(c).expect("serialize");
+            assert_eq!(wire.as_str(), Some(c.name()), "{c:?}");
+        }
     }
 }

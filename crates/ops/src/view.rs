@@ -174,10 +174,7 @@ impl Ops {
                 && fix.is_none_or(|f| (now.micros() - f.time.micros()) / 1_000_000 > stale_s);
             let tasks = cleared.get(unit.id.as_str()).cloned().unwrap_or_default();
             if let Some(c) = unit.component {
-                *totals
-                    .by_component
-                    .entry(format!("{c:?}").to_uppercase())
-                    .or_default() += 1;
+                *totals.by_component.entry(c.name().into()).or_default() += 1;
             }
             if let Some(s) = status {
                 *totals.by_status.entry(s.kind.name().into()).or_default() += 1;

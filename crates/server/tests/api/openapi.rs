@@ -58,6 +58,10 @@ async fn one_document_describes_every_listener_and_each_path_is_routed() {
         "/metrics",
         "/api/clients",
         "/api/web/session",
+        "/api/ops/roster",
+        "/api/ops/commands",
+        "/api/audit/records",
+        "/api/audit/proof/inclusion",
     ] {
         assert!(doc["paths"].get(p).is_some(), "{p} is described");
     }
@@ -67,8 +71,12 @@ async fn one_document_describes_every_listener_and_each_path_is_routed() {
     for (method, path) in ops {
         let uri = path
             .replace("{hash}", &"a".repeat(64))
-            .replace("{uid}", "u1");
-        let on = if path.starts_with("/api/web/") {
+            .replace("{uid}", "u1")
+            .replace("{id}", "T-1");
+        let on = if ["/api/web/", "/api/ops/", "/api/audit/"]
+            .iter()
+            .any(|p| path.starts_with(p))
+        {
             web_addr
         } else {
             http_addr
