@@ -201,6 +201,11 @@ pub enum Command {
     Reply {
         /// The task's id.
         task: String,
+        /// The element the answer is for, when the field named it (a
+        /// `y-*` reply's link does; a GeoChat line does not, and then the
+        /// sender's element is found from its uid).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        element: Option<String>,
         /// The answer.
         #[serde(flatten)]
         answer: Answer,

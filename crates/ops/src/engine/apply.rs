@@ -191,7 +191,11 @@ impl Ops {
                 u.readiness = Some(*readiness);
                 Ok(())
             }
-            Command::Reply { task, answer } => self.reply(actor, task, answer, now, work),
+            Command::Reply {
+                task,
+                element,
+                answer,
+            } => self.reply(actor, task, element.as_deref(), answer, now, work),
             Command::Batch { .. } => Err(invalid("batches do not nest")),
         }
     }
@@ -504,6 +508,7 @@ impl Ops {
         &mut self,
         actor: &Actor,
         task_id: &str,
+        named: Option<&str>,
         answer: &Answer,
         now: Time,
         work: &mut Work,
@@ -526,7 +531,11 @@ impl Ops {
             let Some(a) = self.assignments.get(aid) else {
                 continue;
             };
-            for e in &a.elements {
+            for e in a
+                .elements
+                .iter()
+                .filter(|e| named.is_none_or(|n| n == e.element))
+            {
                 let theirs = self
                     .units
                     .get(&e.element)

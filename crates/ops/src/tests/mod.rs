@@ -1,2 +1,3 @@
 mod cases;
 mod props;
+mod reply;

@@ -178,14 +178,20 @@ impl OpsShared {
     }
 
     fn answer(&self, a: Answer) {
-        let task = match &a.answer {
-            FieldAnswer::Chat { task, .. } => Some(task.clone()),
-            FieldAnswer::Reply { assignment, .. } => self
-                .desk
-                .lock()
-                .engine()
-                .assignment(assignment)
-                .map(|x| x.task.clone()),
+        let (task, element) = match &a.answer {
+            FieldAnswer::Chat { task, .. } => (Some(task.clone()), None),
+            FieldAnswer::Reply {
+                assignment,
+                element,
+                ..
+            } => (
+                self.desk
+                    .lock()
+                    .engine()
+                    .assignment(assignment)
+                    .map(|x| x.task.clone()),
+                Some(element.clone()),
+            ),
         };
         let answer = match a.answer {
             FieldAnswer::Chat { answer, .. } | FieldAnswer::Reply { answer, .. } => answer,
@@ -198,6 +204,7 @@ impl OpsShared {
             &a.from,
             &Command::Reply {
                 task: task.clone(),
+                element,
                 answer,
             },
         ) {
