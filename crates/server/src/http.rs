@@ -57,9 +57,17 @@ impl Api {
         let doc = openapi().map_err(|e| crate::ServerError::Config(e.to_string()))?;
         let doc: Arc<str> = Arc::from(doc.to_json());
         let (m, r) = (shell.metrics.clone(), shell.router.clone());
+        let ready = &shell.ready;
         Ok(Api {
-            plain: app(m.clone(), r.clone(), sensors, Some(directory), doc.clone()),
-            https: app(m, r, None, None, doc),
+            plain: app(
+                m.clone(),
+                r.clone(),
+                sensors,
+                Some(directory),
+                doc.clone(),
+                ready.clone(),
+            ),
+            https: app(m, r, None, None, doc, ready.clone()),
             marti: marti.map(marti::Marti::router),
         })
     }
@@ -189,11 +197,19 @@ fn app(
     sensors: Option<Arc<SensorShared>>,
     directory: Option<Arc<MartiCtx>>,
     openapi: Arc<str>,
+    ready: Arc<std::sync::atomic::AtomicBool>,
 ) -> Router {
     let admin = directory.is_some();
+    let health = move || async move {
+        if ready.load(std::sync::atomic::Ordering::Acquire) {
+            (StatusCode::OK, "ok\n")
+        } else {
+            (StatusCode::SERVICE_UNAVAILABLE, "starting\n")
+        }
+    };
     let routes = Router::new()
         .route("/metrics", get(metrics_text))
-        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/healthz", get(health))
         .route("/api/openapi.json", get(openapi_json))
         .route("/Marti/api/openapi.json", get(openapi_json))
         .route("/api/tracks/:uid/mark", axum::routing::post(mark_track));

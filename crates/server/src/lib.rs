@@ -119,6 +119,9 @@ pub(crate) struct Shell {
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) router: mpsc::Sender<RouterMsg>,
     pub(crate) shutdown: CancellationToken,
+    /// Set once every listener is up: `/healthz` says `starting` (503)
+    /// until then, so a caller that waits for it finds every port open.
+    pub(crate) ready: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Server {
@@ -133,6 +136,7 @@ impl Server {
             metrics: Arc::new(Metrics::default()),
             router: router_tx,
             shutdown: CancellationToken::new(),
+            ready: Arc::default(),
         };
         let mut picture = Picture::new(picture::Config {
             emergency_repeat_ms: i64::try_from(config.tak.emergency_repeat.as_millis())
@@ -207,6 +211,7 @@ impl Server {
             metrics,
             router,
             shutdown,
+            ready,
         } = shell;
         drop(router);
         tasks.spawn(router::Router::new(picture, metrics.clone(), sinks).run(router_rx));
@@ -247,6 +252,7 @@ impl Server {
         }
         bind::log_listening(&listening);
         tracing::info!(listeners = listening.len(), "watchfloor serving");
+        ready.store(true, std::sync::atomic::Ordering::Release);
         Ok(Server {
             tcp_addrs: tak.tcp_addrs,
             udp_addrs: tak.udp_addrs,

@@ -69,6 +69,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
         .build()
         .context("tokio runtime")?;
     runtime.block_on(async move {
+        let stop = crate::wait_for_signal();
         let sender = sim::net::Sender::bind(sim::net::SimTargets {
             asterix_udp: Some(asterix),
             sbs_tcp_listen: Some("127.0.0.1:0".parse()?),
@@ -133,9 +134,9 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
         match args.duration {
             Some(secs) => tokio::select! {
                 () = tokio::time::sleep(Duration::from_secs(secs)) => {}
-                () = crate::wait_for_signal() => {}
+                () = stop => {}
             },
-            None => crate::wait_for_signal().await,
+            None => stop.await,
         }
         tracing::info!("shutting down the demo");
         let _ = stop_tx.send(());

@@ -259,13 +259,14 @@ fn serve(args: ServeArgs) -> Result<()> {
         .build()
         .context("tokio runtime")?;
     runtime.block_on(async move {
+        let stop = wait_for_signal();
         let server = server::Server::start(config)
             .await
             .map_err(errors::server)?;
         if let Some((addr, https)) = server.web_addr {
             tracing::info!(url = %web_url(addr, https), "web COP ready");
         }
-        wait_for_signal().await;
+        stop.await;
         tracing::info!("shutting down");
         server.shutdown().await;
         tracing::info!("stopped");
@@ -287,26 +288,35 @@ fn init_logging(format: &str) {
     }
 }
 
-/// Resolves on SIGINT or SIGTERM.
-pub(crate) async fn wait_for_signal() {
+/// Resolves on SIGINT or SIGTERM. The handlers are installed when this is
+/// called, not when it is first awaited: call it before starting the
+/// server, so a signal that comes while it starts ends it cleanly instead
+/// of killing the process.
+pub(crate) fn wait_for_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let term = signal(SignalKind::terminate()).ok();
+        let int = signal(SignalKind::interrupt()).ok();
+        async move {
+            match (term, int) {
+                (Some(mut term), Some(mut int)) => {
+                    tokio::select! {
+                        _ = int.recv() => {}
+                        _ = term.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
