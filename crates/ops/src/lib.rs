@@ -20,6 +20,7 @@ pub mod duty;
 pub mod engine;
 pub mod entry;
 pub mod field;
+pub mod order;
 pub mod ruleset;
 pub mod suspense;
 pub mod task;
