@@ -1,7 +1,9 @@
 // The task board from /api/ops/board: one card per task (id, title, status,
 // window, required activities), then per assignment and element the
 // decision in colour (ALLOWED green, NEEDS_REVIEW amber, REFUSED red) with
-// each activity's rule id, citation and reason, counsel's review, and what
+// each activity's rule id, citation and reason, counsel's review (who, when,
+// the outcome, why, and the engine's reasons it answered) or, for an
+// element still waiting for one, the basis counsel must answer, and what
 // was sent to the field and answered. Cards with refusals or pending
 // reviews come first and are flagged; the open legal reviews are listed
 // with their due time. With the legal role, an element waiting for review
@@ -29,6 +31,39 @@ function windowText(w) {
   return `${isoText(w.from)} → ${w.to ? isoText(w.to) : 'open-ended'}`;
 }
 
+/**
+ * The reasons a review answers, as the engine writes a review's `basis`:
+ * every activity not allowed, `ACTIVITY:OUTCOME:RULE`, comma-separated.
+ */
+export function reviewBasis(e) {
+  return (e.activities || [])
+    .filter((d) => d.outcome !== 'ALLOWED')
+    .map((d) => `${d.activity}:${d.outcome}:${d.rule}`)
+    .join(',');
+}
+
+/** One `ACTIVITY:OUTCOME:RULE` of a basis as a line for people. */
+function basisItem(part) {
+  const [activity, outcome, rule] = part.split(':');
+  const li = el('li');
+  li.append(el('b', '', activity || part), ' ', outcomeBadge(outcome), ' ', el('code', 'rule', rule || ''));
+  return li;
+}
+
+/** The basis a review must answer (or answered), `testid` on its box. */
+function basisBox(label, basis, testid) {
+  const box = el('div', 'basis');
+  box.dataset.testid = testid;
+  box.dataset.basis = basis;
+  box.title = basis;
+  box.append(el('span', 'basis-label', label));
+  const list = el('ul', 'basis-list');
+  for (const part of basis.split(',').filter(Boolean)) list.append(basisItem(part));
+  if (!list.children.length) list.append(el('li', 'dim', 'nothing'));
+  box.append(list);
+  return box;
+}
+
 function answerText(a) {
   if (!a) return '';
   if (a.answer === 'CANTCO') return `CANTCO${a.reason ? `: ${a.reason}` : ''}`;
@@ -48,8 +83,9 @@ export function createBoard({ post, roles, onCounts }) {
   const busy = new Set(); // reviews being posted
   let board = null;
 
-  async function review(assignment, element, outcome) {
-    const reason = window.prompt(`${OUTCOME_WORDS[outcome]} for ${element} on ${assignment}: the reason, with its basis`);
+  async function review(assignment, element, outcome, basis) {
+    const answers = basis ? ` (it answers ${basis.split(',').join(', ')})` : '';
+    const reason = window.prompt(`${OUTCOME_WORDS[outcome]} for ${element} on ${assignment}${answers}: the reason, with its basis`);
     if (reason === null) return;
     const key = `${assignment}.${element}`;
     if (!reason.trim()) {
@@ -101,8 +137,19 @@ export function createBoard({ post, roles, onCounts }) {
       const r = e.review;
       const rv = el('div', 'review');
       rv.dataset.testid = 'element-review';
-      rv.append('Reviewed by ', el('b', '', r.by), ` at ${isoText(r.at)}: `, outcomeBadge(r.outcome), ` ${r.reason}`);
+      const part = (tag, cls, text, testid) => {
+        const x = el(tag, cls, text);
+        x.dataset.testid = testid;
+        return x;
+      };
+      const at = part('time', '', isoText(r.at), 'review-at');
+      if (r.at) at.dateTime = r.at;
+      const why = part('span', 'review-reason', r.reason || 'no reason given', 'review-reason');
+      rv.append('Reviewed by ', part('b', '', r.by, 'review-by'), ' at ', at, ': ', outcomeBadge(r.outcome, 'review-outcome'), ' ', why);
       box.append(rv);
+      if (r.basis) box.append(basisBox('Answering:', r.basis, 'review-basis'));
+    } else if (e.outcome === 'NEEDS_REVIEW') {
+      box.append(basisBox('For counsel to answer:', reviewBasis(e), 'element-basis'));
     }
     if (e.outcome === 'NEEDS_REVIEW' && legal) {
       const actions = el('div', 'review-actions');
@@ -111,7 +158,7 @@ export function createBoard({ post, roles, onCounts }) {
         b.type = 'button';
         b.dataset.testid = testid;
         b.disabled = busy.has(key);
-        b.onclick = () => review(a.id, e.element, outcome);
+        b.onclick = () => review(a.id, e.element, outcome, reviewBasis(e));
         actions.append(b);
       }
       box.append(actions);

@@ -1,8 +1,9 @@
-// Starts and stops a real `watchfloor serve` with the web COP on free loopback ports.
+// Starts and stops a real `watchfloor serve` (or `watchfloor demo`) with the web COP on
+// free loopback ports.
 //
-// Every server gets its own data folder (a fresh temp dir), its own ports and a
-// log file; `stop()` kills it (SIGTERM, then SIGKILL after 3 s) and removes the
-// data folder.
+// Every server gets its own data folder (a fresh temp dir; a demo may be given one
+// to restart on), its own ports and a log file; `stop()` kills it (SIGTERM, then
+// SIGKILL after 3 s) and removes the temp data folder.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -128,10 +129,44 @@ export async function startServer(opts) {
   }
   args.push('--http', `127.0.0.1:${http}`, '--web', `127.0.0.1:${web}`, '--data-dir', dataDir);
   args.push(...(opts.extraArgs ?? []));
+  return run(opts, args, { tcp, groupTcp, http, web, dataDir, removeDataDir: true });
+}
+
+/**
+ * Starts `watchfloor demo --tcp .. --http .. --web .. --data-dir .. --duration S` (the
+ * server with the simulated sensors, task force and ops desk, all SIMULATION) and waits
+ * as `startServer` does. With `dataDir` it runs on that folder and leaves it for the
+ * caller (a restart on the same desk); without, on a fresh temp folder that `stop()`
+ * removes. `durationS` (default 300) is a backstop: the demo stops itself then.
+ * @param {{name: string, dataDir?: string, durationS?: number, seed?: number, binary?: string,
+ *          env?: Record<string,string>, timeoutMs?: number, logPath?: string}} opts
+ * @returns {Promise<Server>}
+ */
+export async function startDemo(opts) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'wf-demo-'));
+  const tcp = await freePort();
+  const http = await freePort();
+  const web = await freePort();
+  const args = [
+    'demo', '--tcp', `127.0.0.1:${tcp}`, '--http', `127.0.0.1:${http}`, '--web', `127.0.0.1:${web}`,
+    '--data-dir', dataDir, '--duration', String(opts.durationS ?? 300),
+  ];
+  if (opts.seed !== undefined) args.push('--seed', String(opts.seed));
+  return run(opts, args, { tcp, groupTcp: {}, http, web, dataDir, removeDataDir: opts.dataDir === undefined });
+}
+
+/**
+ * Spawns the binary with `args` on the given ports and folder, logs to `opts.logPath`
+ * (default `<name>-server.log` in ARTIFACTS) and waits until `/healthz` and
+ * `GET /api/web/session` answer; `stop()` removes the folder when `removeDataDir`.
+ */
+async function run(opts, args, { tcp, groupTcp, http, web, dataDir, removeDataDir }) {
+  const binary = opts.binary ?? serverBinary();
   const logPath = opts.logPath ?? path.join(ARTIFACTS, `${slug(opts.name)}-server.log`);
   const log = createWriteStream(logPath);
-  log.write(`$ ${opts.binary ?? serverBinary()} ${args.join(' ')}\n`);
-  const proc = spawn(opts.binary ?? serverBinary(), args, {
+  log.write(`$ ${binary} ${args.join(' ')}\n`);
+  const proc = spawn(binary, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'info', ...(opts.env ?? {}) },
   });
@@ -155,7 +190,7 @@ export async function startServer(opts) {
         clearTimeout(t);
       }
       log.end(`\n[exit ${JSON.stringify(exited)}]\n`);
-      rmSync(dataDir, { recursive: true, force: true });
+      if (removeDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
   try {
