@@ -14,7 +14,7 @@ use crate::decide::Outcome;
 use crate::duty::{DutyKind, DutyStatus};
 use crate::engine::{Ops, OpsConfig};
 use crate::ruleset::RuleSet;
-use crate::suspense::{parse_dtg, plus_days, Extension, Suspense, SuspenseStatus, Warning};
+use crate::suspense::{parse_dtg, plus_days};
 use crate::task::{Task, TaskRequirement, TaskStatus};
 use crate::unit::Unit;
 use crate::when::Window;
@@ -845,66 +845,7 @@ pub fn run() -> (Vec<CaseRow>, Vec<String>) {
         Some("NG-CO"),
         Refused,
     );
-    // 15
-    let issued = parse_dtg("221200Z JAN 25");
-    match issued {
-        Ok(issued) => {
-            let mut s = Suspense::new(
-                "S-15",
-                "J5",
-                "recommend within 90 days",
-                plus_days(issued, 90),
-            );
-            b.check(
-                15,
-                "due = DTG + 90 days",
-                "suspense",
-                "2025-04-22T12:00:00.000Z",
-                s.current_due().to_string(),
-                "221200Z JAN 25",
-            );
-            let w7 = s.warning(plus_days(s.due, -7));
-            let w1 = s.warning(plus_days(s.due, -1));
-            b.check(
-                15,
-                "warnings at T-7d and T-1d",
-                "suspense",
-                "SevenDays, OneDay",
-                format!("{w7:?}, {w1:?}"),
-                "default thresholds",
-            );
-            let late = plus_days(s.due, 1);
-            b.check(
-                15,
-                "at T+1d",
-                "suspense",
-                "LATE, 1 day",
-                format!("{:?}, {} day", s.status(late), s.days_late(late)).replace("Late", "LATE"),
-                "ETMS2 days late",
-            );
-            let bare = s.extend(Extension {
-                due: plus_days(s.due, 10),
-                authority: String::new(),
-                reason: String::new(),
-                by: "j5".into(),
-                at: late,
-            });
-            b.check(
-                15,
-                "extension without authority or reason",
-                "suspense",
-                "refused",
-                if bare.is_err() {
-                    "refused".into()
-                } else {
-                    "taken".into()
-                },
-                "needs authority and reason",
-            );
-            let _ = (SuspenseStatus::Open, Warning::None);
-        }
-        Err(e) => b.errors.push(e.to_string()),
-    }
+    case_15(&mut b);
     (b.rows, b.errors)
 }
 
@@ -927,4 +868,136 @@ pub fn table(rows: &[CaseRow]) -> String {
         ));
     }
     out
+}
+
+/// Case 15 through the engine: the order is taken, time runs hourly past
+/// the due instant, and each notice, the late status and both extension
+/// requests are read back from what the engine recorded.
+fn case_15(b: &mut Bench) {
+    let issued = match parse_dtg("221200Z JAN 25") {
+        Ok(t) => t,
+        Err(e) => return b.errors.push(e.to_string()),
+    };
+    let due = plus_days(issued, 90);
+    let order = crate::order::Order {
+        id: "EXORD-25-01".into(),
+        kind: crate::order::OrderKind::Exord,
+        dtg: issued,
+        issuer: "USNORTHCOM".into(),
+        subject: "establish the joint task force".into(),
+        references: Vec::new(),
+        paragraphs: [("2", "Mission: support CBP at the southern border.")]
+            .into_iter()
+            .filter_map(|(a, t)| Some((crate::order::ParagraphAddr::parse(a).ok()?, t.to_string())))
+            .collect(),
+        tasks: Vec::new(),
+        suspenses: vec![crate::order::OrderSuspense {
+            id: "REC-90".into(),
+            owner: "J5".into(),
+            due,
+            title: "recommend within 90 days".into(),
+            warnings: None,
+        }],
+        base: None,
+        changes: Vec::new(),
+    };
+    let mut ops = Ops::new(OpsConfig::default(), RuleSet::default_rules());
+    let staff = Actor::user("watch", &[Role::WatchOfficer]);
+    let taken = ops.apply(&staff, &Command::Order { order }, issued);
+    if let Err(e) = taken.result {
+        return b.errors.push(e.to_string());
+    }
+    let id = "EXORD-25-01/REC-90";
+    let mut notices = Vec::new();
+    let mut t = issued;
+    while t <= plus_days(due, 1) {
+        let a = ops.handle_timeout(t);
+        notices.extend(
+            a.entries
+                .iter()
+                .filter(|e| e.action == "ops.suspense.notice")
+                .filter_map(|e| {
+                    Some(format!(
+                        "{} at {}",
+                        e.payload.get("level")?.as_str()?,
+                        e.time
+                    ))
+                }),
+        );
+        t = t.plus_secs(3_600);
+    }
+    let shown = |t: Option<&crate::suspense::Suspense>,
+                 f: &dyn Fn(&crate::suspense::Suspense) -> String| {
+        t.map_or_else(|| "(no suspense)".to_string(), f)
+    };
+    b.check(
+        15,
+        "due = DTG + 90 days",
+        id,
+        "2025-04-22T12:00:00.000Z",
+        shown(ops.suspense(id), &|s| s.current_due().to_string()),
+        "DTG 221200Z JAN 25",
+    );
+    b.check(
+        15,
+        "notices, ticking hourly",
+        id,
+        &format!(
+            "T-7d at {}, T-1d at {}, DUE at {due}",
+            plus_days(due, -7),
+            plus_days(due, -1)
+        ),
+        notices.join(", "),
+        "default thresholds T-7d, T-1d",
+    );
+    let late = plus_days(due, 1);
+    b.check(
+        15,
+        "at T+1d",
+        id,
+        "LATE, 1 day late",
+        shown(ops.suspense(id), &|s| {
+            format!("{}, {} day late", s.status(late).name(), s.days_late(late))
+        }),
+        "ETMS2 days late",
+    );
+    let extend = |authority: &str, reason: &str| Command::Extend {
+        suspense: id.into(),
+        due: plus_days(due, 10),
+        authority: authority.into(),
+        reason: reason.into(),
+    };
+    let bare = ops.apply(&staff, &extend("", ""), late);
+    b.check(
+        15,
+        "extension without authority or reason",
+        id,
+        "refused, audited as ops.refused",
+        match (&bare.result, bare.entries.last()) {
+            (Err(_), Some(e)) => format!("refused, audited as {}", e.action),
+            (Ok(()), _) => "taken".into(),
+            (Err(_), None) => "refused, not audited".into(),
+        },
+        "needs an authority and a reason",
+    );
+    let ok = ops.apply(
+        &staff,
+        &extend("CoS JTF-SB", "awaiting the DHS assessment"),
+        late,
+    );
+    b.check(
+        15,
+        "extension by the CoS with a reason",
+        id,
+        "EXTENDED, audited as ops.extend",
+        match (&ok.result, ok.entries.last()) {
+            (Ok(()), Some(e)) => format!(
+                "{}, audited as {}",
+                shown(ops.suspense(id), &|s| s.status(late).name().to_string()),
+                e.action
+            ),
+            (r, _) => format!("{r:?}"),
+        },
+        "the extension is itself an audit record",
+    );
 }

@@ -210,6 +210,69 @@ pub enum Command {
         #[serde(flatten)]
         answer: Answer,
     },
+    /// Takes an order into the order tree and opens the suspenses it
+    /// sets (watch officer or admin).
+    Order {
+        /// The order.
+        order: crate::order::Order,
+    },
+    /// Opens a suspense (watch officer or admin).
+    Suspense {
+        /// The suspense.
+        suspense: crate::suspense::SuspenseSpec,
+    },
+    /// Starts a recurring suspense (watch officer or admin).
+    Recurring {
+        /// The series.
+        recurring: crate::suspense::Recurring,
+    },
+    /// Ends a recurring suspense: no instance opens after now; those open
+    /// stay owed (watch officer or admin).
+    EndRecurring {
+        /// The series' id.
+        id: String,
+        /// Why.
+        reason: String,
+    },
+    /// Records a suspense met (watch officer, admin or legal).
+    Meet {
+        /// The suspense's id.
+        suspense: String,
+        /// When it was met, if not now (never before it was set, never
+        /// after now).
+        #[serde(
+            default,
+            with = "crate::order::dtg_serde::optional",
+            skip_serializing_if = "Option::is_none"
+        )]
+        at: Option<cot::Time>,
+        /// A note (what was delivered).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
+    },
+    /// Moves a suspense's due instant later, by an authority and for a
+    /// reason (watch officer, admin or legal).
+    Extend {
+        /// The suspense's id.
+        suspense: String,
+        /// The new due instant (ISO-8601 UTC or a DTG).
+        #[serde(with = "crate::order::dtg_serde::required")]
+        due: cot::Time,
+        /// Who allowed it (`CoS JTF-SB`).
+        authority: String,
+        /// Why.
+        reason: String,
+    },
+    /// Releases a suspense, by an authority and for a reason (watch
+    /// officer, admin or legal).
+    Waive {
+        /// The suspense's id.
+        suspense: String,
+        /// Who released it.
+        authority: String,
+        /// Why.
+        reason: String,
+    },
     /// Several commands, applied all or none.
     Batch {
         /// In order.
@@ -249,6 +312,13 @@ impl Command {
             Command::Perstat { .. } => "ops.perstat",
             Command::Usr { .. } => "ops.usr",
             Command::Reply { .. } => "ops.reply",
+            Command::Order { .. } => "ops.order",
+            Command::Suspense { .. } => "ops.suspense",
+            Command::Recurring { .. } => "ops.recurring",
+            Command::EndRecurring { .. } => "ops.end_recurring",
+            Command::Meet { .. } => "ops.meet",
+            Command::Extend { .. } => "ops.extend",
+            Command::Waive { .. } => "ops.waive",
             Command::Batch { .. } => "ops.batch",
         }
     }
@@ -264,7 +334,15 @@ impl Command {
             Command::Task { .. } | Command::Advance { .. } | Command::Assign { .. } => {
                 &[Role::WatchOfficer]
             }
-            Command::Perstat { .. } | Command::Usr { .. } => &[Role::WatchOfficer, Role::Admin],
+            Command::Perstat { .. }
+            | Command::Usr { .. }
+            | Command::Order { .. }
+            | Command::Suspense { .. }
+            | Command::Recurring { .. }
+            | Command::EndRecurring { .. } => &[Role::WatchOfficer, Role::Admin],
+            Command::Meet { .. } | Command::Extend { .. } | Command::Waive { .. } => {
+                &[Role::WatchOfficer, Role::Admin, Role::Legal]
+            }
             Command::Reply { .. } | Command::Batch { .. } => &[],
         }
     }
@@ -287,6 +365,27 @@ impl Command {
                 element,
                 ..
             } => vec![assignment.clone(), element.clone()],
+            Command::Order { order } => {
+                let mut v = vec![order.id.clone()];
+                v.extend(order.base.iter().cloned());
+                v.extend(
+                    order
+                        .suspenses
+                        .iter()
+                        .map(|s| format!("{}/{}", order.id, s.id)),
+                );
+                v
+            }
+            Command::Suspense { suspense } => {
+                let mut v = vec![suspense.id.clone(), suspense.owner.clone()];
+                v.extend(suspense.order.iter().cloned());
+                v
+            }
+            Command::Recurring { recurring } => vec![recurring.id.clone(), recurring.owner.clone()],
+            Command::EndRecurring { id, .. } => vec![id.clone()],
+            Command::Meet { suspense, .. }
+            | Command::Extend { suspense, .. }
+            | Command::Waive { suspense, .. } => vec![suspense.clone()],
             Command::Batch { commands } => commands.iter().flat_map(Command::subjects).collect(),
         }
     }
@@ -342,6 +441,12 @@ pub enum OpsError {
         /// The tolerance.
         limit_s: i64,
     },
+    /// An order the tree does not take.
+    #[error(transparent)]
+    Order(#[from] crate::order::OrderError),
+    /// A suspense request that does not hold.
+    #[error(transparent)]
+    Suspense(#[from] crate::suspense::SuspenseError),
     /// A batch failed at one command; nothing of it was applied.
     #[error("command {index} of the batch: {source}")]
     Batch {

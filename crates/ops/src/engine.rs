@@ -21,6 +21,7 @@
 mod apply;
 mod evaluate;
 mod replay;
+mod suspenses;
 
 pub use replay::{is_input, ReplayError};
 
@@ -34,8 +35,9 @@ use crate::command::{Actor, Command};
 use crate::decide::Authorities;
 use crate::duty::StatusHistory;
 use crate::entry::{Applied, Effect, Entry};
+use crate::order::Orders;
 use crate::ruleset::RuleSet;
-use crate::suspense::Suspense;
+use crate::suspense::{Series, Suspense};
 use crate::task::Task;
 use crate::unit::Unit;
 
@@ -71,6 +73,8 @@ pub struct Ops {
     assignments: BTreeMap<String, Assignment>,
     by_task: BTreeMap<String, Vec<String>>,
     suspenses: BTreeMap<String, Suspense>,
+    orders: Orders,
+    series: BTreeMap<String, Series>,
     next_assignment: u64,
     checked: Option<Time>,
     /// The next status or authority boundary after `checked`, once known
@@ -96,6 +100,8 @@ impl Ops {
             assignments: BTreeMap::new(),
             by_task: BTreeMap::new(),
             suspenses: BTreeMap::new(),
+            orders: Orders::new(),
+            series: BTreeMap::new(),
             next_assignment: 1,
             checked: None,
             due: None,
@@ -218,6 +224,7 @@ impl Ops {
             let open = self.open_assignments(|_| true);
             self.reevaluate(&open, now, &why.join("; "), &mut work);
         }
+        why.extend(self.tick_suspenses(now, &mut work));
         // A tick is logged whenever a boundary passed, changed or not; one
         // that found none changed nothing, so a replay may skip it.
         let mut entries = Vec::new();
@@ -243,7 +250,8 @@ impl Ops {
     }
 
     /// When [`Ops::handle_timeout`] next has something to do: the first
-    /// status or authority boundary after the last check.
+    /// status or authority boundary, suspense threshold or opening of a
+    /// recurring instance after the last check.
     pub fn next_wakeup(&self) -> Option<Time> {
         let after = self.checked?;
         let statuses = self.statuses.values().filter_map(|h| h.next_change(after));
@@ -254,7 +262,10 @@ impl Ops {
             .flat_map(|a| [Some(a.valid.from), a.valid.to])
             .flatten()
             .filter(|t| *t > after);
-        statuses.chain(authorities).min()
+        statuses
+            .chain(authorities)
+            .chain(self.suspense_wakeup(after))
+            .min()
     }
 
     /// What the engine would decide if `task` were given to `unit` at
@@ -325,9 +336,24 @@ impl Ops {
         self.assignments.values()
     }
 
-    /// Every suspense (legal reviews), by id.
+    /// Every suspense (orders', recurring instances, legal reviews), by id.
     pub fn suspenses(&self) -> impl Iterator<Item = &Suspense> {
         self.suspenses.values()
+    }
+
+    /// A suspense.
+    pub fn suspense(&self, id: &str) -> Option<&Suspense> {
+        self.suspenses.get(id)
+    }
+
+    /// The order tree.
+    pub fn orders(&self) -> &Orders {
+        &self.orders
+    }
+
+    /// Every recurring suspense, by id.
+    pub fn series(&self) -> impl Iterator<Item = &Series> {
+        self.series.values()
     }
 
     /// The engine's tunables.

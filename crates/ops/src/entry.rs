@@ -56,6 +56,27 @@ pub enum Effect {
         /// Why (a refusal's reason, a cancellation).
         reason: String,
     },
+    /// Warn a suspense's owner.
+    Notify(Notify),
+}
+
+/// Tell a suspense's owner a threshold has come: its TAK users by GeoChat
+/// (none when the owner is a role, not a unit) and the web COP.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notify {
+    /// The suspense.
+    pub suspense: String,
+    /// Who owes it.
+    pub owner: String,
+    /// `T-7d`, `T-1d`, `DUE`.
+    pub level: String,
+    /// The due instant it warns of.
+    #[serde(with = "crate::when::required")]
+    pub due: Time,
+    /// The line to send.
+    pub text: String,
+    /// The owner's TAK uids.
+    pub recipients: Vec<String>,
 }
 
 /// The result of one request.

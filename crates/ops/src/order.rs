@@ -92,7 +92,7 @@ pub struct Reference {
     /// The referenced message's or document's date-time group, if it has one.
     #[serde(
         default,
-        with = "dtg::optional",
+        with = "dtg_serde::optional",
         skip_serializing_if = "Option::is_none"
     )]
     pub dtg: Option<Time>,
@@ -130,8 +130,14 @@ pub struct OrderSuspense {
     /// Who owes it (a role or a unit).
     pub owner: String,
     /// When it is due; never before the order's DTG.
-    #[serde(with = "dtg::required")]
+    #[serde(with = "dtg_serde::required")]
     pub due: Time,
+    /// What is owed, in a line.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    /// Warning thresholds; absent: T-7d and T-1d.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<crate::suspense::Lead>>,
 }
 
 /// One order.
@@ -143,7 +149,7 @@ pub struct Order {
     pub kind: OrderKind,
     /// Its date-time group: when it was issued, and for a FRAGORD when
     /// its changes take effect.
-    #[serde(with = "dtg::required")]
+    #[serde(with = "dtg_serde::required")]
     pub dtg: Time,
     /// Who issued it (a headquarters or a role).
     pub issuer: String,
@@ -174,7 +180,7 @@ pub struct Order {
 /// Serde for instants in orders: written as ISO-8601 UTC like every other
 /// ops record, read from either ISO-8601 or a date-time group, so an
 /// `ops apply` file can carry the DTG exactly as the message had it.
-mod dtg {
+pub(crate) mod dtg_serde {
     use cot::Time;
     use serde::{Deserialize, Deserializer, Serializer};
 
@@ -188,7 +194,7 @@ mod dtg {
     }
 
     /// A required instant.
-    pub(super) mod required {
+    pub(crate) mod required {
         use super::*;
 
         pub(crate) fn serialize<S: Serializer>(t: &Time, s: S) -> Result<S::Ok, S::Error> {
@@ -201,7 +207,7 @@ mod dtg {
     }
 
     /// An optional instant.
-    pub(super) mod optional {
+    pub(crate) mod optional {
         use super::*;
 
         pub(crate) fn serialize<S: Serializer>(t: &Option<Time>, s: S) -> Result<S::Ok, S::Error> {

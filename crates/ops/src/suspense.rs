@@ -1,34 +1,109 @@
-//! Suspenses (AUTHORITIES.md §2.1, §5.1): a due instant with warnings,
-//! met or late, extended only with an authority and a reason. The engine
-//! opens one for every legal review; orders (next) open their own.
+//! Suspenses (AUTHORITIES.md §2.1, §5.1): what is owed, by whom, by when.
+//!
+//! The contract:
+//! - a suspense's status at an instant is a function of its record
+//!   (opened, due, extensions, met, waiver) and that instant alone;
+//! - an extension or a waiver needs an authority and a reason, and a
+//!   closed suspense (met or waived) takes neither;
+//! - each warning threshold (default T-7d and T-1d) and the due instant
+//!   itself is handled once per due instant: [`Suspense::take_notice`]
+//!   marks every threshold that has passed since the suspense was armed
+//!   (opened, or last extended) and returns the most urgent to send, so
+//!   a late or coarse tick sends one notice, not a burst, and no tick
+//!   sends one twice. Thresholds already past when the suspense was
+//!   armed are not announced: the owner has just been told.
+//!
+//! Orders open their own, the engine one per legal review, and recurring
+//! series ([`Recurring`]) one per instance.
+
+mod dtg;
+mod lead;
+mod metrics;
+mod series;
+
+#[cfg(test)]
+mod props;
+#[cfg(test)]
+mod tests;
 
 use cot::Time;
 use serde::{Deserialize, Serialize};
 
+pub use dtg::{parse_dtg, DtgError};
+pub use lead::{Lead, LeadError};
+pub use metrics::{metrics, Metrics, MetricsReport};
+pub use series::{Recurring, Series, MAX_CATCH_UP, MIN_PERIOD};
+
 const DAY_S: i64 = 86_400;
+/// Most warning thresholds one suspense may carry.
+pub const MAX_WARNINGS: usize = 8;
+
+/// The warnings a suspense gets when it names none (AUTHORITIES.md §5.1).
+pub const DEFAULT_WARNINGS: [Lead; 2] = [Lead::days(7), Lead::days(1)];
 
 /// Where a suspense stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[allow(missing_docs)] // AUTHORITIES.md §5.1
 pub enum SuspenseStatus {
+    /// Not yet due, never extended.
     Open,
+    /// Done (on time or late: [`Suspense::days_late`] says which).
     Met,
+    /// Past due and not met.
     Late,
+    /// Not yet due, under an extension.
     Extended,
+    /// Released by an authority.
     Waived,
 }
 
-/// How near the due instant it is (default thresholds T-7d, T-1d).
+impl SuspenseStatus {
+    /// The wire name.
+    pub fn name(self) -> &'static str {
+        match self {
+            SuspenseStatus::Open => "OPEN",
+            SuspenseStatus::Met => "MET",
+            SuspenseStatus::Late => "LATE",
+            SuspenseStatus::Extended => "EXTENDED",
+            SuspenseStatus::Waived => "WAIVED",
+        }
+    }
+}
+
+/// How near the due instant it is, against the default thresholds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[allow(missing_docs)]
 pub enum Warning {
+    /// More than seven days left, or closed.
     None,
+    /// Seven days or less.
     SevenDays,
+    /// A day or less.
     OneDay,
+    /// Due this second.
     Due,
+    /// Past due.
     Overdue,
+}
+
+/// What a suspense is about.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum About {
+    /// An order (the subject is its id).
+    Order,
+    /// A task (the subject is its id).
+    Task,
+    /// A report (the subject is its name: `PERSTAT`, `USR` are met by
+    /// the owner filing one; any other by hand).
+    Report,
+    /// A legal review (the subject is the assignment).
+    Review,
+    /// Anything else.
+    #[default]
+    Other,
 }
 
 /// One extension: the new due instant, by whose authority and why.
@@ -48,18 +123,93 @@ pub struct Extension {
     pub at: Time,
 }
 
+/// A waiver: the suspense no longer stands, by whose authority and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waiver {
+    /// The authority that released it.
+    pub authority: String,
+    /// Why.
+    pub reason: String,
+    /// Who recorded it.
+    pub by: String,
+    /// When.
+    #[serde(with = "crate::when::required")]
+    pub at: Time,
+}
+
+/// A threshold handled: sent to the owner, or passed over because a more
+/// urgent one was due at the same tick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    /// The due instant it was relative to (an extension re-arms).
+    #[serde(with = "crate::when::required")]
+    pub due: Time,
+    /// How long before it.
+    pub lead: Lead,
+    /// When it was handled.
+    #[serde(with = "crate::when::required")]
+    pub at: Time,
+    /// Whether it was sent.
+    pub sent: bool,
+}
+
+/// A new suspense as a request or a file gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuspenseSpec {
+    /// Unique id.
+    pub id: String,
+    /// Who owes it: a unit id (its TAK users are warned) or a role or
+    /// staff section (warned on the web COP).
+    pub owner: String,
+    /// What kind of thing it is about.
+    #[serde(default)]
+    pub about: About,
+    /// The id or name of what it is about.
+    #[serde(default)]
+    pub subject: String,
+    /// What is owed, in a line.
+    #[serde(default)]
+    pub title: String,
+    /// When it is due (ISO-8601 UTC or a DTG).
+    #[serde(with = "crate::order::dtg_serde::required")]
+    pub due: Time,
+    /// Warning thresholds; absent: T-7d and T-1d.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<Lead>>,
+    /// The order it belongs to, for the board's filter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
+}
+
 /// One suspense.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suspense {
     /// Unique id.
     pub id: String,
-    /// Who owes it (a role or a unit).
+    /// Who owes it (a unit id, or a role or staff section).
     pub owner: String,
-    /// What it is about (an order, task or assignment id).
+    /// What kind of thing it is about.
+    pub about: About,
+    /// The id or name of what it is about.
     pub subject: String,
+    /// What is owed.
+    #[serde(default)]
+    pub title: String,
+    /// The order it belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
+    /// The recurring series it is an instance of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<String>,
+    /// When it was set (time to complete counts from here).
+    #[serde(with = "crate::when::required")]
+    pub opened: Time,
     /// Due, before any extension.
     #[serde(with = "crate::when::required")]
     pub due: Time,
+    /// Warning thresholds, longest first.
+    pub warnings: Vec<Lead>,
     /// Extensions, oldest first.
     #[serde(default)]
     pub extensions: Vec<Extension>,
@@ -70,36 +220,157 @@ pub struct Suspense {
         skip_serializing_if = "Option::is_none"
     )]
     pub met_at: Option<Time>,
-    /// Waived, by whom.
+    /// Who met it (a user, or the report that met it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waived_by: Option<String>,
+    pub met_by: Option<String>,
+    /// The waiver, if released.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<Waiver>,
+    /// Thresholds handled so far.
+    #[serde(default)]
+    pub notices: Vec<Notice>,
 }
 
-/// Why an extension was refused.
+/// Why a suspense request was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SuspenseError {
     /// No authority or no reason.
-    #[error("an extension needs an authority and a reason")]
-    Unjustified,
+    #[error("suspense {id}: an {what} needs an authority and a reason")]
+    Unjustified {
+        /// The suspense.
+        id: String,
+        /// `extension` or `waiver`.
+        what: &'static str,
+    },
     /// Not later than the current due instant.
-    #[error("an extension must move the due instant later")]
-    NotLater,
+    #[error("suspense {id}: an extension must move the due instant later than {due}")]
+    NotLater {
+        /// The suspense.
+        id: String,
+        /// The due instant now.
+        due: Time,
+    },
     /// Already met or waived.
-    #[error("suspense {0} is closed")]
+    #[error("suspense {0} is closed (met or waived)")]
     Closed(String),
+    /// A required field is empty.
+    #[error("suspense {id:?} has no {field}")]
+    Blank {
+        /// The suspense.
+        id: String,
+        /// Which field.
+        field: &'static str,
+    },
+    /// Bad warning thresholds.
+    #[error("suspense {id}: {why}")]
+    Warnings {
+        /// The suspense.
+        id: String,
+        /// What is wrong.
+        why: String,
+    },
+    /// Met at an instant it could not have been.
+    #[error("suspense {id}: met at {at}, before it was set ({opened}) or after now")]
+    MetWhen {
+        /// The suspense.
+        id: String,
+        /// The instant given.
+        at: Time,
+        /// When it was set.
+        opened: Time,
+    },
+}
+
+/// Checks warning thresholds and puts them longest first.
+pub(crate) fn checked_warnings(
+    id: &str,
+    given: Option<&[Lead]>,
+) -> Result<Vec<Lead>, SuspenseError> {
+    let mut w: Vec<Lead> = given.map_or_else(|| DEFAULT_WARNINGS.to_vec(), <[Lead]>::to_vec);
+    let bad = |why: String| SuspenseError::Warnings {
+        id: id.to_string(),
+        why,
+    };
+    if w.len() > MAX_WARNINGS {
+        return Err(bad(format!(
+            "{} warning thresholds, at most {MAX_WARNINGS}",
+            w.len()
+        )));
+    }
+    if w.contains(&Lead::DUE) {
+        return Err(bad(
+            "a warning of 0 is the due instant itself, which always warns".into(),
+        ));
+    }
+    w.sort_by(|a, b| b.cmp(a));
+    let n = w.len();
+    w.dedup();
+    if w.len() != n {
+        return Err(bad("a warning threshold is given twice".into()));
+    }
+    Ok(w)
+}
+
+impl SuspenseSpec {
+    /// Checks the request and opens the suspense at `opened`.
+    pub fn open(&self, opened: Time) -> Result<Suspense, SuspenseError> {
+        let blank = |field| SuspenseError::Blank {
+            id: self.id.clone(),
+            field,
+        };
+        if self.id.trim().is_empty() {
+            return Err(blank("id"));
+        }
+        if self.owner.trim().is_empty() {
+            return Err(blank("owner"));
+        }
+        let warnings = checked_warnings(&self.id, self.warnings.as_deref())?;
+        Ok(Suspense {
+            id: self.id.clone(),
+            owner: self.owner.clone(),
+            about: self.about,
+            subject: self.subject.clone(),
+            title: self.title.clone(),
+            order: self.order.clone(),
+            series: None,
+            opened,
+            due: self.due,
+            warnings,
+            extensions: Vec::new(),
+            met_at: None,
+            met_by: None,
+            waiver: None,
+            notices: Vec::new(),
+        })
+    }
 }
 
 impl Suspense {
-    /// A suspense due `due`.
-    pub fn new(id: &str, owner: &str, subject: &str, due: Time) -> Suspense {
+    /// A suspense due `due`, set at `opened`, with the default warnings.
+    pub fn new(
+        id: &str,
+        owner: &str,
+        about: About,
+        subject: &str,
+        due: Time,
+        opened: Time,
+    ) -> Suspense {
         Suspense {
             id: id.into(),
             owner: owner.into(),
+            about,
             subject: subject.into(),
+            title: String::new(),
+            order: None,
+            series: None,
+            opened,
             due,
+            warnings: DEFAULT_WARNINGS.to_vec(),
             extensions: Vec::new(),
             met_at: None,
-            waived_by: None,
+            met_by: None,
+            waiver: None,
+            notices: Vec::new(),
         }
     }
 
@@ -108,23 +379,28 @@ impl Suspense {
         self.extensions.last().map_or(self.due, |e| e.due)
     }
 
+    /// Whether it is met or waived.
+    pub fn is_closed(&self) -> bool {
+        self.met_at.is_some() || self.waiver.is_some()
+    }
+
     /// Its status at `now`.
     pub fn status(&self, now: Time) -> SuspenseStatus {
-        if self.waived_by.is_some() {
+        if self.waiver.is_some() {
             return SuspenseStatus::Waived;
         }
         match self.met_at {
-            Some(m) if m <= self.current_due() => SuspenseStatus::Met,
-            Some(_) => SuspenseStatus::Late,
+            Some(_) => SuspenseStatus::Met,
             None if now > self.current_due() => SuspenseStatus::Late,
             None if !self.extensions.is_empty() => SuspenseStatus::Extended,
             None => SuspenseStatus::Open,
         }
     }
 
-    /// The warning level at `now` (none once closed).
+    /// The warning level at `now` against the default thresholds (none
+    /// once closed).
     pub fn warning(&self, now: Time) -> Warning {
-        if self.met_at.is_some() || self.waived_by.is_some() {
+        if self.is_closed() {
             return Warning::None;
         }
         let left = (self.current_due().micros() - now.micros()) / 1_000_000;
@@ -139,6 +415,9 @@ impl Suspense {
 
     /// Whole days late at `now` (or when met), 0 if not late.
     pub fn days_late(&self, now: Time) -> i64 {
+        if self.waiver.is_some() {
+            return 0;
+        }
         let end = self.met_at.unwrap_or(now);
         let late_s = (end.micros() - self.current_due().micros()) / 1_000_000;
         if late_s <= 0 {
@@ -148,209 +427,143 @@ impl Suspense {
         }
     }
 
+    /// Whether it was met after it was due, or is due and not met.
+    pub fn is_late(&self, now: Time) -> bool {
+        self.waiver.is_none() && self.met_at.unwrap_or(now) > self.current_due()
+    }
+
     /// Extends it.
     pub fn extend(&mut self, ext: Extension) -> Result<(), SuspenseError> {
-        if self.met_at.is_some() || self.waived_by.is_some() {
+        if self.is_closed() {
             return Err(SuspenseError::Closed(self.id.clone()));
         }
         if ext.authority.trim().is_empty() || ext.reason.trim().is_empty() {
-            return Err(SuspenseError::Unjustified);
+            return Err(SuspenseError::Unjustified {
+                id: self.id.clone(),
+                what: "extension",
+            });
         }
         if ext.due <= self.current_due() {
-            return Err(SuspenseError::NotLater);
+            return Err(SuspenseError::NotLater {
+                id: self.id.clone(),
+                due: self.current_due(),
+            });
         }
         self.extensions.push(ext);
         Ok(())
     }
-}
 
-/// Why a date-time group did not read: the text as given and what is
-/// wrong with it, so a staff officer can fix the line without guessing.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not a date-time group (DDHHMMZ MON YY) {text:?}: {reason}")]
-pub struct DtgError {
-    /// The text as given.
-    pub text: String,
-    /// What is wrong with it.
-    pub reason: String,
-}
-
-const MONTHS: [&str; 12] = [
-    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
-];
-
-/// A cursor over the DTG text. Spaces are allowed only between the
-/// fields staffs separate (day / time, time zone / month, month / year),
-/// so a digit split across fields (`2 21200Z`) is still refused.
-struct Cursor<'a> {
-    rest: &'a str,
-}
-
-impl<'a> Cursor<'a> {
-    fn skip_spaces(&mut self) {
-        self.rest = self.rest.trim_start();
+    /// Waives it.
+    pub fn waive(&mut self, waiver: Waiver) -> Result<(), SuspenseError> {
+        if self.is_closed() {
+            return Err(SuspenseError::Closed(self.id.clone()));
+        }
+        if waiver.authority.trim().is_empty() || waiver.reason.trim().is_empty() {
+            return Err(SuspenseError::Unjustified {
+                id: self.id.clone(),
+                what: "waiver",
+            });
+        }
+        self.waiver = Some(waiver);
+        Ok(())
     }
 
-    /// The next `n` bytes if they are all ASCII and satisfy `ok`.
-    fn take(&mut self, n: usize, ok: fn(&u8) -> bool) -> Option<&'a str> {
-        let head = self.rest.get(..n)?;
-        if !head.as_bytes().iter().all(ok) {
+    /// Records it met at `at` by `by`; `now` bounds `at` from above.
+    pub fn meet(&mut self, at: Time, by: &str, now: Time) -> Result<(), SuspenseError> {
+        if self.is_closed() {
+            return Err(SuspenseError::Closed(self.id.clone()));
+        }
+        if at < self.opened || at > now {
+            return Err(SuspenseError::MetWhen {
+                id: self.id.clone(),
+                at,
+                opened: self.opened,
+            });
+        }
+        self.met_at = Some(at);
+        self.met_by = Some(by.to_string());
+        Ok(())
+    }
+
+    /// Since when thresholds count: a threshold at or before this instant
+    /// is not announced.
+    fn armed(&self) -> Time {
+        self.extensions.last().map_or(self.opened, |e| e.at)
+    }
+
+    /// The thresholds of the current due instant not yet handled, each
+    /// with its instant, most urgent (latest) last.
+    fn unhandled(&self) -> impl Iterator<Item = (Lead, Time)> + '_ {
+        let due = self.current_due();
+        let armed = self.armed();
+        self.warnings
+            .iter()
+            .copied()
+            .chain(std::iter::once(Lead::DUE))
+            .map(move |l| (l, due.plus_secs(-l.secs())))
+            .filter(move |(l, at)| {
+                *at > armed && !self.notices.iter().any(|n| n.due == due && n.lead == *l)
+            })
+    }
+
+    /// The next instant after `after` at which a threshold falls, while
+    /// the suspense is open.
+    pub fn next_notice(&self, after: Time) -> Option<Time> {
+        if self.is_closed() {
             return None;
         }
-        self.rest = &self.rest[n..];
-        Some(head)
+        self.unhandled()
+            .map(|(_, at)| at)
+            .filter(|at| *at > after)
+            .min()
     }
-}
 
-/// Reads a military date-time group, UTC only, in the forms staffs
-/// write: `221200Z JAN 25`, `221200ZJAN25` (USMTF, no spaces),
-/// `22 1200Z JAN 25`, and any of them in lower case. Day, hour, minute
-/// and month are checked against the calendar (day 32, 30 FEB, hour 25,
-/// minute 60 and month `XYZ` are refused); two-digit years are 20YY.
-pub fn parse_dtg(text: &str) -> Result<Time, DtgError> {
-    let err = |reason: &str| DtgError {
-        text: text.to_string(),
-        reason: reason.to_string(),
-    };
-    let mut c = Cursor { rest: text.trim() };
-    let day = c
-        .take(2, u8::is_ascii_digit)
-        .ok_or_else(|| err("no two-digit day"))?;
-    c.skip_spaces();
-    let hhmm = c
-        .take(4, u8::is_ascii_digit)
-        .ok_or_else(|| err("no four-digit time (HHMM)"))?;
-    c.take(1, |b| b.eq_ignore_ascii_case(&b'Z'))
-        .ok_or_else(|| err("no Z (UTC) after the time"))?;
-    c.skip_spaces();
-    let mon = c
-        .take(3, u8::is_ascii_alphabetic)
-        .ok_or_else(|| err("no three-letter month"))?;
-    c.skip_spaces();
-    let yy = c
-        .take(2, u8::is_ascii_digit)
-        .ok_or_else(|| err("no two-digit year"))?;
-    if !c.rest.is_empty() {
-        return Err(err("text after the two-digit year"));
+    /// Handles every threshold that has fallen by `now`: marks them all
+    /// and returns the most urgent, the one to send.
+    pub fn take_notice(&mut self, now: Time) -> Option<Lead> {
+        if self.is_closed() {
+            return None;
+        }
+        let due = self.current_due();
+        let fallen: Vec<Lead> = self
+            .unhandled()
+            .filter(|(_, at)| *at <= now)
+            .map(|(l, _)| l)
+            .collect();
+        let send = fallen.iter().copied().min()?;
+        for lead in fallen {
+            self.notices.push(Notice {
+                due,
+                lead,
+                at: now,
+                sent: lead == send,
+            });
+        }
+        Some(send)
     }
-    // Every slice below is ASCII digits checked above, so the parses
-    // cannot fail; the fallback only keeps `unwrap` out.
-    let num = |s: &str| s.parse::<u8>().unwrap_or(u8::MAX);
-    let (day, hour, minute) = (num(day), num(&hhmm[..2]), num(&hhmm[2..]));
-    let month = MONTHS
-        .iter()
-        .position(|m| m.eq_ignore_ascii_case(mon))
-        .ok_or_else(|| err(&format!("no month {mon:?}")))? as u8
-        + 1;
-    if hour > 23 || minute > 59 {
-        return Err(err(&format!("no time {hour:02}{minute:02}Z")));
+
+    /// The line the owner reads for threshold `lead`.
+    pub fn notice_text(&self, lead: Lead) -> String {
+        let what = if self.title.is_empty() {
+            &self.subject
+        } else {
+            &self.title
+        };
+        let when = if lead == Lead::DUE {
+            "is DUE NOW and not met".to_string()
+        } else {
+            format!("is due in {lead}")
+        };
+        format!(
+            "SUSPENSE {} ({what}) for {} {when}: {}",
+            self.id,
+            self.owner,
+            self.current_due()
+        )
     }
-    let year = 2000 + i32::from(num(yy));
-    cot::Time::from_civil(cot::Civil {
-        year,
-        month,
-        day,
-        hour,
-        minute,
-        second: 0,
-        micros: 0,
-    })
-    .map_err(|_| {
-        err(&format!(
-            "no day {day} in {} {year}",
-            MONTHS[usize::from(month - 1)]
-        ))
-    })
 }
 
 /// `t` plus whole days.
 pub fn plus_days(t: Time, days: i64) -> Time {
     t.plus_secs(days * DAY_S)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn date_time_groups_read_and_garbage_does_not() {
-        let t = parse_dtg("221200Z JAN 25").expect("dtg");
-        assert_eq!(t.to_string(), "2025-01-22T12:00:00.000Z");
-        for bad in [
-            "",
-            "221200 JAN 25",
-            "321200Z JAN 25",
-            "221200Z FOO 25",
-            "22120Z JAN 25",
-            "221200Z JAN 2025",
-            "２21200Z JAN 25",
-        ] {
-            assert!(parse_dtg(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn every_form_staffs_write_reads_the_same_instant() {
-        let want = parse_dtg("221200Z JAN 25").expect("dtg");
-        for form in [
-            "221200ZJAN25",
-            "22 1200Z JAN 25",
-            "221200z jan 25",
-            "221200zjan25",
-            "22 1200z Jan 25",
-            "221200Z JAN25",
-            "  221200Z   JAN 25 ",
-        ] {
-            assert_eq!(parse_dtg(form), Ok(want), "{form:?}");
-        }
-        let leap = parse_dtg("290000Z FEB 24").expect("29 FEB 2024");
-        assert_eq!(leap.to_string(), "2024-02-29T00:00:00.000Z");
-    }
-
-    #[test]
-    fn an_invalid_date_time_group_says_what_is_wrong() {
-        let why = |text: &str| parse_dtg(text).map_err(|e| e.reason);
-        assert_eq!(why("321200Z JAN 25"), Err("no day 32 in JAN 2025".into()));
-        assert_eq!(why("290000Z FEB 25"), Err("no day 29 in FEB 2025".into()));
-        assert_eq!(why("000000Z FEB 25"), Err("no day 0 in FEB 2025".into()));
-        assert_eq!(why("222500Z JAN 25"), Err("no time 2500Z".into()));
-        assert_eq!(why("221260Z JAN 25"), Err("no time 1260Z".into()));
-        assert_eq!(why("221200Z XYZ 25"), Err("no month \"XYZ\"".into()));
-        assert_eq!(
-            why("221200 JAN 25"),
-            Err("no Z (UTC) after the time".into())
-        );
-        assert_eq!(why("2 21200Z JAN 25"), Err("no two-digit day".into()));
-        assert_eq!(
-            why("221200Z JAN 2025"),
-            Err("text after the two-digit year".into())
-        );
-        let shown = parse_dtg("221200Z XYZ 25").map_err(|e| e.to_string());
-        assert_eq!(
-            shown,
-            Err(
-                "not a date-time group (DDHHMMZ MON YY) \"221200Z XYZ 25\": no month \"XYZ\""
-                    .into()
-            )
-        );
-    }
-
-    #[test]
-    fn an_extension_needs_an_authority_a_reason_and_a_later_due() {
-        let due = parse_dtg("010000Z FEB 25").expect("dtg");
-        let mut s = Suspense::new("S1", "legal", "T-1", due);
-        let ext = |d: i64, a: &str, r: &str| Extension {
-            due: plus_days(due, d),
-            authority: a.into(),
-            reason: r.into(),
-            by: "cos".into(),
-            at: due,
-        };
-        assert_eq!(s.extend(ext(3, "", "why")), Err(SuspenseError::Unjustified));
-        assert_eq!(s.extend(ext(0, "CoS", "why")), Err(SuspenseError::NotLater));
-        assert!(s.extend(ext(3, "CoS", "awaiting DHS data")).is_ok());
-        assert_eq!(s.status(plus_days(due, 1)), SuspenseStatus::Extended);
-        assert_eq!(s.status(plus_days(due, 5)), SuspenseStatus::Late);
-        assert_eq!(s.days_late(plus_days(due, 5)), 2);
-    }
 }

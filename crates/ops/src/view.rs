@@ -11,7 +11,7 @@ use crate::assignment::Assignment;
 use crate::decide::Outcome;
 use crate::duty::DutyStatus;
 use crate::engine::Ops;
-use crate::suspense::{Suspense, SuspenseStatus, Warning};
+use crate::suspense::{About, Suspense, SuspenseStatus, Warning};
 use crate::task::Task;
 use crate::unit::Unit;
 
@@ -238,7 +238,7 @@ impl Ops {
             .collect();
         let mut reviews: Vec<BoardReview<'_>> = self
             .suspenses()
-            .filter(|s| s.met_at.is_none() && s.waived_by.is_none())
+            .filter(|s| s.about == About::Review && !s.is_closed())
             .map(|s| BoardReview {
                 suspense: s,
                 status: s.status(now),

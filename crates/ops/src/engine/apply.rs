@@ -170,6 +170,7 @@ impl Ops {
                     return Err(invalid(format!("a newer PERSTAT for {unit} is on record")));
                 }
                 u.strength = Some(*strength);
+                self.report_filed(unit, "PERSTAT", actor, now, work);
                 Ok(())
             }
             Command::Usr { unit, readiness } => {
@@ -189,6 +190,7 @@ impl Ops {
                     )));
                 }
                 u.readiness = Some(*readiness);
+                self.report_filed(unit, "USR", actor, now, work);
                 Ok(())
             }
             Command::Reply {
@@ -196,6 +198,22 @@ impl Ops {
                 element,
                 answer,
             } => self.reply(actor, task, element.as_deref(), answer, now, work),
+            Command::Order { order } => self.put_order(order, now, work),
+            Command::Suspense { suspense } => self.put_suspense(suspense, now),
+            Command::Recurring { recurring } => self.put_series(recurring, now, work),
+            Command::EndRecurring { id, reason } => self.end_series(id, reason, now),
+            Command::Meet { suspense, at, .. } => self.meet(suspense, *at, actor, now),
+            Command::Extend {
+                suspense,
+                due,
+                authority,
+                reason,
+            } => self.extend(suspense, *due, authority, reason, actor, now),
+            Command::Waive {
+                suspense,
+                authority,
+                reason,
+            } => self.waive(suspense, authority, reason, actor, now),
             Command::Batch { .. } => Err(invalid("batches do not nest")),
         }
     }

@@ -12,7 +12,7 @@ use super::Ops;
 use crate::assignment::{combine, element_outcome, Assignment, ElementDecision};
 use crate::decide::{decide, Element, Outcome};
 use crate::entry::{Effect, Entry};
-use crate::suspense::Suspense;
+use crate::suspense::{About, Suspense, Waiver};
 use crate::task::{Task, TaskStatus};
 
 impl Ops {
@@ -228,10 +228,10 @@ impl Ops {
             .iter()
             .map(|e| e.outcome == Outcome::NeedsReview)
             .collect();
-        let reviewed: Vec<Option<Time>> = a
+        let reviewed: Vec<Option<(Time, String)>> = a
             .elements
             .iter()
-            .map(|e| e.review.as_ref().map(|r| r.at))
+            .map(|e| e.review.as_ref().map(|r| (r.at, r.by.clone())))
             .collect();
         let start = self.tasks.get(&a.task).map(|t| t.window.from);
         let subject = a.id.clone();
@@ -242,13 +242,21 @@ impl Ops {
                         Some(s) if s > now => s,
                         _ => now.plus_secs(self.config.review_due_s),
                     };
-                    self.suspenses
-                        .insert(sid.clone(), Suspense::new(&sid, "legal", &subject, due));
+                    let s = Suspense::new(&sid, "legal", About::Review, &subject, due, now);
+                    self.suspenses.insert(sid.clone(), s);
                 }
-                (Some(s), false) if s.met_at.is_none() && s.waived_by.is_none() => match reviewed {
-                    Some(at) => s.met_at = Some(at),
+                (Some(s), false) if !s.is_closed() => match reviewed {
+                    Some((at, by)) => {
+                        s.met_at = Some(at);
+                        s.met_by = Some(by);
+                    }
                     None => {
-                        s.waived_by = Some("engine: the records no longer need a review".into())
+                        s.waiver = Some(Waiver {
+                            authority: "the records".into(),
+                            reason: "the records no longer need a review".into(),
+                            by: "engine".into(),
+                            at: now,
+                        })
                     }
                 },
                 _ => {}

@@ -54,6 +54,13 @@ fn is_command(action: &str) -> bool {
             | "ops.perstat"
             | "ops.usr"
             | "ops.reply"
+            | "ops.order"
+            | "ops.suspense"
+            | "ops.recurring"
+            | "ops.end_recurring"
+            | "ops.meet"
+            | "ops.extend"
+            | "ops.waive"
             | "ops.batch"
     )
 }

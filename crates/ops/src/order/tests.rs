@@ -401,6 +401,8 @@ fn a_suspense_due_before_the_order_is_refused() {
         id: "S1".into(),
         owner: "J5".into(),
         due: dtg("231159Z JAN 25"),
+        title: String::new(),
+        warnings: None,
     });
     assert_eq!(
         refused(&mut orders, o.clone()).to_string(),

@@ -1,3 +1,4 @@
 mod cases;
 mod props;
 mod reply;
+mod suspenses;

@@ -90,6 +90,7 @@ pub(crate) struct OpsShared {
     answers_dropped: AtomicU64,
     dispatched: AtomicU64,
     withdrawn: AtomicU64,
+    notified: AtomicU64,
     refused_calls: AtomicU64,
 }
 
@@ -271,6 +272,19 @@ impl OpsShared {
                     }
                     self.withdrawn.fetch_add(1, Relaxed);
                 }
+                // The web COP reads open and late suspenses from the API;
+                // the owner's phones get the line by GeoChat.
+                Effect::Notify(n) => {
+                    for r in &n.recipients {
+                        out.extend(self.chat(
+                            r,
+                            &n.text,
+                            &format!("{}.{}.{}", n.suspense, n.level, now.millis()),
+                            now,
+                        ));
+                    }
+                    self.notified.fetch_add(1, Relaxed);
+                }
             }
         }
         drop(desk);
@@ -317,6 +331,11 @@ impl OpsShared {
                 "ops_tasks_withdrawn_total",
                 "Element tasks withdrawn from the field",
                 self.withdrawn.load(Relaxed),
+            ),
+            Sample::counter(
+                "ops_suspense_notices_total",
+                "Suspense warnings (T-7d, T-1d, due) raised to their owners",
+                self.notified.load(Relaxed),
             ),
             Sample::counter(
                 "ops_refused_calls_total",
@@ -390,6 +409,7 @@ pub(crate) fn start(
         answers_dropped: AtomicU64::new(0),
         dispatched: AtomicU64::new(0),
         withdrawn: AtomicU64::new(0),
+        notified: AtomicU64::new(0),
         refused_calls: AtomicU64::new(0),
     });
     shared.track(&shared.desk.lock());
