@@ -13,6 +13,7 @@ pub mod apply_file;
 pub mod area;
 pub mod assignment;
 pub mod authority;
+pub mod boards;
 pub mod cases;
 pub mod command;
 pub mod decide;

@@ -11,6 +11,7 @@ mod api {
     mod sensor_status;
     mod sensors;
     mod store;
+    mod suspenses;
     mod tls;
     mod web;
     mod web_login;

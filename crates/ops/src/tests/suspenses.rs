@@ -326,3 +326,103 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_board_filters_sorts_and_alerts_and_the_order_view_resolves_its_tree() {
+    use crate::boards::SuspenseFilter;
+    use crate::suspense::Lead;
+    let issued = dtg("221200Z JAN 25");
+    let mut d = Desk::new();
+    d.apply(&cmd(UNIT), issued).expect("unit");
+    d.apply(&cmd(ORDER), issued).expect("order");
+    let frag = r#"{"op":"order","order":{"id":"FRAGORD-25-01-001","kind":"FRAGORD","dtg":"011200Z FEB 25","issuer":"JTF-SB",
+        "base":"EXORD-25-01","changes":[{"paragraph":"3","change":{"replace":"Execution, as changed."}}],
+        "suspenses":[{"id":"SITREP","owner":"MP-CO","due":"031200Z FEB 25"}]}}"#;
+    d.apply(&cmd(frag), dtg("011300Z FEB 25")).expect("fragord");
+    d.apply(&cmd(DAILY), dtg("011300Z FEB 25")).expect("series");
+    let now = dtg("031300Z FEB 25");
+    d.tick(now);
+    let all = d.ops.suspense_board(now, &SuspenseFilter::default());
+    let ids: Vec<&str> = all
+        .suspenses
+        .iter()
+        .map(|s| s.suspense.id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "PERSTAT-MP@20250202T0600Z",
+            "PERSTAT-MP@20250203T0600Z",
+            "FRAGORD-25-01-001/SITREP",
+            "EXORD-25-01/REC-90"
+        ],
+        "soonest due first; the 4 FEB PERSTAT opens at 1800Z"
+    );
+    let sitrep = &all.suspenses[2];
+    assert_eq!((sitrep.status, sitrep.alert), (SuspenseStatus::Late, true));
+    assert!(!all.suspenses[3].alert, "not warned yet");
+    assert_eq!(all.metrics.overall.late, 3);
+    assert_eq!(all.metrics.by_owner["MP-CO"].late, 3);
+    assert_eq!(all.owners, ["J5", "MP-CO"]);
+    let mine = d.ops.suspense_board(
+        now,
+        &SuspenseFilter {
+            owner: Some("J5".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(mine.suspenses.len(), 1);
+    let frag_only = d.ops.suspense_board(
+        now,
+        &SuspenseFilter {
+            order: Some("FRAGORD-25-01-001".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(frag_only.suspenses.len(), 1);
+    let week = d.ops.suspense_board(
+        now,
+        &SuspenseFilter {
+            due_within: Some(Lead::days(7)),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        week.suspenses.len(),
+        3,
+        "the late ones; the recommendation is 78 days out"
+    );
+    let list = d.ops.order_list();
+    let tree: Vec<(&str, usize)> = list.iter().map(|o| (o.id, o.depth)).collect();
+    assert_eq!(tree, [("EXORD-25-01", 0), ("FRAGORD-25-01-001", 1)]);
+    let before = d
+        .ops
+        .order_detail("EXORD-25-01", dtg("311200Z JAN 25"))
+        .expect("detail");
+    assert_eq!(
+        before
+            .effective
+            .paragraphs
+            .values()
+            .nth(2)
+            .map(|p| p.text.as_str()),
+        Some("Execution.")
+    );
+    let after = d.ops.order_detail("EXORD-25-01", now).expect("detail");
+    let p3 = after.effective.paragraphs.values().nth(2).expect("3");
+    assert_eq!(
+        (p3.text.as_str(), p3.set_by.as_str()),
+        ("Execution, as changed.", "FRAGORD-25-01-001")
+    );
+    assert_eq!(after.children, ["FRAGORD-25-01-001"]);
+    assert_eq!(
+        after.references[0].line,
+        "REF/A/DOC/EXECUTIVE ORDER 14167//"
+    );
+    assert!(
+        d.ops
+            .order_detail("EXORD-25-01", dtg("211200Z JAN 25"))
+            .is_err(),
+        "not yet issued"
+    );
+}

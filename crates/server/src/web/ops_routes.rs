@@ -33,6 +33,9 @@ pub(crate) fn router() -> Router<WebState> {
         .route("/api/ops/version", get(version))
         .route("/api/ops/rules", get(rules))
         .route("/api/ops/tasks/:id", get(task))
+        .route("/api/ops/suspenses", get(suspenses))
+        .route("/api/ops/orders", get(orders))
+        .route("/api/ops/orders/:id", get(order))
         .route(
             "/api/ops/commands",
             post(command).layer(DefaultBodyLimit::max(MAX_BODY)),
@@ -148,6 +151,102 @@ async fn task(State(s): State<WebState>, headers: HeaderMap, Path(id): Path<Stri
         None => ApiError::not_found(format!("no task {id:?}")).into_response(),
         Some(t) => t.map_or_else(|e| ApiError::internal(e).into_response(), json_text),
     }
+}
+
+/// The suspense board's filters, as the query string gives them.
+#[derive(Debug, Deserialize)]
+struct SuspenseQuery {
+    owner: Option<String>,
+    order: Option<String>,
+    due_within: Option<String>,
+    #[serde(default)]
+    closed: bool,
+}
+
+async fn suspenses(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    q: Result<Query<SuspenseQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let (ops, _) = match parts(&s, &headers) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let Ok(Query(q)) = q else {
+        return ApiError::bad_request(
+            "bad_query",
+            "owner, order and due_within (7d, 12h) are text; closed is true or false",
+        )
+        .into_response();
+    };
+    let due_within = match q.due_within.as_deref().map(ops::suspense::Lead::parse) {
+        None => None,
+        Some(Ok(l)) => Some(l),
+        Some(Err(e)) => return ApiError::bad_request("bad_query", e.to_string()).into_response(),
+    };
+    let filter = ops::boards::SuspenseFilter {
+        owner: q.owner.filter(|o| !o.is_empty()),
+        order: q.order.filter(|o| !o.is_empty()),
+        due_within,
+        closed: q.closed,
+    };
+    let text =
+        ops.with_desk(|d| serde_json::to_string(&d.engine().suspense_board(crate::now(), &filter)));
+    text.map_or_else(|e| ApiError::internal(e).into_response(), json_text)
+}
+
+async fn orders(State(s): State<WebState>, headers: HeaderMap) -> Response {
+    let (ops, _) = match parts(&s, &headers) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let text = ops.with_desk(|d| {
+        serde_json::to_string(&serde_json::json!({
+            "time": crate::now().to_string(),
+            "orders": d.engine().order_list(),
+        }))
+    });
+    text.map_or_else(|e| ApiError::internal(e).into_response(), json_text)
+}
+
+#[derive(Debug, Deserialize)]
+struct AtQuery {
+    at: Option<String>,
+}
+
+async fn order(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    q: Result<Query<AtQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let (ops, _) = match parts(&s, &headers) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let at = match q.ok().and_then(|Query(q)| q.at) {
+        None => crate::now(),
+        Some(text) => match cot::Time::parse(&text)
+            .or_else(|_| ops::suspense::parse_dtg(&text).map_err(|e| e.to_string()))
+        {
+            Ok(t) => t,
+            Err(e) => {
+                return ApiError::bad_request("bad_query", format!("at: {e}")).into_response()
+            }
+        },
+    };
+    let text = ops.with_desk(|d| match d.engine().order_detail(&id, at) {
+        Ok(v) => serde_json::to_string(&v).map_err(ApiError::internal),
+        Err(ops::order::OrderError::Unknown(_)) => {
+            Err(ApiError::not_found(format!("no order {id:?}")))
+        }
+        Err(e) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not_issued",
+            e.to_string(),
+        )),
+    });
+    text.map_or_else(IntoResponse::into_response, json_text)
 }
 
 /// The HTTP answer for an engine refusal.

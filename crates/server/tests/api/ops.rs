@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use server::{Server, WebConfig};
 use trust::users::{GroupSpec, UsersFile};
 
-use crate::api::util::{config, http, joined, start, WAIT};
+use crate::api::util::{config, http, joined, metrics_text, start, WAIT};
 
 struct Desk {
     _tmp: tempfile::TempDir,
@@ -305,27 +305,11 @@ async fn tasks_reach_the_field_and_answers_move_them() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let metrics = get_text(s).await;
+    let metrics = metrics_text(s).await;
     assert!(
         metrics.contains("watchfloor_ops_tasks_dispatched_total 1"),
         "{metrics}"
     );
-}
-
-async fn get_text(s: &Server) -> String {
-    let addr = s.http_addr.expect("http");
-    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    stream
-        .write_all(
-            format!("GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
-                .as_bytes(),
-        )
-        .await
-        .expect("write");
-    let mut out = String::new();
-    let _ = tokio::time::timeout(WAIT, stream.read_to_string(&mut out)).await;
-    out
 }
 
 #[tokio::test]

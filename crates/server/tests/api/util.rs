@@ -191,3 +191,20 @@ pub(crate) async fn http(
         .unwrap_or(0);
     (status, head.to_string(), body.to_string())
 }
+
+/// The metrics page of the plain HTTP listener, as text.
+pub(crate) async fn metrics_text(s: &Server) -> String {
+    let addr = s.http_addr.expect("http");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream
+        .write_all(
+            format!("GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .await
+        .expect("write");
+    let mut out = String::new();
+    let _ = tokio::time::timeout(WAIT, stream.read_to_string(&mut out)).await;
+    out
+}
