@@ -52,6 +52,8 @@ struct Bench {
     ops: Ops,
     rows: Vec<CaseRow>,
     errors: Vec<String>,
+    /// Case 15's engine and every entry it wrote, for its timeline.
+    case_15: Option<(Ops, Vec<crate::entry::Entry>)>,
 }
 
 fn admin() -> Actor {
@@ -155,6 +157,7 @@ impl Bench {
             ops: Ops::new(OpsConfig::default(), RuleSet::default_rules()),
             rows: Vec::new(),
             errors: Vec::new(),
+            case_15: None,
         }
     }
 
@@ -849,6 +852,14 @@ pub fn run() -> (Vec<CaseRow>, Vec<String>) {
     (b.rows, b.errors)
 }
 
+/// Case 15 as a timeline: the engine the case ran and every audit entry
+/// it wrote, oldest first (`watchfloor ops cases --timeline`).
+pub fn case_15_log() -> Result<(Ops, Vec<crate::entry::Entry>), Vec<String>> {
+    let mut b = Bench::new();
+    case_15(&mut b);
+    b.case_15.ok_or(b.errors)
+}
+
 /// The table as Markdown, for the README and `watchfloor ops cases`.
 pub fn table(rows: &[CaseRow]) -> String {
     let mut out = String::from(
@@ -907,11 +918,13 @@ fn case_15(b: &mut Bench) {
     if let Err(e) = taken.result {
         return b.errors.push(e.to_string());
     }
+    let mut log = taken.entries;
     let id = "EXORD-25-01/REC-90";
     let mut notices = Vec::new();
     let mut t = issued;
     while t <= plus_days(due, 1) {
         let a = ops.handle_timeout(t);
+        log.extend(a.entries.iter().cloned());
         notices.extend(
             a.entries
                 .iter()
@@ -968,6 +981,7 @@ fn case_15(b: &mut Bench) {
         reason: reason.into(),
     };
     let bare = ops.apply(&staff, &extend("", ""), late);
+    log.extend(bare.entries.iter().cloned());
     b.check(
         15,
         "extension without authority or reason",
@@ -985,6 +999,7 @@ fn case_15(b: &mut Bench) {
         &extend("CoS JTF-SB", "awaiting the DHS assessment"),
         late,
     );
+    log.extend(ok.entries.iter().cloned());
     b.check(
         15,
         "extension by the CoS with a reason",
@@ -1000,4 +1015,5 @@ fn case_15(b: &mut Bench) {
         },
         "the extension is itself an audit record",
     );
+    b.case_15 = Some((ops, log));
 }

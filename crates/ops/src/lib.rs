@@ -25,6 +25,7 @@ pub mod order;
 pub mod ruleset;
 pub mod suspense;
 pub mod task;
+pub mod timeline;
 pub mod unit;
 pub mod view;
 pub mod when;

@@ -9,6 +9,7 @@
 mod desk;
 mod offline;
 mod rules_file;
+mod timeline;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -28,6 +29,7 @@ pub use offline::{check_replay, read_engine, OfflineError};
 pub use rules_file::{
     read_verified, sig_path, trusted_keys, RulesFileError, VerifiedRules, RULES_FILE, TRUSTED_KEYS,
 };
+pub use timeline::{read_timeline, MAX_ENTRIES};
 
 use crate::metrics::Sample;
 use crate::router::RouterMsg;

@@ -54,7 +54,7 @@ pub enum OfflineError {
     },
 }
 
-fn each_record(
+pub(super) fn each_record(
     dir: &Path,
     mut f: impl FnMut(AuditRecord) -> Result<(), OfflineError>,
 ) -> Result<u64, OfflineError> {
@@ -83,7 +83,10 @@ fn each_record(
     Ok(n)
 }
 
-fn replay_one(engine: &mut Ops, r: &AuditRecord) -> Result<Vec<NewRecord>, OfflineError> {
+pub(super) fn replay_one(
+    engine: &mut Ops,
+    r: &AuditRecord,
+) -> Result<Vec<NewRecord>, OfflineError> {
     let applied = engine
         .replay(
             Time::from_millis(r.time_ms),

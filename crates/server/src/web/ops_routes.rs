@@ -36,6 +36,7 @@ pub(crate) fn router() -> Router<WebState> {
         .route("/api/ops/suspenses", get(suspenses))
         .route("/api/ops/orders", get(orders))
         .route("/api/ops/orders/:id", get(order))
+        .route("/api/ops/timeline", get(timeline))
         .route(
             "/api/ops/commands",
             post(command).layer(DefaultBodyLimit::max(MAX_BODY)),
@@ -247,6 +248,56 @@ async fn order(
         )),
     });
     text.map_or_else(IntoResponse::into_response, json_text)
+}
+
+#[derive(Debug, Deserialize)]
+struct HoursQuery {
+    hours: Option<u32>,
+}
+
+/// Most hours a timeline reaches back.
+const MAX_HOURS: u32 = 24 * 14;
+
+async fn timeline(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    q: Result<Query<HoursQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let (ops, _) = match parts(&s, &headers) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let hours = match q {
+        Ok(Query(q)) => q.hours.unwrap_or(24),
+        Err(_) => 0,
+    };
+    if hours == 0 || hours > MAX_HOURS {
+        return ApiError::bad_request(
+            "bad_query",
+            format!("hours is a whole number from 1 to {MAX_HOURS}"),
+        )
+        .into_response();
+    }
+    let now = crate::now();
+    let from = now.plus_secs(-i64::from(hours) * 3600);
+    let got = blocking(move || {
+        ops.with_desk(|d| {
+            d.timeline(from).map(|entries| {
+                serde_json::to_string(&serde_json::json!({
+                    "time": now.to_string(),
+                    "from": from.to_string(),
+                    "entries": entries,
+                }))
+            })
+        })
+    })
+    .await;
+    match got {
+        Ok(Ok(Ok(text))) => json_text(text),
+        Ok(Ok(Err(e))) => ApiError::internal(e).into_response(),
+        Ok(Err(e)) => ApiError::internal(e).into_response(),
+        Err(r) => r,
+    }
 }
 
 /// The HTTP answer for an engine refusal.

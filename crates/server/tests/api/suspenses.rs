@@ -134,6 +134,8 @@ async fn the_order_view_and_bad_queries() {
         ("/api/ops/orders/EXORD-25-01?at=321200Z%20JAN%2025", 400),
         ("/api/ops/suspenses?due_within=7x", 400),
         ("/api/ops/suspenses?closed=maybe", 400),
+        ("/api/ops/timeline?hours=0", 400),
+        ("/api/ops/timeline?hours=many", 400),
     ] {
         let (code, body) = get(&s, path).await;
         assert_eq!(code, want, "{path}: {body}");
@@ -142,6 +144,28 @@ async fn the_order_view_and_bad_queries() {
             "{body}"
         );
     }
+    let (code, tl) = get(&s, "/api/ops/timeline").await;
+    assert_eq!(code, 200, "{tl}");
+    let entries = tl["entries"].as_array().expect("entries");
+    assert_eq!(
+        entries[0]["summary"], "order FRAGORD-001 EXORD-25-01",
+        "newest first"
+    );
+    assert_eq!(entries[0]["kind"], "order");
+    let links: Vec<(&str, &str)> = entries[0]["links"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .filter_map(|l| Some((l["kind"].as_str()?, l["id"].as_str()?)))
+        .collect();
+    assert_eq!(links, [("order", "FRAGORD-001"), ("order", "EXORD-25-01")]);
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["action"] == "ops.suspense.opened"
+                && e["links"][0]["id"] == "EXORD-25-01/REC-90"),
+        "{tl}"
+    );
     let (_, week) = get(&s, "/api/ops/suspenses?due_within=7d").await;
     assert_eq!(
         week["suspenses"].as_array().map(Vec::len),
