@@ -1,8 +1,9 @@
 //! The file `watchfloor ops apply` reads (TOML or JSON): units, duty
-//! statuses, authority records, tasks, assignments, reports and reviews,
-//! turned into one batch of commands in an order that works (parents
-//! before children, records before the tasks and assignments that use
-//! them), applied all or nothing.
+//! statuses, authority records, orders, tasks, assignments, suspenses
+//! (one-off and recurring), reports and reviews, turned into one batch of
+//! commands in an order that works (parents before children, base orders
+//! before their FRAGORDs, records before the tasks and assignments that
+//! use them), applied all or nothing.
 //!
 //! ```toml
 //! [[unit]]
@@ -21,6 +22,24 @@
 //! [[assign]]
 //! task = "T-1"
 //! unit = "MP-CO"
+//! [[order]]
+//! id = "EXORD-25-01"
+//! kind = "EXORD"
+//! dtg = "221200Z JAN 25"
+//! issuer = "USNORTHCOM"
+//! paragraphs = { "2" = "Mission." }
+//! suspenses = [{ id = "REC-90", owner = "J5", due = "221200Z APR 25" }]
+//! [[suspense]]
+//! id = "SITREP-1"
+//! owner = "MP-CO"
+//! due = "2025-03-02T06:00:00Z"
+//! warnings = ["1d", "2h"]
+//! [[recurring]]
+//! id = "PERSTAT-MP"
+//! owner = "MP-CO"
+//! subject = "PERSTAT"
+//! first_due = "020600Z MAR 25"
+//! every = "1d"
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,6 +49,8 @@ use serde::Deserialize;
 use crate::authority::Authority;
 use crate::command::Command;
 use crate::duty::DutyStatus;
+use crate::order::Order;
+use crate::suspense::{Recurring, SuspenseSpec};
 use crate::task::Task;
 use crate::unit::{Readiness, Strength, Unit};
 
@@ -84,6 +105,12 @@ struct FileForm {
     perstat: Vec<PerstatLine>,
     #[serde(default)]
     usr: Vec<UsrLine>,
+    #[serde(default)]
+    order: Vec<Order>,
+    #[serde(default)]
+    suspense: Vec<SuspenseSpec>,
+    #[serde(default)]
+    recurring: Vec<Recurring>,
     /// Any command as the API takes it, applied last, in order.
     #[serde(default)]
     command: Vec<Command>,
@@ -129,11 +156,26 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Command>, ApplyFileError> {
             .into_iter()
             .map(|authority| Command::Authority { authority }),
     );
+    // Base orders before the FRAGORDs that change them: a FRAGORD is
+    // never dated before its base, and a base dated the same comes first.
+    let mut orders = form.order;
+    orders.sort_by(|a, b| (a.dtg, a.base.is_some(), &a.id).cmp(&(b.dtg, b.base.is_some(), &b.id)));
+    out.extend(orders.into_iter().map(|order| Command::Order { order }));
     out.extend(form.task.into_iter().map(|task| Command::Task { task }));
     out.extend(form.assign.into_iter().map(|a| Command::Assign {
         task: a.task,
         unit: a.unit,
     }));
+    out.extend(
+        form.suspense
+            .into_iter()
+            .map(|suspense| Command::Suspense { suspense }),
+    );
+    out.extend(
+        form.recurring
+            .into_iter()
+            .map(|recurring| Command::Recurring { recurring }),
+    );
     out.extend(form.perstat.into_iter().map(|p| Command::Perstat {
         unit: p.unit,
         strength: p.strength,
@@ -222,5 +264,45 @@ unit = "PLT"
             Err(ApplyFileError::Parse(_))
         ));
         assert!(matches!(parse(&[0xff]), Err(ApplyFileError::Parse(_))));
+    }
+
+    #[test]
+    fn orders_come_base_first_and_suspenses_read_with_dtgs() {
+        let text = r#"
+[[order]]
+id = "FRAGORD-1"
+kind = "FRAGORD"
+dtg = "221200Z JAN 25"
+issuer = "J3"
+base = "EXORD-1"
+changes = [{ paragraph = "2", change = { replace = "Mission, changed." } }]
+[[order]]
+id = "EXORD-1"
+kind = "EXORD"
+dtg = "221200ZJAN25"
+issuer = "USNORTHCOM"
+paragraphs = { "2" = "Mission." }
+[[suspense]]
+id = "S-1"
+owner = "J5"
+due = "22 1200z feb 25"
+warnings = ["2d"]
+[[recurring]]
+id = "PERSTAT-MP"
+owner = "MP-CO"
+subject = "PERSTAT"
+first_due = "230600Z JAN 25"
+every = "1d"
+"#;
+        let cmds = parse(text.as_bytes()).expect("parses");
+        let actions: Vec<&str> = cmds.iter().map(Command::action).collect();
+        assert_eq!(
+            actions,
+            ["ops.order", "ops.order", "ops.suspense", "ops.recurring"]
+        );
+        assert_eq!(cmds[0].subjects()[0], "EXORD-1");
+        let bad = "[[suspense]]\nid = \"S\"\nowner = \"J5\"\ndue = \"321200Z JAN 25\"\n";
+        let e = parse(bad.as_bytes()).expect_err("day 32");
+        assert!(e.to_string().contains("no day 32"), "{e}");
     }
 }

@@ -29,7 +29,7 @@ mod tests;
 use cot::Time;
 use serde::{Deserialize, Serialize};
 
-pub use dtg::{parse_dtg, DtgError};
+pub use dtg::{parse_dtg, parse_instant, DtgError};
 pub use lead::{Lead, LeadError};
 pub use metrics::{metrics, Metrics, MetricsReport};
 pub use series::{Recurring, Series, MAX_CATCH_UP, MIN_PERIOD};

@@ -111,6 +111,22 @@ pub fn entry(ops: &Ops, r: Record<'_>) -> Option<Entry> {
         }
     }
     let summary = match (r.action, r.reasons.first()) {
+        ("ops.batch", _) => {
+            let mut ids: Vec<&str> = Vec::new();
+            for id in r.subjects {
+                if !ids.contains(&id.as_str()) {
+                    ids.push(id);
+                }
+            }
+            let more = ids.len().saturating_sub(8);
+            ids.truncate(8);
+            let tail = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            format!("batch, applied whole, about {}{tail}", ids.join(", "))
+        }
         ("ops.decision", _) => format!(
             "{} {}",
             r.decision.unwrap_or("decided"),

@@ -43,8 +43,56 @@ pub(crate) enum OpsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Print the suspense board: open suspenses soonest due first, and the late count, days late and time to complete.
+    Suspenses {
+        #[command(flatten)]
+        data: DataDir,
+        /// Only those due within this span (7d, 12h), late ones included.
+        #[arg(long)]
+        due_within: Option<String>,
+        /// Only this owner's (a unit id, a role or a staff section).
+        #[arg(long)]
+        owner: Option<String>,
+        /// Only this order's.
+        #[arg(long)]
+        order: Option<String>,
+        /// Met and waived ones too.
+        #[arg(long)]
+        closed: bool,
+        /// JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the order tree, or one order's effective text at an instant.
+    Orders {
+        /// One order's id.
+        id: Option<String>,
+        /// The instant (ISO-8601 UTC or a DTG such as 221200Z JAN 25); now if absent.
+        #[arg(long)]
+        at: Option<String>,
+        #[command(flatten)]
+        data: DataDir,
+        /// JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the timeline of the last hours from the audit log: decisions, task changes, suspense events, orders.
+    Timeline {
+        #[command(flatten)]
+        data: DataDir,
+        /// How many hours back.
+        #[arg(long, default_value_t = 24)]
+        hours: u32,
+        /// JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the decision table of the 15 worked cases of AUTHORITIES.md §5.3 (Markdown).
-    Cases,
+    Cases {
+        /// Print case 15's timeline (the order, its warnings, LATE, the extensions) instead.
+        #[arg(long)]
+        timeline: bool,
+    },
     /// Rule sets: keys, signatures, the default rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -164,7 +212,7 @@ pub(crate) fn ops(cmd: OpsCommand) -> Result<()> {
             let n = commands.len();
             if n == 0 {
                 bail!(
-                    "{}: holds no units, statuses, authorities, tasks or assignments; nothing applied",
+                    "{}: holds no units, statuses, authorities, orders, tasks, assignments or suspenses; nothing applied",
                     file.display()
                 );
             }
@@ -172,8 +220,13 @@ pub(crate) fn ops(cmd: OpsCommand) -> Result<()> {
             for n in notes {
                 eprintln!("{n}");
             }
-            let batch = Command::Batch { commands };
-            let result = desk.submit(&console(&actor), &batch, server::now());
+            // One command goes in as itself, so its audit record names
+            // what it is (`ops.extend`) rather than a batch of one.
+            let request = match <[Command; 1]>::try_from(commands) {
+                Ok([one]) => one,
+                Err(commands) => Command::Batch { commands },
+            };
+            let result = desk.submit(&console(&actor), &request, server::now());
             // A server signs its tail at shutdown; so does this short
             // session, or a cut or deleted tail would verify clean.
             if !matches!(result, Err(SubmitError::Desk(_))) {
@@ -235,7 +288,118 @@ pub(crate) fn ops(cmd: OpsCommand) -> Result<()> {
             }
             Ok(())
         }
-        OpsCommand::Cases => {
+        OpsCommand::Suspenses {
+            data,
+            due_within,
+            owner,
+            order,
+            closed,
+            json,
+        } => {
+            let due_within = due_within
+                .map(|d| ops::suspense::Lead::parse(&d))
+                .transpose()
+                .context("--due-within")?;
+            let mut engine = read_engine(&data)?;
+            let now = server::now();
+            // Catch up in memory (recorded by the server, not here), so
+            // instances due since the last record show.
+            let _ = engine.handle_timeout(now);
+            let filter = ops::boards::SuspenseFilter {
+                owner,
+                order,
+                due_within,
+                closed,
+            };
+            let board = engine.suspense_board(now, &filter);
+            if json {
+                emit(&serde_json::to_string_pretty(&board)?)
+            } else {
+                emit(&suspense_table(&board))
+            }
+        }
+        OpsCommand::Orders { id, at, data, json } => {
+            let engine = read_engine(&data)?;
+            let at = match at {
+                None => server::now(),
+                Some(text) => ops::suspense::parse_instant(&text).context("--at")?,
+            };
+            match id {
+                None => {
+                    let list = engine.order_list();
+                    if json {
+                        return emit(&serde_json::to_string_pretty(&list)?);
+                    }
+                    if list.is_empty() {
+                        return emit("no orders on record");
+                    }
+                    for o in list {
+                        emit(&format!(
+                            "{}{} {} {} ({}){}",
+                            "  ".repeat(o.depth),
+                            o.kind,
+                            o.id,
+                            o.dtg,
+                            o.issuer,
+                            if o.subject.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": {}", o.subject)
+                            }
+                        ))?;
+                    }
+                    Ok(())
+                }
+                Some(id) => {
+                    let detail = engine.order_detail(&id, at)?;
+                    if json {
+                        return emit(&serde_json::to_string_pretty(&detail)?);
+                    }
+                    emit(&order_text(&detail))
+                }
+            }
+        }
+        OpsCommand::Timeline { data, hours, json } => {
+            let dir = data.desk().audit_dir();
+            if !dir.exists() {
+                bail!(
+                    "no ops desk in {} (no {} folder)",
+                    data.data_dir.display(),
+                    dir.display()
+                );
+            }
+            let since = server::now().plus_secs(-i64::from(hours) * 3600);
+            let (_, entries) = operations::read_timeline(&dir, since)
+                .with_context(|| format!("reading {}", dir.display()))?;
+            if json {
+                return emit(&serde_json::to_string_pretty(&entries)?);
+            }
+            for e in &entries {
+                emit(&ops::timeline::line(e))?;
+            }
+            Ok(())
+        }
+        OpsCommand::Cases { timeline: true } => {
+            let (engine, log) = ops::cases::case_15_log()
+                .map_err(|e| anyhow::anyhow!("case 15 did not run: {e:?}"))?;
+            emit("case 15 (AUTHORITIES.md §5.3): EXORD DTG 221200Z JAN 25, \"recommend within 90 days\"; the engine ticks hourly")?;
+            for (seq, e) in log.iter().enumerate() {
+                let r = ops::timeline::Record {
+                    seq: seq as u64,
+                    time: e.time,
+                    actor: &e.actor,
+                    action: &e.action,
+                    subjects: &e.subjects,
+                    decision: e.decision.as_deref(),
+                    reasons: &e.reasons,
+                };
+                if let Some(t) = ops::timeline::entry(&engine, r) {
+                    emit(&ops::timeline::line(&t))?;
+                }
+            }
+            Ok(())
+        }
+        OpsCommand::Cases { timeline: false } => {
             let (rows, errors) = ops::cases::run();
             emit(ops::cases::table(&rows).trim_end())?;
             let wrong = rows.iter().filter(|r| !r.agrees()).count();
@@ -253,6 +417,92 @@ pub(crate) fn ops(cmd: OpsCommand) -> Result<()> {
         }
         OpsCommand::Rules(r) => rules(r),
     }
+}
+
+fn suspense_table(board: &ops::boards::SuspenseBoard<'_>) -> String {
+    let m = &board.metrics.overall;
+    let mut out = format!(
+        "as of {}: open {}, due in 7 days {}, late {} ({} days late in all, at most {}), met {} ({} late), waived {}",
+        board.time, m.open, m.due_7d, m.late, m.days_late, m.days_late_max, m.met, m.met_late, m.waived
+    );
+    if let Some(h) = m.hours_to_complete_mean {
+        out.push_str(&format!(", time to complete {h} h mean"));
+    }
+    if board.suspenses.is_empty() {
+        out.push_str("\nno suspenses to show");
+        return out;
+    }
+    out.push_str(&format!(
+        "\n{:<25} {:<9} {:>5} {:<10} {:<30} {}",
+        "due (UTC)", "status", "late", "owner", "id", "what"
+    ));
+    for s in &board.suspenses {
+        let what = if s.suspense.title.is_empty() {
+            &s.suspense.subject
+        } else {
+            &s.suspense.title
+        };
+        let late = if s.days_late > 0 {
+            format!("{}d", s.days_late)
+        } else {
+            "-".into()
+        };
+        out.push_str(&format!(
+            "\n{:<25} {:<9} {:>5} {:<10} {:<30} {}",
+            s.current_due.to_string(),
+            s.status.name(),
+            late,
+            s.suspense.owner,
+            s.suspense.id,
+            what
+        ));
+    }
+    out
+}
+
+fn order_text(d: &ops::boards::OrderDetail<'_>) -> String {
+    let o = d.order;
+    let mut out = format!("{} {} {} ({})", o.kind, o.id, o.dtg, o.issuer);
+    if !o.subject.is_empty() {
+        out.push_str(&format!("\nSUBJ: {}", o.subject));
+    }
+    for r in &d.references {
+        out.push_str(&format!("\n{}", r.line));
+        if let Some(id) = r.missing {
+            out.push_str(&format!("   (authority {id} is not on record)"));
+        }
+    }
+    out.push_str(&format!(
+        "\ntext in effect at {} (base {}, FRAGORDs applied: {})",
+        d.effective.at,
+        d.effective.base,
+        if d.effective.applied.is_empty() {
+            "none".to_string()
+        } else {
+            d.effective.applied.join(", ")
+        }
+    ));
+    for (addr, p) in &d.effective.paragraphs {
+        let by = if p.set_by == d.effective.base {
+            String::new()
+        } else {
+            format!("   [set by {}]", p.set_by)
+        };
+        out.push_str(&format!("\n{addr}. {}{by}", p.text));
+    }
+    for s in &d.suspenses {
+        out.push_str(&format!(
+            "\nsuspense {} for {} due {}: {}",
+            s.suspense.id,
+            s.suspense.owner,
+            s.current_due,
+            s.status.name()
+        ));
+    }
+    if !d.tasks.is_empty() {
+        out.push_str(&format!("\ntasks: {}", d.tasks.join(", ")));
+    }
+    out
 }
 
 fn print_roster(engine: &ops::Ops, roster: &ops::view::Roster<'_>) {

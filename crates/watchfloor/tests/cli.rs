@@ -11,6 +11,7 @@ mod cli {
     mod errors;
     mod ops;
     mod output;
+    mod suspenses;
     mod tracking;
 }
 

@@ -102,6 +102,18 @@ pub fn parse_dtg(text: &str) -> Result<Time, DtgError> {
     })
 }
 
+/// Reads an instant given either as ISO-8601 UTC or as a date-time group,
+/// to the millisecond (the precision the audit log keeps).
+pub fn parse_instant(text: &str) -> Result<Time, DtgError> {
+    match Time::parse(text.trim()) {
+        Ok(t) => Ok(Time::from_millis(t.millis())),
+        Err(_) => parse_dtg(text).map_err(|e| DtgError {
+            reason: format!("not ISO-8601 UTC either; as a DTG: {}", e.reason),
+            text: e.text,
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -227,9 +227,7 @@ async fn order(
     };
     let at = match q.ok().and_then(|Query(q)| q.at) {
         None => crate::now(),
-        Some(text) => match cot::Time::parse(&text)
-            .or_else(|_| ops::suspense::parse_dtg(&text).map_err(|e| e.to_string()))
-        {
+        Some(text) => match ops::suspense::parse_instant(&text) {
             Ok(t) => t,
             Err(e) => {
                 return ApiError::bad_request("bad_query", format!("at: {e}")).into_response()

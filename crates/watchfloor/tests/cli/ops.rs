@@ -65,12 +65,12 @@ unit = "MP-CO"
 /// The default rule set's version line, which the tests edit.
 const DEFAULT_VERSION: &str = "watchfloor-default-2026.12";
 
-fn s(p: &Path) -> &str {
+pub(super) fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
 
 /// Runs a command that must succeed; its standard output.
-fn ok(args: &[&str]) -> String {
+pub(super) fn ok(args: &[&str]) -> String {
     let out = watchfloor(args);
     assert!(
         out.status.success(),
@@ -82,7 +82,7 @@ fn ok(args: &[&str]) -> String {
 
 /// Runs a command that must fail, with `RUST_BACKTRACE=1`; its standard
 /// output and its error, which must be one `error: ` line with no panic.
-fn refused(args: &[&str]) -> (String, String) {
+pub(super) fn refused(args: &[&str]) -> (String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_watchfloor"))
         .args(args)
         .env("RUST_BACKTRACE", "1")
@@ -99,11 +99,11 @@ fn refused(args: &[&str]) -> (String, String) {
     (String::from_utf8_lossy(&out.stdout).into_owned(), stderr)
 }
 
-fn write(path: &Path, bytes: impl AsRef<[u8]>) {
+pub(super) fn write(path: &Path, bytes: impl AsRef<[u8]>) {
     std::fs::write(path, bytes).expect("write");
 }
 
-fn apply(data: &Path, text: &str, name: &str) -> String {
+pub(super) fn apply(data: &Path, text: &str, name: &str) -> String {
     let file = data.with_file_name(name);
     write(&file, text);
     ok(&["ops", "apply", s(&file), "--data-dir", s(data)])
@@ -122,11 +122,11 @@ fn logged() -> (tempfile::TempDir, PathBuf) {
     (tmp, data)
 }
 
-fn records_file(data: &Path) -> PathBuf {
+pub(super) fn records_file(data: &Path) -> PathBuf {
     data.join("ops/audit/audit.jsonl")
 }
 
-fn records(data: &Path) -> Vec<String> {
+pub(super) fn records(data: &Path) -> Vec<String> {
     std::fs::read_to_string(records_file(data))
         .expect("records")
         .lines()
@@ -134,7 +134,7 @@ fn records(data: &Path) -> Vec<String> {
         .collect()
 }
 
-fn write_records(data: &Path, lines: &[String]) {
+pub(super) fn write_records(data: &Path, lines: &[String]) {
     let mut text = lines.join("\n");
     text.push('\n');
     write(&records_file(data), text);
@@ -160,14 +160,14 @@ fn copy_of(data: &Path, name: &str) -> PathBuf {
 }
 
 /// `audit verify` of a folder that must verify; its summary line.
-fn verifies(data: &Path) -> String {
+pub(super) fn verifies(data: &Path) -> String {
     let out = ok(&["audit", "verify", "--data-dir", s(data)]);
     assert!(out.starts_with("ok: "), "{out}");
     out
 }
 
 /// `audit verify` of a folder that must not; the line naming the problem.
-fn does_not_verify(data: &Path) -> String {
+pub(super) fn does_not_verify(data: &Path) -> String {
     let (stdout, err) = refused(&["audit", "verify", "--data-dir", s(data)]);
     assert_eq!(err, "error: the audit log does not verify");
     stdout.trim_end().to_string()
