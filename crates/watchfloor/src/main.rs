@@ -62,6 +62,9 @@ enum Command {
     /// The tamper-evident audit log: verify it (naming the first bad record) and export it.
     #[command(subcommand)]
     Audit(opscmd::AuditCommand),
+    /// Reports for people: the daily briefing as PDF or HTML.
+    #[command(subcommand)]
+    Report(opscmd::ReportCommand),
 }
 
 #[derive(Debug, Args)]
@@ -186,6 +189,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Ops(c) => opscmd::ops(c),
         Command::Audit(c) => opscmd::audit(c),
+        Command::Report(c) => opscmd::report(c),
     }
 }
 

@@ -156,6 +156,73 @@ pub(crate) enum AuditCommand {
     },
 }
 
+/// `watchfloor report ...`
+#[derive(Debug, Subcommand)]
+pub(crate) enum ReportCommand {
+    /// The daily briefing from the audit log as it stood at an instant: roster totals, tasks and every refusal, suspenses late and due, the checkpoint.
+    Brief {
+        #[command(flatten)]
+        data: DataDir,
+        /// The instant (ISO-8601 UTC or a DTG such as 221200Z JAN 25); now if absent.
+        #[arg(long)]
+        at: Option<String>,
+        /// Where to write it: FILE.pdf, or FILE.html for one self-contained page.
+        #[arg(long)]
+        out: PathBuf,
+        /// A banner on every page (SIMULATION, UNCLASSIFIED // EXERCISE).
+        #[arg(long)]
+        marking: Option<String>,
+    },
+}
+
+pub(crate) fn report(cmd: ReportCommand) -> Result<()> {
+    match cmd {
+        ReportCommand::Brief {
+            data,
+            at,
+            out,
+            marking,
+        } => {
+            let at = match at {
+                None => server::now(),
+                Some(text) => ops::suspense::parse_instant(&text).context("--at")?,
+            };
+            let dir = data.desk().audit_dir();
+            if !dir.exists() {
+                bail!(
+                    "no ops desk in {} (no {} folder)",
+                    data.data_dir.display(),
+                    dir.display()
+                );
+            }
+            let (engine, n) = operations::read_engine_until(&dir, at)
+                .with_context(|| format!("reading {}", dir.display()))?;
+            let checkpoint = operations::checkpoint_within(&dir, n);
+            let doc = operations::briefing(&engine, at, checkpoint.as_ref(), marking.as_deref());
+            let html = out
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+            let bytes = if html {
+                report::validate(&doc)?;
+                report::render_html(&doc).into_bytes()
+            } else {
+                report::render_pdf(&doc)?
+            };
+            std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+            println!(
+                "briefing as of {at} from {n} audit record(s){}: {} ({} bytes)",
+                checkpoint.map_or(String::new(), |c| format!(
+                    ", checkpoint {} records",
+                    c.size
+                )),
+                out.display(),
+                bytes.len()
+            );
+            Ok(())
+        }
+    }
+}
+
 /// The server's data folder.
 #[derive(Debug, Args)]
 pub(crate) struct DataDir {

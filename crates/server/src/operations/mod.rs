@@ -6,6 +6,7 @@
 //! Requests are decided and fsynced on a blocking thread (never on an
 //! async worker); the router never waits on any of it.
 
+mod briefing;
 mod desk;
 mod offline;
 mod rules_file;
@@ -24,8 +25,9 @@ use parking_lot::{Mutex, RwLock};
 use picture::{Identity, Message};
 use tokio::sync::mpsc;
 
+pub use briefing::{briefing, CheckpointLine};
 pub use desk::{desk_time, DeskConfig, DeskError, OpsDesk, SubmitError, Submitted};
-pub use offline::{check_replay, read_engine, OfflineError};
+pub use offline::{check_replay, checkpoint_within, read_engine, read_engine_until, OfflineError};
 pub use rules_file::{
     read_verified, sig_path, trusted_keys, RulesFileError, VerifiedRules, RULES_FILE, TRUSTED_KEYS,
 };

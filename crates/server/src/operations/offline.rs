@@ -111,6 +111,37 @@ pub fn read_engine(audit_dir: &Path) -> Result<(Ops, u64), OfflineError> {
     Ok((engine, n))
 }
 
+/// The engine as the log in `audit_dir` stood at `until`: every record
+/// stamped at or before it replayed, then time caught up to `until` in
+/// memory; and how many records that was.
+pub fn read_engine_until(audit_dir: &Path, until: Time) -> Result<(Ops, u64), OfflineError> {
+    let mut engine = Ops::new(OpsConfig::default(), RuleSet::default_rules());
+    let mut n = 0;
+    each_record(audit_dir, |r| {
+        if r.time_ms <= until.millis() {
+            replay_one(&mut engine, &r)?;
+            n += 1;
+        }
+        Ok(())
+    })?;
+    let _ = engine.handle_timeout(until);
+    Ok((engine, n))
+}
+
+/// The largest signed checkpoint in `audit_dir` that covers no more than
+/// `size` records (not verified here: `audit verify` does that).
+pub fn checkpoint_within(audit_dir: &Path, size: u64) -> Option<super::CheckpointLine> {
+    let dir = audit_dir.join(audit::CHECKPOINTS_DIR);
+    let best = std::fs::read_dir(&dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str()?.parse::<u64>().ok())
+        .filter(|n| *n <= size)
+        .max()?;
+    let text = std::fs::read_to_string(dir.join(format!("{best:020}"))).ok()?;
+    super::CheckpointLine::parse(&text)
+}
+
 fn same(a: &NewRecord, r: &AuditRecord) -> bool {
     a.time_ms == r.time_ms
         && a.actor == r.actor

@@ -37,6 +37,7 @@ pub(crate) fn router() -> Router<WebState> {
         .route("/api/ops/orders", get(orders))
         .route("/api/ops/orders/:id", get(order))
         .route("/api/ops/timeline", get(timeline))
+        .route("/api/ops/briefing", get(briefing))
         .route(
             "/api/ops/commands",
             post(command).layer(DefaultBodyLimit::max(MAX_BODY)),
@@ -293,6 +294,69 @@ async fn timeline(
     match got {
         Ok(Ok(Ok(text))) => json_text(text),
         Ok(Ok(Err(e))) => ApiError::internal(e).into_response(),
+        Ok(Err(e)) => ApiError::internal(e).into_response(),
+        Err(r) => r,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct BriefingQuery {
+    format: Option<String>,
+}
+
+/// The daily briefing of the desk as it stands: HTML for the browser, or
+/// `?format=pdf`. Marked SIMULATION when the picture is simulated.
+async fn briefing(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    q: Result<Query<BriefingQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let (ops, _) = match parts(&s, &headers) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let pdf = match q.ok().and_then(|Query(q)| q.format).as_deref() {
+        None | Some("html") => false,
+        Some("pdf") => true,
+        Some(other) => {
+            return ApiError::bad_request(
+                "bad_query",
+                format!("format is html or pdf, not {other:?}"),
+            )
+            .into_response()
+        }
+    };
+    let marking = s.config.simulation.then_some("SIMULATION");
+    let made = blocking(move || {
+        ops.with_desk(|d| {
+            let checkpoint = d
+                .log()
+                .latest_checkpoint()
+                .and_then(|n| crate::operations::CheckpointLine::parse(&n));
+            let doc =
+                crate::operations::briefing(d.engine(), crate::now(), checkpoint.as_ref(), marking);
+            if pdf {
+                report::render_pdf(&doc).map(|b| ("application/pdf", b))
+            } else {
+                report::validate(&doc).map(|()| {
+                    (
+                        "text/html; charset=utf-8",
+                        report::render_html(&doc).into_bytes(),
+                    )
+                })
+            }
+        })
+    })
+    .await;
+    match made {
+        Ok(Ok((kind, body))) => (
+            [
+                (header::CONTENT_TYPE, kind),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            body,
+        )
+            .into_response(),
         Ok(Err(e)) => ApiError::internal(e).into_response(),
         Err(r) => r,
     }

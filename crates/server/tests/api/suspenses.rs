@@ -166,6 +166,27 @@ async fn the_order_view_and_bad_queries() {
                 && e["links"][0]["id"] == "EXORD-25-01/REC-90"),
         "{tl}"
     );
+    let (code, head, page) = http(&s, "GET", "/api/ops/briefing", "", "").await;
+    assert_eq!(code, 200);
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: text/html"),
+        "{head}"
+    );
+    assert!(
+        page.contains("Daily briefing") && page.contains("LATE: EXORD-25-01/REC-90"),
+        "{page}"
+    );
+    assert!(!page.contains("SIMULATION"), "not a demo: no marking");
+    let (code, head, _) = http(&s, "GET", "/api/ops/briefing?format=pdf", "", "").await;
+    assert_eq!(code, 200);
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: application/pdf"),
+        "{head}"
+    );
+    let (code, _) = get(&s, "/api/ops/briefing?format=xls").await;
+    assert_eq!(code, 400);
     let (_, week) = get(&s, "/api/ops/suspenses?due_within=7d").await;
     assert_eq!(
         week["suspenses"].as_array().map(Vec::len),

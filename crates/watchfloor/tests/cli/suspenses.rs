@@ -346,3 +346,223 @@ fn bad_order_files_are_refused_whole() {
         "{after:?}"
     );
 }
+
+/// Two units, a refused task, a late order suspense: a briefing's worth.
+const BRIEF_FIRST: &str = r#"
+[[unit]]
+id = "MP-CO"
+designation = "978 MP Co (test)"
+component = "AC"
+strength = { authorized = 120, assigned = 118, present_for_duty = 112, as_of = "2025-03-01T06:00:00Z" }
+[[unit]]
+id = "NG-CO"
+designation = "A Co 1-200 IN (test)"
+component = "ARNG"
+[[status]]
+unit = "MP-CO"
+kind = "T10"
+order_ref = "test order"
+from = "2025-03-01T00:00:00Z"
+[[status]]
+unit = "NG-CO"
+kind = "T32_502f"
+state = "NM"
+order_ref = "governor's order (test)"
+from = "2025-03-01T00:00:00Z"
+[[task]]
+id = "T-CP"
+title = "staff the checkpoint"
+requires = [{ activity = "CHECKPOINT" }]
+window = { from = "2025-03-01T08:00:00Z" }
+status = "APPROVED"
+[[assign]]
+task = "T-CP"
+unit = "MP-CO"
+[[order]]
+id = "EXORD-1"
+kind = "EXORD"
+dtg = "221200Z JAN 25"
+issuer = "USNORTHCOM"
+paragraphs = { "2" = "Mission." }
+suspenses = [{ id = "REC-90", owner = "J5", due = "221200Z APR 25", title = "recommend within 90 days" }]
+"#;
+
+const BRIEF_SECOND: &str = r#"
+[[suspense]]
+id = "SITREP-NG"
+owner = "NG-CO"
+due = "010600Z JAN 40"
+title = "first SITREP"
+"#;
+
+/// `pdftotext` and `pdftoppm` (poppler-utils, which `.ci/run` installs):
+/// required on CI, skipped with a line elsewhere.
+fn poppler() -> bool {
+    let there = std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok();
+    if !there {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pdftotext is missing on CI (poppler-utils)"
+        );
+        eprintln!("pdftotext not installed: the briefing's PDF is not read back here");
+    }
+    there
+}
+
+fn pdf_text(pdf: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", s(pdf), "-"])
+        .output()
+        .expect("pdftotext");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn the_briefing_renders_the_figures_of_its_instant_to_pdf_and_html() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = tmp.path().join("data");
+    apply(&data, BRIEF_FIRST, "first.toml");
+    let last: serde_json::Value =
+        serde_json::from_str(records(&data).last().expect("a record")).expect("json");
+    let first_at = cot::Time::from_millis(last["time_ms"].as_i64().expect("ms")).to_string();
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    apply(&data, BRIEF_SECOND, "second.toml");
+
+    let early = tmp.path().join("early.pdf");
+    let out = ok(&[
+        "report",
+        "brief",
+        "--data-dir",
+        s(&data),
+        "--at",
+        &first_at,
+        "--out",
+        s(&early),
+        "--marking",
+        "SIMULATION",
+    ]);
+    assert!(
+        out.starts_with(&format!("briefing as of {first_at} from ")),
+        "{out}"
+    );
+    let now = tmp.path().join("now.pdf");
+    ok(&[
+        "report",
+        "brief",
+        "--data-dir",
+        s(&data),
+        "--out",
+        s(&now),
+        "--marking",
+        "SIMULATION",
+    ]);
+    let html = tmp.path().join("now.html");
+    ok(&["report", "brief", "--data-dir", s(&data), "--out", s(&html)]);
+    let page = std::fs::read_to_string(&html).expect("html");
+    assert!(
+        page.contains("staff the checkpoint") && page.contains("LATE: EXORD-1/REC-90"),
+        "the same content as HTML"
+    );
+    assert!(std::fs::read(&now).expect("pdf").starts_with(b"%PDF-"));
+    let (_, err) = refused(&[
+        "report",
+        "brief",
+        "--data-dir",
+        s(&data),
+        "--at",
+        "321200Z JAN 25",
+        "--out",
+        s(&now),
+    ]);
+    assert!(err.contains("no day 32"), "{err}");
+    let (_, err) = refused(&[
+        "report",
+        "brief",
+        "--data-dir",
+        s(&tmp.path().join("none")),
+        "--out",
+        s(&now),
+    ]);
+    assert!(err.contains("no ops desk"), "{err}");
+    if !poppler() {
+        return;
+    }
+    // The figures are the command line's own, at each instant.
+    let board: serde_json::Value =
+        serde_json::from_str(&ok(&["ops", "suspenses", "--json", "--data-dir", s(&data)]))
+            .expect("json");
+    let roster: serde_json::Value =
+        serde_json::from_str(&ok(&["ops", "roster", "--json", "--data-dir", s(&data)]))
+            .expect("json");
+    let text = pdf_text(&now);
+    let field = |text: &str, label: &str| -> Option<String> {
+        text.lines().find_map(|l| {
+            l.trim_start()
+                .strip_prefix(label)
+                .map(|v| v.trim().to_string())
+        })
+    };
+    assert_eq!(
+        field(&text, "open").as_deref(),
+        Some(board["metrics"]["overall"]["open"].to_string().as_str()),
+        "{text}"
+    );
+    assert_eq!(field(&text, "late").as_deref(), Some("1"), "{text}");
+    assert_eq!(
+        field(&text, "present for duty / assigned"),
+        Some(format!(
+            "{} / {}",
+            roster["totals"]["present_for_duty"], roster["totals"]["assigned"]
+        ))
+    );
+    assert_eq!(field(&text, "units").as_deref(), Some("2"));
+    assert!(
+        text.contains("SIMULATION") && text.contains("page 1 of"),
+        "{text}"
+    );
+    assert!(text.contains("LATE: EXORD-1/REC-90"), "{text}");
+    assert!(
+        text.contains("CHECKPOINT") && text.contains("T-CP"),
+        "the refusal and its rule: {text}"
+    );
+    assert!(text.contains("signed checkpoint, root"), "{text}");
+    let before = pdf_text(&early);
+    assert_eq!(
+        field(&before, "open").as_deref(),
+        Some("1"),
+        "the NG SITREP came later: {before}"
+    );
+    // A page of it as a picture, for a person to look at.
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts/briefing");
+    std::fs::create_dir_all(&dir).expect("artifacts");
+    let stem = dir.join("briefing");
+    let png = std::process::Command::new("pdftoppm")
+        .args([
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            s(&now),
+            s(&stem),
+        ])
+        .status()
+        .expect("pdftoppm");
+    assert!(png.success());
+    let file = stem.with_extension("png");
+    let bytes = std::fs::read(&file).expect("png");
+    assert!(
+        bytes.starts_with(b"\x89PNG") && bytes.len() > 5_000,
+        "{} bytes",
+        bytes.len()
+    );
+    println!("briefing page 1: {}", file.display());
+}
