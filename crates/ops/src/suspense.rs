@@ -542,14 +542,19 @@ impl Suspense {
         Some(send)
     }
 
-    /// The line the owner reads for threshold `lead`.
-    pub fn notice_text(&self, lead: Lead) -> String {
+    /// The line the owner reads for threshold `lead`, sent at `now` (a
+    /// due notice sent a minute or more after the due instant, after an
+    /// outage, says the suspense is late).
+    pub fn notice_text(&self, lead: Lead, now: Time) -> String {
         let what = if self.title.is_empty() {
             &self.subject
         } else {
             &self.title
         };
-        let when = if lead == Lead::DUE {
+        let late = now.micros() - self.current_due().micros() >= 60_000_000;
+        let when = if lead == Lead::DUE && late {
+            "is LATE and not met".to_string()
+        } else if lead == Lead::DUE {
             "is DUE NOW and not met".to_string()
         } else {
             format!("is due in {lead}")

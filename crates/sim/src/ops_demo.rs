@@ -29,6 +29,7 @@
 //! | T10 hold trespassers | MP company (T10) | ALLOWED | SIM-NDA-SECURITY (exception) |
 //! | T11 zone patrol | MP company (T10) | ALLOWED | SIM-EDM-ZONE |
 
+pub mod orders;
 mod records;
 #[cfg(test)]
 mod tests;
@@ -47,7 +48,8 @@ const DAY_S: i64 = 86_400;
 /// The commands that set up the simulated task force at `start`, to be
 /// applied in order by an actor holding the admin, legal and watch-officer
 /// roles: units (parents first) with their duty statuses, then the
-/// illustrative authority records, then the tasks and their assignments.
+/// illustrative authority records, then the tasks and their assignments,
+/// then the orders and suspenses of [`orders`].
 pub fn demo_roster(start: Time) -> Vec<Command> {
     let sector = Sector::new();
     let mut out = Vec::new();
@@ -73,6 +75,7 @@ pub fn demo_roster(start: Time) -> Vec<Command> {
     }
     out.extend(records::authorities(&sector, start));
     out.extend(records::tasks(&sector, start));
+    out.extend(orders::orders(start));
     out
 }
 

@@ -78,7 +78,16 @@ impl Ops {
                     "a suspense {id} is already on record"
                 )));
             }
-            let mut s = Suspense::new(&id, &set.owner, About::Order, &order.id, set.due, now);
+            // Set by the order at its DTG (an order entered after it was
+            // issued counts its time to complete from then).
+            let mut s = Suspense::new(
+                &id,
+                &set.owner,
+                About::Order,
+                &order.id,
+                set.due,
+                order.dtg.min(now),
+            );
             s.title = set.title.clone();
             s.order = Some(order.id.clone());
             s.warnings = checked_warnings(&id, set.warnings.as_deref())?;
@@ -320,7 +329,7 @@ impl Ops {
                 .filter(|n| n.at == now && !n.sent)
                 .map(|n| n.lead.label())
                 .collect();
-            let text = s.notice_text(lead);
+            let text = s.notice_text(lead, now);
             let e = self.entry(
                 now,
                 "ops.suspense.notice",

@@ -54,6 +54,15 @@ pub struct Recurring {
     /// The order it belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
+    /// Instances count from this instant rather than from when the series
+    /// is set: entering a requirement that began earlier opens the
+    /// instances owed since then (at most [`MAX_CATCH_UP`] a tick).
+    #[serde(
+        default,
+        with = "crate::order::dtg_serde::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub since: Option<Time>,
 }
 
 fn report() -> About {
@@ -176,10 +185,11 @@ pub struct Series {
 
 impl Series {
     /// A series set at `created`; its first instance is the first due
-    /// after that instant.
+    /// after that instant, or after `since` when that is earlier.
     pub fn new(def: Recurring, created: Time) -> Result<Series, SuspenseError> {
         def.check()?;
-        let ahead = created.micros() - def.first_due.micros();
+        let from = def.since.map_or(created, |s| s.min(created));
+        let ahead = from.micros() - def.first_due.micros();
         let period = def.every.secs() * 1_000_000;
         let next = if ahead < 0 {
             0
@@ -200,7 +210,8 @@ impl Series {
         if self.def.until.is_some_and(|u| due > u) {
             return None;
         }
-        let opens = due.plus_secs(-self.def.lead().secs()).max(self.created);
+        let from = self.def.since.map_or(self.created, |s| s.min(self.created));
+        let opens = due.plus_secs(-self.def.lead().secs()).max(from);
         if self.ended.is_some_and(|e| opens > e) {
             return None;
         }

@@ -143,7 +143,12 @@ fn thresholds_past_when_set_are_not_announced_and_an_extension_rearms() {
     );
     assert_eq!(s.take_notice(plus_days(due, 3)), Some(Lead::days(7)));
     assert_eq!(s.take_notice(plus_days(due, 10)), Some(Lead::DUE));
-    assert!(s.notice_text(Lead::DUE).contains("DUE NOW"));
+    assert!(s
+        .notice_text(Lead::DUE, plus_days(due, 10))
+        .contains("DUE NOW"));
+    assert!(s
+        .notice_text(Lead::DUE, plus_days(due, 11))
+        .contains("is LATE and not met"));
 }
 
 #[test]
@@ -199,6 +204,7 @@ fn a_daily_perstat_opens_one_instance_a_day_from_the_time_alone() {
         until: Some(at("300600Z JAN 25")),
         warnings: None,
         order: None,
+        since: None,
     };
     let created = at("222000Z JAN 25");
     let mut series = Series::new(def.clone(), created).expect("series");
@@ -264,4 +270,43 @@ fn metrics_count_open_late_days_late_and_time_to_complete() {
     assert_eq!(r.overall.hours_to_complete_mean, Some(17.0 * 24.0));
     assert_eq!(r.by_owner["J5"].late, 1);
     assert_eq!(r.by_owner["J3"].open, 2);
+}
+
+#[test]
+fn a_series_entered_late_opens_the_instances_owed_since_it_began() {
+    let def = Recurring {
+        id: "PERSTAT".into(),
+        owner: "MP-CO".into(),
+        about: About::Report,
+        subject: "PERSTAT".into(),
+        title: String::new(),
+        first_due: at("200600Z JAN 25"),
+        every: Lead::days(1),
+        opens_before: None,
+        until: None,
+        warnings: None,
+        order: None,
+        since: Some(at("200000Z JAN 25")),
+    };
+    let created = at("221200Z JAN 25");
+    let mut series = Series::new(def, created).expect("series");
+    let made = series.take_due(created);
+    let ids: Vec<&str> = made.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "PERSTAT@20250120T0600Z",
+            "PERSTAT@20250121T0600Z",
+            "PERSTAT@20250122T0600Z"
+        ]
+    );
+    assert_eq!(
+        made[0].opened,
+        at("200000Z JAN 25"),
+        "opened when the requirement began"
+    );
+    assert_eq!(made[1].opened, at("201800Z JAN 25"));
+    assert!(made
+        .iter()
+        .all(|s| s.status(created) == SuspenseStatus::Late));
 }

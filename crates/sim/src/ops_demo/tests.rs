@@ -224,3 +224,110 @@ fn the_roster_is_the_same_for_the_same_start() {
     let later = demo_roster(START.plus_secs(3_600));
     assert_ne!(demo_roster(START), later);
 }
+
+#[test]
+fn the_orders_and_suspenses_of_the_demo() {
+    use crate::ops_demo::orders::{EXORD, FRAGORD, PERSTAT};
+    use ops::boards::SuspenseFilter;
+    use ops::suspense::SuspenseStatus;
+    let (mut ops, effects) = applied();
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Notify(_))),
+        "nothing long past is warned of while the demo is set up"
+    );
+    let board = ops.suspense_board(
+        START,
+        &SuspenseFilter {
+            closed: true,
+            ..Default::default()
+        },
+    );
+    let status = |id: &str| {
+        board
+            .suspenses
+            .iter()
+            .find(|b| b.suspense.id == id)
+            .map(|b| b.status)
+    };
+    assert_eq!(
+        status(&format!("{EXORD}/REC-90")),
+        Some(SuspenseStatus::Met)
+    );
+    let rec = ops.suspense(&format!("{EXORD}/REC-90")).expect("REC-90");
+    assert_eq!(
+        rec.current_due().to_string(),
+        "2025-04-22T12:00:00.000Z",
+        "DTG 221200Z JAN 25 + 90 days"
+    );
+    let perstat: Vec<SuspenseStatus> = board
+        .suspenses
+        .iter()
+        .filter(|b| b.suspense.series.as_deref() == Some(PERSTAT) && b.current_due <= START)
+        .map(|b| b.status)
+        .collect();
+    assert_eq!(
+        perstat,
+        [
+            SuspenseStatus::Met,
+            SuspenseStatus::Late,
+            SuspenseStatus::Met
+        ],
+        "one late instance"
+    );
+    assert_eq!(
+        status(&format!("{FRAGORD}/SITREP-1")),
+        Some(SuspenseStatus::Open)
+    );
+    let text = ops.order_detail(EXORD, START).expect("order");
+    let p3b = text
+        .effective
+        .paragraphs
+        .iter()
+        .find(|(a, _)| a.to_string() == "3.b")
+        .map(|(_, p)| p);
+    assert_eq!(p3b.map(|p| p.set_by.as_str()), Some(FRAGORD));
+    for b in board
+        .suspenses
+        .iter()
+        .filter(|b| b.suspense.about != ops::suspense::About::Review)
+    {
+        assert!(
+            b.suspense.title.starts_with("[SIM] ") && b.suspense.id.contains("SIM"),
+            "{}",
+            b.suspense.id
+        );
+    }
+    for o in ops.order_list() {
+        assert!(
+            o.id.starts_with("[SIM] ") && o.subject.starts_with("[SIM] "),
+            "{}",
+            o.id
+        );
+    }
+    // Live: the late PERSTAT at the first tick, the SITREP's T-15m five
+    // minutes in, both to the owners' phones.
+    let first = ops.handle_timeout(START.plus_secs(1));
+    let second = ops.handle_timeout(START.plus_secs(6 * 60));
+    let notices: Vec<(String, String, Vec<String>)> = first
+        .effects
+        .iter()
+        .chain(&second.effects)
+        .filter_map(|e| match e {
+            Effect::Notify(n) => Some((n.suspense.clone(), n.level.clone(), n.recipients.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert!(
+        notices[0].0.starts_with(PERSTAT) && notices[0].2.contains(&"sim-force-bravo-2".to_string()),
+        "{notices:?}"
+    );
+    assert_eq!(
+        notices[1],
+        (
+            format!("{FRAGORD}/SITREP-1"),
+            "T-15m".to_string(),
+            vec!["sim-force-charlie-3".to_string()]
+        )
+    );
+}

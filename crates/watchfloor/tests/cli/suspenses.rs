@@ -337,13 +337,21 @@ fn bad_order_files_are_refused_whole() {
         assert!(err.contains(why), "{name}: {err}");
     }
     let after = records(&data);
-    // Refusals the engine saw are audited; nothing else changed.
+    // Refusals the engine saw are audited (with what time did meanwhile:
+    // the late recommendation's one notice); nothing was accepted.
     assert_eq!(&after[..before.len()], &before[..]);
-    assert!(
-        after[before.len()..]
+    let added = &after[before.len()..];
+    assert_eq!(
+        added
             .iter()
-            .all(|l| l.contains(r#""decision":"REFUSED_CALL""#)),
-        "{after:?}"
+            .filter(|l| l.contains(r#""decision":"REFUSED_CALL""#))
+            .count(),
+        3,
+        "the three the engine saw; the bad DTGs never reach it: {added:?}"
+    );
+    assert!(
+        !added.iter().any(|l| l.contains(r#""decision":"ACCEPTED""#)),
+        "{added:?}"
     );
 }
 
