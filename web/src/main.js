@@ -91,9 +91,11 @@ function startCop(session) {
     onChat: (uid) => chat.open(uid),
     isWebMarker,
   });
+  let ops = null;
   const alerts = createAlerts({
     locate: (a) => mapApi.flyTo(a.lat, a.lon, 13),
     now: () => live.now(),
+    openSuspense: (id) => ops && ops.openSuspense(id),
   });
 
   let connState = 'connecting';
@@ -136,8 +138,14 @@ function startCop(session) {
     wf.sensors = live.sensors;
     sensors.set(live.sensors);
   });
-  // The roster, the task board and the units' layer (PROTOCOL.md "Ops desk").
-  wf.ops = createOps({ mapApi, onLocate: (u) => mapApi.flyTo(u.position.lat, u.position.lon, 12) }).hook;
+  // The roster, the task board, the suspense board, the order view, the
+  // timeline and the units' layer (PROTOCOL.md "Ops desk").
+  ops = createOps({
+    mapApi,
+    onLocate: (u) => mapApi.flyTo(u.position.lat, u.position.lon, 12),
+    onSuspenseAlerts: (rows, now) => alerts.setSuspenses(rows, now),
+  });
+  wf.ops = ops.hook;
   live.on('notice', (text) => alerts.notice(text));
   live.on('alerts', () => {
     alerts.set(live.alerts);

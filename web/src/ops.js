@@ -1,11 +1,15 @@
-// The ops side of the page: the side panel's Picture / Ops tabs, the ops
-// feed, the roster, the task board and the units' map layer, and the tab's
-// badge that counts refusals and pending reviews so they show from the
-// Picture tab too.
+// The ops side of the page: the side panel's Picture / Ops tabs, the Ops
+// tab's sub-views (Roster & tasks, Suspenses, Orders, Timeline), the ops
+// feed, the roster, the task board, the suspense board, the order view, the
+// timeline and the units' map layer, and the tab's badge that counts
+// refusals and pending reviews so they show from the Picture tab too.
 import { createOpsFeed } from './opsfeed.js';
 import { createRoster } from './roster.js';
 import { createBoard } from './tasks.js';
 import { createUnitLayer } from './unitlayer.js';
+import { createSuspenseBoard } from './suspenses.js';
+import { createOrderView } from './orders.js';
+import { createTimeline } from './timeline.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -16,14 +20,73 @@ const STATE_WORDS = {
   error: 'ops desk answered with an error; retrying',
 };
 
-/** Wires the ops panel; `onLocate(unit)` pans the map to a unit's fix. */
-export function createOps({ mapApi, onLocate }) {
+/** The Ops tab's sub-views, by the `data-sub` of their tab button. */
+const SUBS = { desk: 'ops-desk', suspenses: 'suspense-view', orders: 'order-view', timeline: 'timeline-view' };
+
+/** The suspense board is refetched this often even without a version bump (its relative times move anyway). */
+const SUSPENSE_MS = 60000;
+
+/**
+ * GET `path` as JSON: {ok: true, body} or {ok: false, status, code, message}
+ * (the error shape's message when the server sent one).
+ */
+async function getJson(path) {
+  try {
+    const r = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
+    let body = null;
+    try {
+      body = await r.json();
+    } catch {
+      // not JSON: the status says enough
+    }
+    if (!r.ok) {
+      const e = body && body.error;
+      return { ok: false, status: r.status, code: e?.code || `http_${r.status}`, message: e?.message || `HTTP ${r.status}` };
+    }
+    return { ok: true, body };
+  } catch (e) {
+    return { ok: false, status: 0, code: 'offline', message: e.message };
+  }
+}
+
+/**
+ * `fn` run one at a time: a call while it runs makes it run once more after,
+ * and resolves when that run is done, so what is drawn is never older than
+ * the call.
+ */
+function serial(fn) {
+  let running = null;
+  let again = false;
+  return function run() {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await fn();
+      } while (again);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+}
+
+/**
+ * Wires the ops panel; `onLocate(unit)` pans the map to a unit's fix,
+ * `onSuspenseAlerts(rows, now)` gets the suspenses that are alerts (and
+ * `now()`, the server's time) each time the board is fetched.
+ */
+export function createOps({ mapApi, onLocate, onSuspenseAlerts = () => {} }) {
   const side = $('side');
   const tabs = [...document.querySelectorAll('[data-tab]')];
   const views = { picture: $('picture-view'), ops: $('ops-view') };
+  const subTabs = [...document.querySelectorAll('[data-sub]')];
   const stateLine = $('ops-state');
   const body = $('ops-body');
-  const hook = { state: 'starting', version: null, roles: [], roster: null, board: null };
+  const hook = { state: 'starting', version: null, roles: [], roster: null, board: null, sub: 'desk', selectedTask: null };
 
   function show(name) {
     for (const t of tabs) t.classList.toggle('active', t.dataset.tab === name);
@@ -50,11 +113,138 @@ export function createOps({ mapApi, onLocate }) {
   const layer = createUnitLayer({ mapApi });
   const roster = createRoster({ onLocate });
   let feed = null;
+  // Every command from the ops views: after an accepted one the views are
+  // refetched before the promise resolves, so the caller sees the result.
+  const post = async (cmd) => {
+    const r = await feed.post(cmd);
+    if (r.ok) await refreshViews();
+    return r;
+  };
   const board = createBoard({
     post: (cmd) => feed.post(cmd),
     roles: () => hook.roles,
     onCounts: setCounts,
   });
+
+  /** Selects task `id` on the task board: the Roster & tasks view, the card scrolled to and outlined. */
+  function selectTask(id) {
+    hook.selectedTask = id;
+    showSub('desk');
+    const card = markTask();
+    card?.scrollIntoView({ block: 'center' });
+    return Boolean(card);
+  }
+  function markTask() {
+    let hit = null;
+    for (const c of document.querySelectorAll('[data-testid="task-card"]')) {
+      const on = c.dataset.id === hook.selectedTask;
+      c.classList.toggle('selected', on);
+      if (on) hit = c;
+    }
+    return hit;
+  }
+
+  /** A timeline link: the unit on the map, the task on the board, the order or the suspense in its view. */
+  function follow(link) {
+    if (link.kind === 'unit') {
+      const u = (hook.roster?.units || []).find((x) => x.id === link.id);
+      if (u && u.position && Number.isFinite(u.position.lat) && Number.isFinite(u.position.lon)) {
+        onLocate(u);
+        return;
+      }
+      // No fix to pan to: the unit's row on the roster instead.
+      showSub('desk');
+      document.querySelector(`[data-testid="roster-row"][data-id="${CSS.escape(link.id)}"]`)?.scrollIntoView({ block: 'center' });
+    } else if (link.kind === 'task') {
+      selectTask(link.id);
+    } else if (link.kind === 'assignment') {
+      const t = (hook.board?.tasks || []).find((x) => (x.assignments || []).some((a) => a.id === link.id));
+      if (t) selectTask(t.id);
+    } else if (link.kind === 'order') {
+      openOrder(link.id);
+    } else if (link.kind === 'suspense') {
+      openSuspense(link.id);
+    }
+  }
+
+  const suspenses = createSuspenseBoard({
+    get: getJson,
+    post,
+    roles: () => hook.roles,
+    onOpenOrder: (id) => openOrder(id),
+    onAlerts(rows, now) {
+      const b = $('ops-badge-suspense');
+      b.textContent = String(rows.length);
+      b.hidden = rows.length === 0;
+      onSuspenseAlerts(rows, now);
+    },
+    onBoard(view) {
+      hook.suspenses = view;
+    },
+  });
+  const orders = createOrderView({
+    get: getJson,
+    onOpenSuspense: (id) => openSuspense(id),
+    onSelectTask: (id) => selectTask(id),
+    onView(view) {
+      hook.orders = view;
+    },
+  });
+  const timeline = createTimeline({
+    get: getJson,
+    onLink: follow,
+    onView(view) {
+      hook.timeline = view;
+    },
+  });
+
+  function openSuspense(id) {
+    showSub('suspenses');
+    return suspenses.open(id);
+  }
+  function openOrder(id) {
+    showSub('orders');
+    return orders.open(id);
+  }
+
+  // The suspense board always (its alerts show from any tab); the order
+  // view and the timeline only while shown.
+  const refreshViews = serial(async () => {
+    await Promise.all([
+      suspenses.refresh(),
+      hook.tab === 'ops' && hook.sub === 'orders' ? orders.refresh() : null,
+      hook.tab === 'ops' && hook.sub === 'timeline' ? timeline.refresh() : null,
+    ]);
+  });
+
+  /** Shows sub-view `name` of the Ops tab (and the Ops tab itself unless `reveal` is false). */
+  function showSub(name, reveal = true) {
+    if (!SUBS[name]) return;
+    if (reveal && hook.tab !== 'ops') show('ops');
+    for (const t of subTabs) t.classList.toggle('active', t.dataset.sub === name);
+    for (const [k, id] of Object.entries(SUBS)) $(id).hidden = k !== name;
+    const was = hook.sub;
+    hook.sub = name;
+    const wider = name !== 'desk';
+    if (side.classList.contains('wider') !== wider) {
+      side.classList.toggle('wider', wider);
+      if (hook.tab === 'ops') mapApi.map.resize();
+    }
+    if (was !== name && name === 'orders') orders.refresh();
+    if (was !== name && name === 'timeline') timeline.refresh();
+  }
+  for (const t of subTabs) t.addEventListener('click', () => showSub(t.dataset.sub));
+  // Opening the Ops tab on the orders or the timeline brings them up to date.
+  for (const t of tabs) {
+    if (t.dataset.tab === 'ops') {
+      t.addEventListener('click', () => {
+        if (hook.sub === 'orders') orders.refresh();
+        if (hook.sub === 'timeline') timeline.refresh();
+      });
+    }
+  }
+  showSub('desk', false);
+
   feed = createOpsFeed({
     onState(state, why) {
       hook.state = state;
@@ -64,7 +254,10 @@ export function createOps({ mapApi, onLocate }) {
       if (why) stateLine.title = why;
       // What was drawn stays readable, but never passes for current.
       body.classList.toggle('dim', state !== 'live');
-      if (state === 'down' || state === 'login') setCounts({ refused: 0, pending: 0 });
+      if (state === 'down' || state === 'login') {
+        setCounts({ refused: 0, pending: 0 });
+        suspenses.clearAlerts();
+      }
     },
     onVersion(v) {
       hook.version = v.version;
@@ -72,7 +265,12 @@ export function createOps({ mapApi, onLocate }) {
       hook.roles = Array.isArray(v.roles) ? v.roles : [];
       hook.actor = v.actor;
       $('ops-actor').textContent = v.actor ? `${v.actor} (${hook.roles.join(', ') || 'no role'})` : '';
-      if (changed) board.redraw();
+      if (changed) {
+        board.redraw();
+        suspenses.redraw();
+      }
+      // Every version bump may move a suspense, an order or the timeline.
+      refreshViews();
     },
     onRoster(r) {
       hook.roster = r;
@@ -85,10 +283,20 @@ export function createOps({ mapApi, onLocate }) {
     onBoard(b) {
       hook.board = b;
       board.set(b);
+      // The board redraws its cards: the selected one stays outlined.
+      if (hook.selectedTask) markTask();
     },
   });
+  setInterval(() => {
+    if (!document.hidden && hook.state === 'live') suspenses.refresh();
+  }, SUSPENSE_MS);
   hook.counts = { refused: 0, pending: 0 };
   hook.feed = () => feed.counts();
   hook.show = show;
-  return { hook };
+  hook.showSub = showSub;
+  hook.openSuspense = openSuspense;
+  hook.openOrder = openOrder;
+  hook.selectTask = selectTask;
+  hook.refresh = () => refreshViews();
+  return { hook, openSuspense, openOrder, selectTask };
 }

@@ -89,7 +89,8 @@ pub struct SuspenseBoard<'a> {
     /// The instant.
     #[serde(with = "crate::when::required")]
     pub time: Time,
-    /// The measures over the suspenses shown.
+    /// The measures over every suspense of the owner and order filtered
+    /// for, met and waived included, whatever the other filters list.
     pub metrics: MetricsReport,
     /// Soonest due first.
     pub suspenses: Vec<BoardSuspense<'a>>,
@@ -162,6 +163,15 @@ pub struct OrderDetail<'a> {
 impl Ops {
     /// The suspense board at `now`.
     pub fn suspense_board(&self, now: Time, filter: &SuspenseFilter) -> SuspenseBoard<'_> {
+        // The measures cover the owner's or order's suspenses whatever is
+        // listed: met and waived ones count for time to complete.
+        let scope = SuspenseFilter {
+            owner: filter.owner.clone(),
+            order: filter.order.clone(),
+            due_within: None,
+            closed: true,
+        };
+        let measured = self.suspenses().filter(|s| scope.keeps(s, now));
         let shown: Vec<&Suspense> = self.suspenses().filter(|s| filter.keeps(s, now)).collect();
         let mut suspenses: Vec<BoardSuspense<'_>> =
             shown.iter().map(|s| BoardSuspense::of(s, now)).collect();
@@ -174,7 +184,7 @@ impl Ops {
             .collect();
         SuspenseBoard {
             time: now,
-            metrics: metrics(shown, now),
+            metrics: metrics(measured, now),
             suspenses,
             owners: owners.into_iter().collect(),
             orders: orders.into_iter().collect(),

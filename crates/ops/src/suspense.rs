@@ -235,11 +235,11 @@ pub struct Suspense {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SuspenseError {
     /// No authority or no reason.
-    #[error("suspense {id}: an {what} needs an authority and a reason")]
+    #[error("suspense {id}: {what} needs an authority and a reason")]
     Unjustified {
         /// The suspense.
         id: String,
-        /// `extension` or `waiver`.
+        /// `an extension` or `a waiver`.
         what: &'static str,
     },
     /// Not later than the current due instant.
@@ -440,7 +440,7 @@ impl Suspense {
         if ext.authority.trim().is_empty() || ext.reason.trim().is_empty() {
             return Err(SuspenseError::Unjustified {
                 id: self.id.clone(),
-                what: "extension",
+                what: "an extension",
             });
         }
         if ext.due <= self.current_due() {
@@ -461,7 +461,7 @@ impl Suspense {
         if waiver.authority.trim().is_empty() || waiver.reason.trim().is_empty() {
             return Err(SuspenseError::Unjustified {
                 id: self.id.clone(),
-                what: "waiver",
+                what: "a waiver",
             });
         }
         self.waiver = Some(waiver);

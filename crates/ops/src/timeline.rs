@@ -25,12 +25,14 @@ pub struct Record<'a> {
     pub decision: Option<&'a str>,
     /// Its reasons.
     pub reasons: &'a [String],
+    /// Its payload (for an accepted request: the actor and the command).
+    pub payload: Option<&'a serde_json::Value>,
 }
 
 /// What a timeline entry points at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Link {
-    /// `unit`, `task`, `order`, `suspense` or `assignment`.
+    /// `unit`, `task`, `order`, `suspense`, `series` or `assignment`.
     pub kind: &'static str,
     /// Its id.
     pub id: String,
@@ -44,8 +46,8 @@ pub struct Entry {
     /// When.
     #[serde(with = "crate::when::required")]
     pub time: Time,
-    /// `decision`, `task`, `suspense`, `order`, `authority`, `status`,
-    /// `report`, `refused` or `other`.
+    /// `decision`, `task`, `suspense`, `order`, `authority`, `unit`,
+    /// `status`, `report`, `refused` or `other`.
     pub kind: &'static str,
     /// The record's action.
     pub action: String,
@@ -70,7 +72,8 @@ fn kind_of(action: &str, decision: Option<&str>) -> Option<&'static str> {
         "ops.task" | "ops.advance" | "ops.assign" | "ops.review" | "ops.reply" => "task",
         "ops.order" => "order",
         "ops.authority" | "ops.end_authority" | "ops.rules" => "authority",
-        "ops.unit" | "ops.status" => "status",
+        "ops.unit" => "unit",
+        "ops.status" => "status",
         "ops.perstat" | "ops.usr" => "report",
         a if a.starts_with("ops.suspense")
             || matches!(
@@ -100,6 +103,8 @@ pub fn entry(ops: &Ops, r: Record<'_>) -> Option<Entry> {
             "unit"
         } else if ops.assignment(id).is_some() {
             "assignment"
+        } else if ops.series().any(|s| s.def.id == *id) {
+            "series"
         } else {
             continue;
         };
@@ -110,7 +115,39 @@ pub fn entry(ops: &Ops, r: Record<'_>) -> Option<Entry> {
             });
         }
     }
+    let command = r.payload.and_then(|p| p.get("command"));
+    let text = |k: &str| {
+        command
+            .and_then(|c| c.get(k))
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+    };
     let summary = match (r.action, r.reasons.first()) {
+        ("ops.extend", None) if command.is_some() => format!(
+            "extend {} to {} by {}: {}",
+            text("suspense"),
+            text("due"),
+            text("authority"),
+            text("reason")
+        ),
+        ("ops.waive", None) if command.is_some() => format!(
+            "waive {} by {}: {}",
+            text("suspense"),
+            text("authority"),
+            text("reason")
+        ),
+        ("ops.meet", None) if command.is_some() => {
+            let note = text("note");
+            let at = text("at");
+            let mut line = format!("{} met", text("suspense"));
+            if !at.is_empty() {
+                line.push_str(&format!(" at {at}"));
+            }
+            if !note.is_empty() {
+                line.push_str(&format!(": {note}"));
+            }
+            line
+        }
         ("ops.batch", _) => {
             let mut ids: Vec<&str> = Vec::new();
             for id in r.subjects {

@@ -39,7 +39,12 @@ fn main() {
                 "strength":{"authorized":12,"assigned":11,"present_for_duty":10 + (p % 2) as u32,"as_of":from}}})));
         }
     }
-    let activities = ["DETECT", "CHECKPOINT", "ENGINEERING", "TRANSPORT_LE_PERSONNEL"];
+    let activities = [
+        "DETECT",
+        "CHECKPOINT",
+        "ENGINEERING",
+        "TRANSPORT_LE_PERSONNEL",
+    ];
     for t in 0..TASKS {
         commands.push(cmd(serde_json::json!({"op":"task","task":{"id":format!("T-{t:03}"),"title":format!("[SIM] task {t}"),
             "requires":[{"activity":activities[t % activities.len()]}],"window":{"from":from},"status":"APPROVED"}})));

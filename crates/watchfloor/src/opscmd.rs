@@ -459,6 +459,7 @@ pub(crate) fn ops(cmd: OpsCommand) -> Result<()> {
                     subjects: &e.subjects,
                     decision: e.decision.as_deref(),
                     reasons: &e.reasons,
+                    payload: Some(&e.payload),
                 };
                 if let Some(t) = ops::timeline::entry(&engine, r) {
                     emit(&ops::timeline::line(&t))?;

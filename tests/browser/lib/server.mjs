@@ -73,15 +73,15 @@ export function slug(name) {
 }
 
 /**
- * Adds users with `watchfloor users add NAME --password-stdin --groups G --data-dir D`.
+ * Adds users with `watchfloor users add NAME --password-stdin --groups G [--roles R] --data-dir D`.
  * @param {string} dataDir
- * @param {{name: string, password: string, groups?: string}[]} users
+ * @param {{name: string, password: string, groups?: string, roles?: string}[]} users
  */
 export function addUsers(dataDir, users) {
   for (const u of users) {
     const r = spawnSync(
       serverBinary(),
-      ['users', 'add', u.name, '--password-stdin', '--groups', u.groups ?? '', '--data-dir', dataDir],
+      ['users', 'add', u.name, '--password-stdin', '--groups', u.groups ?? '', ...(u.roles ? ['--roles', u.roles] : []), '--data-dir', dataDir],
       { input: `${u.password}\n`, encoding: 'utf8', timeout: 20000 },
     );
     if (r.status !== 0) {
@@ -109,7 +109,7 @@ export function addUsers(dataDir, users) {
 /**
  * Starts `watchfloor serve --tcp .. --http .. --web .. --data-dir ..` and waits until
  * `/healthz` and `GET /api/web/session` answer.
- * @param {{name: string, groups?: string[], users?: {name: string, password: string, groups?: string}[],
+ * @param {{name: string, groups?: string[], users?: {name: string, password: string, groups?: string, roles?: string}[],
  *          extraArgs?: string[], binary?: string, env?: Record<string,string>, timeoutMs?: number,
  *          logPath?: string}} opts
  * @returns {Promise<Server>}
@@ -226,4 +226,27 @@ export async function metrics(server) {
     if (m) out[m[1]] = Number(m[2]);
   }
   return out;
+}
+
+/**
+ * POSTs one ops command to `/api/ops/commands` on the server's web listener;
+ * resolves `{status, body}` (the body parsed as JSON).
+ * @param {Server} server
+ * @param {object} cmd
+ */
+export async function opsCommand(server, cmd) {
+  const r = await fetch(`${server.webUrl}/api/ops/commands`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(cmd),
+    signal: AbortSignal.timeout(10000),
+  });
+  return { status: r.status, body: await r.json() };
+}
+
+/** GETs `p` (an `/api/...` path) on the server's web listener as JSON; throws unless it answers 200. */
+export async function webJson(server, p) {
+  const r = await fetch(`${server.webUrl}${p}`, { signal: AbortSignal.timeout(10000) });
+  if (r.status !== 200) throw new Error(`GET ${p}: HTTP ${r.status} ${await r.text()}`);
+  return r.json();
 }

@@ -28,6 +28,7 @@ fn named(engine: &Ops, r: &AuditRecord) -> Option<Entry> {
             subjects: &r.subjects,
             decision: r.decision.as_deref(),
             reasons: &r.reasons,
+            payload: Some(&r.payload),
         },
     )
 }

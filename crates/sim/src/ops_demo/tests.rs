@@ -319,7 +319,8 @@ fn the_orders_and_suspenses_of_the_demo() {
         .collect();
     assert_eq!(notices.len(), 2, "{notices:?}");
     assert!(
-        notices[0].0.starts_with(PERSTAT) && notices[0].2.contains(&"sim-force-bravo-2".to_string()),
+        notices[0].0.starts_with(PERSTAT)
+            && notices[0].2.contains(&"sim-force-bravo-2".to_string()),
         "{notices:?}"
     );
     assert_eq!(
