@@ -350,6 +350,17 @@ async function boards({ server, page, peer }) {
   const refusal = entries.find((e) => e.kind === 'refused' && /ops\.extend/.test(e.summary));
   assert.ok(refusal, 'the refused extension is on the timeline');
   assert.match(refusal.summary, REFUSAL);
+  // The daily briefing the Ops tab links to: the server's HTML, with the
+  // suspense figures the board shows (the late SITREP was met, late).
+  const brief = await page.evaluate(async () => {
+    const a = document.querySelector('[data-testid="ops-briefing-html"]');
+    const r = await fetch(a.getAttribute('href'));
+    return { status: r.status, type: r.headers.get('content-type'), text: await r.text() };
+  });
+  assert.equal(brief.status, 200);
+  assert.match(brief.type, /text\/html/);
+  assert.match(brief.text, /Daily briefing/);
+  assert.match(brief.text, /met \(of them late\)<\/th><td[^>]*>1 \(1\)</);
   await page.screenshot({ path: SHOT_TIMELINE });
   console.log(`timeline screenshot: ${SHOT_TIMELINE}`);
 
