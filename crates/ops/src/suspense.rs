@@ -281,6 +281,18 @@ pub enum SuspenseError {
     },
 }
 
+/// The first of `fields` (name, value) that is blank, as the error for
+/// suspense or series `id`.
+pub(crate) fn filled(id: &str, fields: &[(&'static str, &str)]) -> Result<(), SuspenseError> {
+    match fields.iter().find(|(_, v)| v.trim().is_empty()) {
+        Some((field, _)) => Err(SuspenseError::Blank {
+            id: id.to_string(),
+            field,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Checks warning thresholds and puts them longest first.
 pub(crate) fn checked_warnings(
     id: &str,
@@ -314,16 +326,7 @@ pub(crate) fn checked_warnings(
 impl SuspenseSpec {
     /// Checks the request and opens the suspense at `opened`.
     pub fn open(&self, opened: Time) -> Result<Suspense, SuspenseError> {
-        let blank = |field| SuspenseError::Blank {
-            id: self.id.clone(),
-            field,
-        };
-        if self.id.trim().is_empty() {
-            return Err(blank("id"));
-        }
-        if self.owner.trim().is_empty() {
-            return Err(blank("owner"));
-        }
+        filled(&self.id, &[("id", &self.id), ("owner", &self.owner)])?;
         let warnings = checked_warnings(&self.id, self.warnings.as_deref())?;
         Ok(Suspense {
             id: self.id.clone(),
@@ -542,15 +545,20 @@ impl Suspense {
         Some(send)
     }
 
+    /// What is owed, in a line: the title, or the subject when it has none.
+    pub fn what(&self) -> &str {
+        if self.title.is_empty() {
+            &self.subject
+        } else {
+            &self.title
+        }
+    }
+
     /// The line the owner reads for threshold `lead`, sent at `now` (a
     /// due notice sent a minute or more after the due instant, after an
     /// outage, says the suspense is late).
     pub fn notice_text(&self, lead: Lead, now: Time) -> String {
-        let what = if self.title.is_empty() {
-            &self.subject
-        } else {
-            &self.title
-        };
+        let what = self.what();
         let late = now.micros() - self.current_due().micros() >= 60_000_000;
         let when = if lead == Lead::DUE && late {
             "is LATE and not met".to_string()

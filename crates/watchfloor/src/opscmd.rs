@@ -183,18 +183,8 @@ pub(crate) fn report(cmd: ReportCommand) -> Result<()> {
             out,
             marking,
         } => {
-            let at = match at {
-                None => server::now(),
-                Some(text) => ops::suspense::parse_instant(&text).context("--at")?,
-            };
-            let dir = data.desk().audit_dir();
-            if !dir.exists() {
-                bail!(
-                    "no ops desk in {} (no {} folder)",
-                    data.data_dir.display(),
-                    dir.display()
-                );
-            }
+            let at = at_or_now(at)?;
+            let dir = audit_dir(&data)?;
             let (engine, n) = operations::read_engine_until(&dir, at)
                 .with_context(|| format!("reading {}", dir.display()))?;
             let checkpoint = operations::checkpoint_within(&dir, n);
@@ -255,7 +245,8 @@ fn console(name: &str) -> Actor {
     )
 }
 
-fn read_engine(data: &DataDir) -> Result<ops::Ops> {
+/// The desk's audit folder in `data`, or the one line that says it is not there.
+fn audit_dir(data: &DataDir) -> Result<PathBuf> {
     let dir = data.desk().audit_dir();
     if !dir.exists() {
         bail!(
@@ -264,6 +255,19 @@ fn read_engine(data: &DataDir) -> Result<ops::Ops> {
             dir.display()
         );
     }
+    Ok(dir)
+}
+
+/// An `--at` instant (ISO-8601 UTC or a DTG), now when absent.
+fn at_or_now(at: Option<String>) -> Result<cot::Time> {
+    match at {
+        None => Ok(server::now()),
+        Some(text) => Ok(ops::suspense::parse_instant(&text).context("--at")?),
+    }
+}
+
+fn read_engine(data: &DataDir) -> Result<ops::Ops> {
+    let dir = audit_dir(data)?;
     let (engine, _) =
         operations::read_engine(&dir).with_context(|| format!("reading {}", dir.display()))?;
     Ok(engine)
@@ -387,10 +391,7 @@ pub(crate) fn ops(cmd: OpsCommand) -> Result<()> {
         }
         OpsCommand::Orders { id, at, data, json } => {
             let engine = read_engine(&data)?;
-            let at = match at {
-                None => server::now(),
-                Some(text) => ops::suspense::parse_instant(&text).context("--at")?,
-            };
+            let at = at_or_now(at)?;
             match id {
                 None => {
                     let list = engine.order_list();
@@ -427,14 +428,7 @@ pub(crate) fn ops(cmd: OpsCommand) -> Result<()> {
             }
         }
         OpsCommand::Timeline { data, hours, json } => {
-            let dir = data.desk().audit_dir();
-            if !dir.exists() {
-                bail!(
-                    "no ops desk in {} (no {} folder)",
-                    data.data_dir.display(),
-                    dir.display()
-                );
-            }
+            let dir = audit_dir(&data)?;
             let since = server::now().plus_secs(-i64::from(hours) * 3600);
             let (_, entries) = operations::read_timeline(&dir, since)
                 .with_context(|| format!("reading {}", dir.display()))?;
@@ -505,11 +499,7 @@ fn suspense_table(board: &ops::boards::SuspenseBoard<'_>) -> String {
         "due (UTC)", "status", "late", "owner", "id", "what"
     ));
     for s in &board.suspenses {
-        let what = if s.suspense.title.is_empty() {
-            &s.suspense.subject
-        } else {
-            &s.suspense.title
-        };
+        let what = s.suspense.what();
         let late = if s.days_late > 0 {
             format!("{}d", s.days_late)
         } else {

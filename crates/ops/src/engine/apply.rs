@@ -360,6 +360,16 @@ impl Ops {
                 task.id
             )));
         }
+        // One requirement per activity: two with different conditions
+        // would leave which conditions were declared for it ambiguous.
+        for (i, r) in task.requires.iter().enumerate() {
+            if task.requires[..i].iter().any(|o| o.activity == r.activity) {
+                return Err(invalid(format!(
+                    "task {} lists {} twice; give it once, with all its conditions",
+                    task.id, r.activity
+                )));
+            }
+        }
         for r in &task.requires {
             if let Some(x) = r
                 .authorities

@@ -8,7 +8,7 @@
 use cot::Time;
 use serde::{Deserialize, Serialize};
 
-use super::{checked_warnings, About, Lead, Suspense, SuspenseError, DEFAULT_WARNINGS};
+use super::{checked_warnings, filled, About, Lead, Suspense, SuspenseError, DEFAULT_WARNINGS};
 
 /// The shortest period taken: anything more often is not a suspense.
 pub const MIN_PERIOD: Lead = Lead::hours(1);
@@ -72,19 +72,14 @@ fn report() -> About {
 impl Recurring {
     /// Checks the request.
     pub fn check(&self) -> Result<(), SuspenseError> {
-        let blank = |field| SuspenseError::Blank {
-            id: self.id.clone(),
-            field,
-        };
-        if self.id.trim().is_empty() {
-            return Err(blank("id"));
-        }
-        if self.owner.trim().is_empty() {
-            return Err(blank("owner"));
-        }
-        if self.subject.trim().is_empty() {
-            return Err(blank("subject"));
-        }
+        filled(
+            &self.id,
+            &[
+                ("id", &self.id),
+                ("owner", &self.owner),
+                ("subject", &self.subject),
+            ],
+        )?;
         let bad = |why: String| SuspenseError::Warnings {
             id: self.id.clone(),
             why,

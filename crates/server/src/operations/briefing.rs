@@ -267,11 +267,7 @@ fn suspense_section(engine: &Ops, at: Time) -> Section {
         .iter()
         .filter(|b| b.status == SuspenseStatus::Late)
     {
-        let what = if b.suspense.title.is_empty() {
-            &b.suspense.subject
-        } else {
-            &b.suspense.title
-        };
+        let what = b.suspense.what();
         s = s.with(Block::Note {
             tone: Tone::Alert,
             text: format!(
@@ -296,11 +292,7 @@ fn suspense_section(engine: &Ops, at: Time) -> Section {
                 b.status.name().to_string(),
                 b.suspense.owner.clone(),
                 b.suspense.id.clone(),
-                if b.suspense.title.is_empty() {
-                    b.suspense.subject.clone()
-                } else {
-                    b.suspense.title.clone()
-                },
+                b.suspense.what().to_string(),
             ]
         })
         .collect();
