@@ -48,6 +48,9 @@ pub enum BorderError {
         /// Its latitude.
         lat: f64,
     },
+    /// A GeoJSON text that is not a line.
+    #[error("GeoJSON border: {0}")]
+    GeoJson(String),
     /// A segment spanning more than 180° of longitude (across the dateline).
     #[error(
         "segment {0} spans more than 180 degrees of longitude; split the line at the dateline"
@@ -112,7 +115,52 @@ fn side_of(line: Line<f64>, p: Coord<f64>) -> Option<Side> {
     }
 }
 
+/// The US–Mexico land boundary shipped with watchfloor (Natural Earth
+/// 1:10m through world-atlas, west to east), as
+/// `scripts/extract-border.mjs` writes it.
+const US_MEXICO: &str = include_str!("../data/us-mx-border.json");
+
+#[derive(serde::Deserialize)]
+struct LineFile {
+    vertices: Vec<(f64, f64)>,
+}
+
 impl Border {
+    /// The US–Mexico boundary shipped in the binary, west (Pacific) to east
+    /// (Gulf), its left the US side. A map-scale line (Natural Earth
+    /// 1:10m): good for counting crossings by sector, not for surveying.
+    pub fn us_mexico() -> Result<Border, BorderError> {
+        let file: LineFile =
+            serde_json::from_str(US_MEXICO).map_err(|_| BorderError::TooShort(0))?;
+        Border::new(&file.vertices)
+    }
+
+    /// A border from a GeoJSON `LineString` (or a `Feature` holding one),
+    /// an operator's own line.
+    pub fn from_geojson(text: &str) -> Result<Border, BorderError> {
+        let v: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| BorderError::GeoJson(e.to_string()))?;
+        let geom = v.get("geometry").unwrap_or(&v);
+        if geom.get("type").and_then(|t| t.as_str()) != Some("LineString") {
+            return Err(BorderError::GeoJson(
+                "not a LineString (or a Feature with one)".into(),
+            ));
+        }
+        let coords: Vec<(f64, f64)> = geom
+            .get("coordinates")
+            .and_then(|c| c.as_array())
+            .ok_or_else(|| BorderError::GeoJson("no coordinates".into()))?
+            .iter()
+            .map(|p| {
+                let x = p.get(0).and_then(serde_json::Value::as_f64);
+                let y = p.get(1).and_then(serde_json::Value::as_f64);
+                x.zip(y)
+                    .ok_or_else(|| BorderError::GeoJson("a position is not [lon, lat]".into()))
+            })
+            .collect::<Result<_, _>>()?;
+        Border::new(&coords)
+    }
+
     /// A border through `vertices` (lon, lat), in order; repeated
     /// vertices are dropped.
     pub fn new(vertices: &[(f64, f64)]) -> Result<Border, BorderError> {

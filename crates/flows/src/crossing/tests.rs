@@ -215,3 +215,55 @@ proptest! {
         prop_assert_eq!(side_north, end_north, "{:?}", out);
     }
 }
+
+#[test]
+fn the_shipped_border_runs_from_the_pacific_to_the_gulf_with_the_us_on_its_left() {
+    let b = Border::us_mexico().expect("shipped border");
+    let km = b.length_m() / 1000.0;
+    // The boundary is about 3,145 km along the Rio Grande's meanders; the
+    // 1:10m line smooths them and measures 2,644 km. Chainage on it is a
+    // position for sectors, not a surveyed distance.
+    assert!((2_600.0..2_700.0).contains(&km), "{km} km");
+    // Northbound through Nogales (Arizona above, Sonora below).
+    let mut d = CrossingDetector::new(b, CrossingConfig::default());
+    let mut out = Vec::new();
+    for i in 0..60 {
+        let lat = 31.30 + f64::from(i) * 0.001;
+        d.update(
+            1,
+            TrackKind::Ground,
+            -110.94,
+            lat,
+            i64::from(i) * 10,
+            &mut out,
+        );
+    }
+    d.handle_timeout(10_000, &mut out);
+    assert_eq!(out.len(), 1, "{out:?}");
+    let FlowEvent::Crossing {
+        direction,
+        chainage_m,
+        ..
+    } = out[0]
+    else {
+        panic!("{out:?}");
+    };
+    assert_eq!(direction, Direction::Northbound);
+    // Nogales is some 600 km east of the Pacific end along the line.
+    assert!((450_000.0..800_000.0).contains(&chainage_m), "{chainage_m}");
+}
+
+#[test]
+fn an_operators_geojson_line_reads_and_garbage_does_not() {
+    let line = r#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[-110,31.5],[-100,31.5]]},"properties":{}}"#;
+    assert_eq!(Border::from_geojson(line).map(|b| b.vertex_count()), Ok(2));
+    for bad in [
+        "",
+        "{}",
+        r#"{"type":"Point","coordinates":[1,2]}"#,
+        r#"{"type":"LineString","coordinates":[[1],[2,3]]}"#,
+        r#"{"type":"LineString","coordinates":[[1,2]]}"#,
+    ] {
+        assert!(Border::from_geojson(bad).is_err(), "{bad:?}");
+    }
+}
