@@ -126,6 +126,17 @@ struct Pending {
     excursion_m: f64,
 }
 
+impl Pending {
+    fn confirmed(&self, kind: TrackKind) -> FlowEvent {
+        FlowEvent::Crossing {
+            direction: Direction::to(self.to),
+            kind,
+            at_s: self.at_s,
+            chainage_m: self.chainage_m,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct TrackState {
     kind: TrackKind,
@@ -257,12 +268,7 @@ impl CrossingDetector {
     fn settle(state: &mut TrackState, now_s: i64, cfg: CrossingConfig, out: &mut Vec<FlowEvent>) {
         if let Some(p) = state.pending {
             if now_s - p.at_s >= cfg.turnback_s && Self::qualifies(&p, cfg) {
-                out.push(FlowEvent::Crossing {
-                    direction: Direction::to(p.to),
-                    kind: state.kind,
-                    at_s: p.at_s,
-                    chainage_m: p.chainage_m,
-                });
+                out.push(p.confirmed(state.kind));
                 state.pending = None;
             }
         }
@@ -278,12 +284,7 @@ impl CrossingDetector {
             if now_s - state.last_s >= cfg.gap_s {
                 if let Some(p) = state.pending.take() {
                     if Self::qualifies(&p, cfg) {
-                        out.push(FlowEvent::Crossing {
-                            direction: Direction::to(p.to),
-                            kind: state.kind,
-                            at_s: p.at_s,
-                            chainage_m: p.chainage_m,
-                        });
+                        out.push(p.confirmed(state.kind));
                     } else {
                         self.dropped += 1;
                     }
