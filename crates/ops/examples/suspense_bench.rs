@@ -40,16 +40,10 @@ fn unit(i: usize) -> Unit {
 fn order(i: usize) -> Order {
     let dtg = start();
     Order {
-        id: format!("OPORD-{i:04}"),
-        kind: OrderKind::Opord,
-        dtg,
-        issuer: "[SIM] HQ".into(),
         subject: format!("[SIM] order {i}"),
-        references: Vec::new(),
         paragraphs: ParagraphAddr::parse("2")
             .map(|a| [(a, "[SIM] Mission.".to_string())].into_iter().collect())
             .unwrap_or_default(),
-        tasks: Vec::new(),
         suspenses: (0..PER_ORDER)
             .map(|k| OrderSuspense {
                 id: format!("S{k}"),
@@ -59,8 +53,7 @@ fn order(i: usize) -> Order {
                 warnings: None,
             })
             .collect(),
-        base: None,
-        changes: Vec::new(),
+        ..Order::new(&format!("OPORD-{i:04}"), OrderKind::Opord, dtg, "[SIM] HQ")
     }
 }
 

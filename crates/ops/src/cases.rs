@@ -891,17 +891,11 @@ fn case_15(b: &mut Bench) {
     };
     let due = plus_days(issued, 90);
     let order = crate::order::Order {
-        id: "EXORD-25-01".into(),
-        kind: crate::order::OrderKind::Exord,
-        dtg: issued,
-        issuer: "USNORTHCOM".into(),
         subject: "establish the joint task force".into(),
-        references: Vec::new(),
         paragraphs: [("2", "Mission: support CBP at the southern border.")]
             .into_iter()
             .filter_map(|(a, t)| Some((crate::order::ParagraphAddr::parse(a).ok()?, t.to_string())))
             .collect(),
-        tasks: Vec::new(),
         suspenses: vec![crate::order::OrderSuspense {
             id: "REC-90".into(),
             owner: "J5".into(),
@@ -909,8 +903,12 @@ fn case_15(b: &mut Bench) {
             title: "recommend within 90 days".into(),
             warnings: None,
         }],
-        base: None,
-        changes: Vec::new(),
+        ..crate::order::Order::new(
+            "EXORD-25-01",
+            crate::order::OrderKind::Exord,
+            issued,
+            "USNORTHCOM",
+        )
     };
     let mut ops = Ops::new(OpsConfig::default(), RuleSet::default_rules());
     let staff = Actor::user("watch", &[Role::WatchOfficer]);

@@ -177,6 +177,26 @@ pub struct Order {
     pub changes: Vec<Change>,
 }
 
+impl Order {
+    /// An order with no subject, text, references, tasks, suspenses or
+    /// changes yet: the caller fills in what it has.
+    pub fn new(id: &str, kind: OrderKind, dtg: Time, issuer: &str) -> Order {
+        Order {
+            id: id.into(),
+            kind,
+            dtg,
+            issuer: issuer.into(),
+            subject: String::new(),
+            references: Vec::new(),
+            paragraphs: BTreeMap::new(),
+            tasks: Vec::new(),
+            suspenses: Vec::new(),
+            base: None,
+            changes: Vec::new(),
+        }
+    }
+}
+
 /// Serde for instants in orders: written as ISO-8601 UTC like every other
 /// ops record, read from either ISO-8601 or a date-time group, so an
 /// `ops apply` file can carry the DTG exactly as the message had it.

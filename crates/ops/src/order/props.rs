@@ -68,19 +68,7 @@ fn addr(i: u8) -> ParagraphAddr {
 }
 
 fn order(op: &Op, serial: usize, model: &Model) -> Order {
-    let blank = |id: u8, kind, hour| Order {
-        id: format!("X{id}"),
-        kind,
-        dtg: at(hour),
-        issuer: "JTF-N".into(),
-        subject: String::new(),
-        references: Vec::new(),
-        paragraphs: BTreeMap::new(),
-        tasks: Vec::new(),
-        suspenses: Vec::new(),
-        base: None,
-        changes: Vec::new(),
-    };
+    let blank = |id: u8, kind, hour| Order::new(&format!("X{id}"), kind, at(hour), "JTF-N");
     match op {
         Op::Base {
             id,

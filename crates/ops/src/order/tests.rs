@@ -52,15 +52,6 @@ fn opord(id: &str, when: &str) -> Order {
 
 fn fragord(id: &str, base: &str, when: &str, changes: &[(&str, Edit)]) -> Order {
     Order {
-        id: id.into(),
-        kind: OrderKind::Fragord,
-        dtg: dtg(when),
-        issuer: "JTF-N".into(),
-        subject: String::new(),
-        references: Vec::new(),
-        paragraphs: BTreeMap::new(),
-        tasks: Vec::new(),
-        suspenses: Vec::new(),
         base: Some(base.into()),
         changes: changes
             .iter()
@@ -69,6 +60,7 @@ fn fragord(id: &str, base: &str, when: &str, changes: &[(&str, Edit)]) -> Order 
                 change: e.clone(),
             })
             .collect(),
+        ..Order::new(id, OrderKind::Fragord, dtg(when), "JTF-N")
     }
 }
 

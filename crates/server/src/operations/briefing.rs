@@ -35,6 +35,16 @@ impl CheckpointLine {
     }
 }
 
+/// A table with a caption; `align` may be shorter than the columns.
+fn table(caption: &str, columns: &[&str], rows: Vec<Vec<String>>, align: &[Align]) -> Block {
+    Block::Table {
+        caption: Some(caption.into()),
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        rows,
+        align: align.to_vec(),
+    }
+}
+
 fn count_rows(map: &BTreeMap<String, usize>) -> (Vec<String>, Vec<f64>) {
     map.iter().map(|(k, v)| (k.clone(), *v as f64)).unzip()
 }
@@ -122,9 +132,9 @@ fn roster_section(engine: &Ops, at: Time) -> Section {
             ]
         })
         .collect();
-    s.with(Block::Table {
-        caption: Some("Units (* bound by the Posse Comitatus Act); strength PFD/ASG/AUTH".into()),
-        columns: [
+    s.with(table(
+        "Units (* bound by the Posse Comitatus Act); strength PFD/ASG/AUTH",
+        &[
             "unit",
             "designation",
             "component",
@@ -132,11 +142,9 @@ fn roster_section(engine: &Ops, at: Time) -> Section {
             "strength",
             "ready",
             "cleared for",
-        ]
-        .map(String::from)
-        .to_vec(),
+        ],
         rows,
-        align: vec![
+        &[
             Align::Left,
             Align::Left,
             Align::Center,
@@ -145,7 +153,7 @@ fn roster_section(engine: &Ops, at: Time) -> Section {
             Align::Center,
             Align::Left,
         ],
-    })
+    ))
 }
 
 fn tasks_section(engine: &Ops) -> Section {
@@ -212,13 +220,11 @@ fn tasks_section(engine: &Ops) -> Section {
             ]
         })
         .collect();
-    s = s.with(Block::Table {
-        caption: Some("Tasks, with their elements by decision".into()),
-        columns: ["task", "title", "state", "allowed", "refused", "review"]
-            .map(String::from)
-            .to_vec(),
+    s = s.with(table(
+        "Tasks, with their elements by decision",
+        &["task", "title", "state", "allowed", "refused", "review"],
         rows,
-        align: vec![
+        &[
             Align::Left,
             Align::Left,
             Align::Center,
@@ -226,18 +232,16 @@ fn tasks_section(engine: &Ops) -> Section {
             Align::Right,
             Align::Right,
         ],
-    });
+    ));
     if refusals.is_empty() {
         s.with(Block::Paragraph("No element refused.".into()))
     } else {
-        s.with(Block::Table {
-            caption: Some("Every refusal, with the rule and its citation".into()),
-            columns: ["task", "element", "activity", "rule", "citation", "reason"]
-                .map(String::from)
-                .to_vec(),
-            rows: refusals,
-            align: Vec::new(),
-        })
+        s.with(table(
+            "Every refusal, with the rule and its citation",
+            &["task", "element", "activity", "rule", "citation", "reason"],
+            refusals,
+            &[],
+        ))
     }
 }
 
@@ -299,20 +303,18 @@ fn suspense_section(engine: &Ops, at: Time) -> Section {
     if rows.is_empty() {
         return s.with(Block::Paragraph("Nothing due within 7 days.".into()));
     }
-    s.with(Block::Table {
-        caption: Some("Late and due within 7 days, soonest first".into()),
-        columns: ["due (UTC)", "status", "owner", "suspense", "what"]
-            .map(String::from)
-            .to_vec(),
+    s.with(table(
+        "Late and due within 7 days, soonest first",
+        &["due (UTC)", "status", "owner", "suspense", "what"],
         rows,
-        align: vec![
+        &[
             Align::Left,
             Align::Center,
             Align::Left,
             Align::Left,
             Align::Left,
         ],
-    })
+    ))
 }
 
 fn audit_section(engine: &Ops, checkpoint: Option<&CheckpointLine>) -> Section {

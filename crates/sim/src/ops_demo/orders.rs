@@ -63,142 +63,112 @@ pub fn orders(start: Time) -> Vec<Command> {
     let Ok(met) = parse_dtg("151600Z APR 25") else {
         return out;
     };
-    out.push(Command::Order {
-        order: Order {
-            id: EXORD.into(),
-            kind: OrderKind::Exord,
-            dtg,
-            issuer: "[SIM] combatant command".into(),
-            subject: "[SIM] establish the joint task force for border support".into(),
-            references: vec![Reference {
-                letter: 'A',
-                target: RefTarget::Authority("SIM-EDM-ZONE".into()),
-                citation: "[SIM] border-support authority record of the demo".into(),
-                dtg: None,
-            }],
-            paragraphs: paragraphs(&[
-                (
-                    "1",
-                    "Situation: a simulated surge of crossings in the sector.",
-                ),
-                (
-                    "2",
-                    "Mission: the task force supports the border agency in the sector.",
-                ),
-                ("3", "Execution."),
-                (
-                    "3.a",
-                    "Concept: detection and monitoring, engineering, aviation support.",
-                ),
-                ("3.b", "Tasks to units: as tasked on the board."),
-                (
-                    "3.c",
-                    "Coordinating instructions: J5 recommends within 90 days whether to continue.",
-                ),
-                ("4", "Sustainment: from home station."),
-                ("5", "Command and signal: the JTF watch floor."),
-            ]),
-            tasks: Vec::new(),
-            suspenses: vec![OrderSuspense {
-                id: "REC-90".into(),
-                owner: "J5".into(),
-                due: dtg.plus_secs(90 * DAY_S),
-                title: "[SIM] recommend within 90 days".into(),
-                warnings: None,
-            }],
-            base: None,
-            changes: Vec::new(),
-        },
-    });
+    let exord = Order {
+        subject: "[SIM] establish the joint task force for border support".into(),
+        references: vec![Reference {
+            letter: 'A',
+            target: RefTarget::Authority("SIM-EDM-ZONE".into()),
+            citation: "[SIM] border-support authority record of the demo".into(),
+            dtg: None,
+        }],
+        paragraphs: paragraphs(&[
+            (
+                "1",
+                "Situation: a simulated surge of crossings in the sector.",
+            ),
+            (
+                "2",
+                "Mission: the task force supports the border agency in the sector.",
+            ),
+            ("3", "Execution."),
+            (
+                "3.a",
+                "Concept: detection and monitoring, engineering, aviation support.",
+            ),
+            ("3.b", "Tasks to units: as tasked on the board."),
+            (
+                "3.c",
+                "Coordinating instructions: J5 recommends within 90 days whether to continue.",
+            ),
+            ("4", "Sustainment: from home station."),
+            ("5", "Command and signal: the JTF watch floor."),
+        ]),
+        suspenses: vec![OrderSuspense {
+            id: "REC-90".into(),
+            owner: "J5".into(),
+            due: dtg.plus_secs(90 * DAY_S),
+            title: "[SIM] recommend within 90 days".into(),
+            warnings: None,
+        }],
+        ..Order::new(EXORD, OrderKind::Exord, dtg, "[SIM] combatant command")
+    };
     // Taken and met in one request: the time caught up before the next
     // one would otherwise warn of a due instant long past.
-    let exord = out.pop();
-    out.extend(exord.map(|order| Command::Batch {
+    out.push(Command::Batch {
         commands: vec![
-            order,
+            Command::Order { order: exord },
             Command::Meet {
                 suspense: format!("{EXORD}/REC-90"),
                 at: Some(met),
                 note: "[SIM] recommendation delivered".into(),
             },
         ],
-    }));
-    let frag_dtg = start.plus_secs(-2 * DAY_S);
-    let frag_due = start.plus_secs(20 * 60);
-    out.push(Command::Order {
-        order: Order {
-            id: FRAGORD.into(),
-            kind: OrderKind::Fragord,
-            dtg: frag_dtg,
-            issuer: "[SIM] JTF commander".into(),
-            subject: "[SIM] intelligence cell reports crossing flows".into(),
-            references: Vec::new(),
-            paragraphs: Default::default(),
-            tasks: Vec::new(),
-            suspenses: vec![OrderSuspense {
-                id: "SITREP-1".into(),
-                owner: "SIM-INTEL".into(),
-                due: frag_due,
-                title: "[SIM] first flow SITREP".into(),
-                warnings: Lead::from_secs(15 * 60).map(|l| vec![l]),
-            }],
-            base: Some(EXORD.into()),
-            changes: ParagraphAddr::parse("3.b")
-                .ok()
-                .map(|paragraph| Change {
-                    paragraph,
-                    change: Edit::Replace(
-                        "[SIM] Tasks to units: the intelligence cell reports crossing flows daily."
-                            .into(),
-                    ),
-                })
-                .into_iter()
-                .collect(),
-        },
     });
+    let fragord = Order {
+        subject: "[SIM] intelligence cell reports crossing flows".into(),
+        suspenses: vec![OrderSuspense {
+            id: "SITREP-1".into(),
+            owner: "SIM-INTEL".into(),
+            due: start.plus_secs(20 * 60),
+            title: "[SIM] first flow SITREP".into(),
+            warnings: Lead::from_secs(15 * 60).map(|l| vec![l]),
+        }],
+        base: Some(EXORD.into()),
+        changes: ParagraphAddr::parse("3.b")
+            .ok()
+            .map(|paragraph| Change {
+                paragraph,
+                change: Edit::Replace(
+                    "[SIM] Tasks to units: the intelligence cell reports crossing flows daily."
+                        .into(),
+                ),
+            })
+            .into_iter()
+            .collect(),
+        ..Order::new(
+            FRAGORD,
+            OrderKind::Fragord,
+            start.plus_secs(-2 * DAY_S),
+            "[SIM] JTF commander",
+        )
+    };
+    out.push(Command::Order { order: fragord });
     let d0 = last_0600(start);
-    out.push(Command::Recurring {
-        recurring: Recurring {
-            id: PERSTAT.into(),
-            owner: "SIM-MP-CO".into(),
-            about: ops::suspense::About::Report,
-            subject: "PERSTAT".into(),
-            title: "[SIM] daily PERSTAT, 0600Z".into(),
-            first_due: d0.plus_secs(-2 * DAY_S),
-            every: Lead::days(1),
-            opens_before: None,
-            until: None,
-            warnings: None,
-            order: Some(EXORD.into()),
-            since: Some(d0.plus_secs(-2 * DAY_S - 12 * 3600)),
-        },
-    });
     let series = Recurring {
         id: PERSTAT.into(),
-        owner: String::new(),
+        owner: "SIM-MP-CO".into(),
         about: ops::suspense::About::Report,
-        subject: String::new(),
-        title: String::new(),
+        subject: "PERSTAT".into(),
+        title: "[SIM] daily PERSTAT, 0600Z".into(),
         first_due: d0.plus_secs(-2 * DAY_S),
         every: Lead::days(1),
         opens_before: None,
         until: None,
         warnings: None,
-        order: None,
-        since: None,
+        order: Some(EXORD.into()),
+        since: Some(d0.plus_secs(-2 * DAY_S - 12 * 3600)),
     };
     // The first and the latest met on time; the one between them is late.
     // One request with the series, so only the late one is warned of.
-    let mut batch: Vec<Command> = out.pop().into_iter().collect();
-    for k in [0, 2] {
-        if let Some(due) = series.due_of(k) {
-            batch.push(Command::Meet {
-                suspense: series.instance_id(k),
-                at: Some(due.plus_secs(-25 * 60)),
-                note: "[SIM] PERSTAT received".into(),
-            });
-        }
-    }
+    let meets = [0, 2].into_iter().filter_map(|k| {
+        Some(Command::Meet {
+            suspense: series.instance_id(k),
+            at: Some(series.due_of(k)?.plus_secs(-25 * 60)),
+            note: "[SIM] PERSTAT received".into(),
+        })
+    });
+    let mut batch: Vec<Command> = meets.collect();
+    batch.insert(0, Command::Recurring { recurring: series });
     out.push(Command::Batch { commands: batch });
     out
 }
