@@ -238,6 +238,46 @@ impl Border {
         (cx * cx + cy * cy).sqrt()
     }
 
+    /// The point `chainage_m` metres along the line (clamped to its ends),
+    /// (lon, lat).
+    pub fn point_at(&self, chainage_m: f64) -> (f64, f64) {
+        let c = chainage_m.clamp(0.0, self.length_m());
+        let i = self
+            .at
+            .partition_point(|&a| a <= c)
+            .clamp(1, self.at.len() - 1)
+            - 1;
+        let (a, b) = (self.vertices[i], self.vertices[i + 1]);
+        let span = self.at[i + 1] - self.at[i];
+        let t = if span > 0.0 {
+            (c - self.at[i]) / span
+        } else {
+            0.0
+        };
+        (a.x + t * (b.x - a.x), a.y + t * (b.y - a.y))
+    }
+
+    /// The chainage of the point of the line nearest `p`, metres, and how
+    /// far `p` is from it (a linear scan: for configuration, not per fix).
+    pub fn locate(&self, p: (f64, f64)) -> (f64, f64) {
+        let mut best = (0.0, f64::INFINITY);
+        for i in 0..self.vertices.len() - 1 {
+            let d = self.distance_to_segment_m(i, p);
+            if d < best.1 {
+                let (a, b) = (self.vertices[i], self.vertices[i + 1]);
+                let (dx, dy) = (b.x - a.x, b.y - a.y);
+                let len2 = dx * dx + dy * dy;
+                let t = if len2 > 0.0 {
+                    (((p.0 - a.x) * dx + (p.1 - a.y) * dy) / len2).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                best = (self.at[i] + t * (self.at[i + 1] - self.at[i]), d);
+            }
+        }
+        best
+    }
+
     /// Whether `p` lies on the line (on a segment, exactly, by the robust
     /// predicate): a fix there has no side yet.
     pub fn touches(&self, p: (f64, f64)) -> bool {

@@ -10,6 +10,12 @@
 
 pub mod border;
 pub mod crossing;
+pub mod detect;
+pub mod month;
+pub mod official;
+pub mod sectors;
 
 pub use border::{Border, BorderError, Hit, Side};
 pub use crossing::{CrossingConfig, CrossingDetector, Direction, FlowEvent, TrackKind};
+pub use month::Month;
+pub use sectors::{Sector, SectorError, SectorView, Sectors};

@@ -1,0 +1,1 @@
+//! Baselines and anomaly detectors over count series (being written).
