@@ -9,13 +9,17 @@
 //! anomalies build on its events.
 
 pub mod border;
+pub mod counts;
 pub mod crossing;
 pub mod detect;
+pub mod engine;
 pub mod month;
 pub mod official;
 pub mod sectors;
 
 pub use border::{Border, BorderError, Hit, Side};
+pub use counts::{Counts, Filter, Resolution, Series};
 pub use crossing::{CrossingConfig, CrossingDetector, Direction, FlowEvent, TrackKind};
+pub use engine::{classify, FlowEngine, Placed, TrackUpdate};
 pub use month::Month;
 pub use sectors::{Sector, SectorError, SectorView, Sectors};

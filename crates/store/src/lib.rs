@@ -5,11 +5,12 @@
 //! - CoT history and the last known SA of every client: [`HistoryWrite`]
 //!   for the [`Writer`] thread, [`HistoryRead`] for a restart, the Marti
 //!   API and the web replay;
-//! - data package metadata: [`PackageCatalog`], for the Marti API.
+//! - data package metadata: [`PackageCatalog`], for the Marti API;
+//! - flow intelligence (hourly crossing counts, their coverage): [`FlowStore`].
 //!
-//! [`SqliteHistory`] and [`SqlitePackages`] implement them on embedded
-//! SQLite files, one file each (`watchfloor.sqlite` and `packages.sqlite`
-//! in the data dir, as before they shared a crate).
+//! [`SqliteHistory`], [`SqlitePackages`] and [`SqliteFlows`] implement them
+//! on embedded SQLite files, one file each (`watchfloor.sqlite`,
+//! `packages.sqlite` and `flows.sqlite` in the data dir).
 //! [`Writer`] runs a `HistoryWrite` on its own thread behind a bounded
 //! queue so that the routing path never waits on the disk. Storage failures
 //! (a full disk, a file locked by someone else) come back as a typed
@@ -35,6 +36,7 @@
 
 mod config;
 mod error;
+mod flows;
 mod history;
 mod packages;
 mod sqlite;
@@ -42,7 +44,8 @@ mod writer;
 
 pub use config::Config;
 pub use error::StoreError;
+pub use flows::FlowStore;
 pub use history::{HistoryQuery, HistoryRead, HistoryWrite, Record, TimeBasis, MAX_HISTORY_LIMIT};
 pub use packages::{Package, PackageCatalog, PackageError, PackageFilter, PlaceFile};
-pub use sqlite::{SqliteHistory, SqlitePackages};
+pub use sqlite::{SqliteFlows, SqliteHistory, SqlitePackages};
 pub use writer::{Writer, WriterStats};
