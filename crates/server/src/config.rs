@@ -137,6 +137,8 @@ pub struct ServerConfig {
     pub web: Option<crate::web::WebConfig>,
     /// The ops desk: roster, tasks under legal authority, the audit log.
     pub ops: crate::operations::OpsServerConfig,
+    /// Flow intelligence: border crossings counted from anonymous tracks.
+    pub flows: crate::flows::FlowsServerConfig,
 }
 
 /// TAK clients over plain TCP and UDP.

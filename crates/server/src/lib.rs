@@ -9,6 +9,7 @@ mod codec;
 mod config;
 mod conn;
 mod enroll;
+pub mod flows;
 mod http;
 mod https;
 mod marti_ctx;
@@ -180,6 +181,12 @@ impl Server {
             _ => None,
         };
         let ops_shared = ops.as_ref().map(|o| o.shared.clone());
+        // Flow counts are kept in the data folder, beside history.
+        let flows = match (&config.store.data_dir, config.flows.enabled) {
+            (Some(dir), true) => Some(flows::start(&config.flows, dir, &mut shell)?),
+            _ => None,
+        };
+        let flows_shared = flows.as_ref().map(|f| f.shared.clone());
         let web = match &config.web {
             Some(w) => {
                 let tls = trust.as_ref().map(|t| t.parts.enroll_config.clone());
@@ -193,6 +200,7 @@ impl Server {
                     tls,
                     sensors: sensor_status,
                     ops: ops_shared,
+                    flows: flows_shared,
                 };
                 Some(web::start(w.clone(), parts, &mut shell).await?)
             }
@@ -204,6 +212,9 @@ impl Server {
         }
         if let Some(o) = ops {
             sinks.push(Box::new(o.sink));
+        }
+        if let Some(f) = flows {
+            sinks.push(Box::new(f.sink));
         }
 
         let Shell {

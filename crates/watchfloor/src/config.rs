@@ -28,6 +28,7 @@ pub(crate) struct FileConfig {
     pub(crate) web: WebSection,
     pub(crate) sensors: SensorsSection,
     pub(crate) ops: OpsSection,
+    pub(crate) flows: FlowsSection,
     /// What the file said in the old flat form, one warning each.
     #[serde(skip)]
     pub(crate) deprecated: Vec<String>,
@@ -96,6 +97,14 @@ pub(crate) struct OpsSection {
     pub(crate) enabled: bool,
     pub(crate) stale_secs: u64,
     pub(crate) groups: Vec<String>,
+}
+
+/// `[flows]`: border crossings counted from anonymous tracks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FlowsSection {
+    pub(crate) enabled: bool,
+    pub(crate) flush_secs: u64,
 }
 
 /// `[web]`: the web COP.
@@ -353,6 +362,11 @@ impl FileConfig {
                 groups: self.ops.groups.clone(),
                 position: (self.web.position[0], self.web.position[1]),
                 seed: Vec::new(),
+            },
+            flows: server::flows::FlowsServerConfig {
+                enabled: self.flows.enabled,
+                flush_s: self.flows.flush_secs.max(1),
+                ..server::flows::FlowsServerConfig::default()
             },
         })
     }

@@ -5,6 +5,7 @@ mod admin;
 mod config;
 mod demo;
 mod errors;
+mod flowscmd;
 mod offline;
 mod opscmd;
 #[cfg(test)]
@@ -62,6 +63,9 @@ enum Command {
     /// The tamper-evident audit log: verify it (naming the first bad record) and export it.
     #[command(subcommand)]
     Audit(opscmd::AuditCommand),
+    /// Flow intelligence: border crossing counts by sector and time (aggregate, anonymous).
+    #[command(subcommand)]
+    Flows(flowscmd::FlowsCommand),
     /// Reports for people: the daily briefing as PDF or HTML.
     #[command(subcommand)]
     Report(opscmd::ReportCommand),
@@ -190,6 +194,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Ops(c) => opscmd::ops(c),
         Command::Audit(c) => opscmd::audit(c),
         Command::Report(c) => opscmd::report(c),
+        Command::Flows(c) => flowscmd::flows(c),
     }
 }
 

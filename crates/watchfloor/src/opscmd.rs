@@ -222,6 +222,11 @@ pub(crate) struct DataDir {
 }
 
 impl DataDir {
+    /// The folder.
+    pub(crate) fn path(&self) -> &Path {
+        &self.data_dir
+    }
+
     fn desk(&self) -> DeskConfig {
         DeskConfig::in_data_dir(&self.data_dir)
     }
@@ -229,7 +234,7 @@ impl DataDir {
 
 /// Prints `text` and a newline; a reader that went away (`| head`) ends
 /// the output quietly instead of a panic.
-fn emit(text: &str) -> Result<()> {
+pub(crate) fn emit(text: &str) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match writeln!(out, "{text}") {

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 mod cli {
     mod errors;
+    mod flows;
     mod ops;
     mod output;
     mod suspenses;

@@ -10,6 +10,7 @@
 
 mod auth;
 mod feed;
+mod flows_routes;
 mod ops_routes;
 mod replay;
 mod routes;
@@ -129,6 +130,8 @@ pub(crate) struct Parts {
     pub(crate) sensors: Option<Arc<crate::sensor_status::StatusShared>>,
     /// The ops desk, when it runs.
     pub(crate) ops: Option<Arc<crate::operations::OpsShared>>,
+    /// The flow engine, when it runs.
+    pub(crate) flows: Option<Arc<crate::flows::FlowsShared>>,
 }
 
 /// Binds the web listener of `[web]` and starts the feed task and the
@@ -146,6 +149,7 @@ pub(crate) async fn start(
         tls,
         sensors,
         ops,
+        flows,
     } = parts;
     if !users.any() && !config.addr.ip().is_loopback() {
         let asked = config.addr;
@@ -177,6 +181,7 @@ pub(crate) async fn start(
         store: store.history,
         stop: stop.clone(),
         ops,
+        flows,
     };
     let app = routes::router(state);
     match tls {

@@ -32,6 +32,7 @@ pub(crate) struct WebState {
     pub(crate) store: Option<Arc<dyn store::HistoryRead>>,
     pub(crate) stop: CancellationToken,
     pub(crate) ops: Option<Arc<crate::operations::OpsShared>>,
+    pub(crate) flows: Option<Arc<crate::flows::FlowsShared>>,
 }
 
 use api::ApiError;
@@ -46,6 +47,7 @@ pub(crate) fn router(state: WebState) -> Router {
         .route("/api/web/replay", get(replay))
         .route("/api/web/ws", get(ws))
         .merge(super::ops_routes::router())
+        .merge(super::flows_routes::router())
         .route("/api/*rest", get(no_api))
         .fallback(get(asset))
         .with_state(state)

@@ -62,6 +62,7 @@ async fn one_document_describes_every_listener_and_each_path_is_routed() {
         "/api/ops/commands",
         "/api/audit/records",
         "/api/audit/proof/inclusion",
+        "/api/flows/counts",
     ] {
         assert!(doc["paths"].get(p).is_some(), "{p} is described");
     }
@@ -73,7 +74,7 @@ async fn one_document_describes_every_listener_and_each_path_is_routed() {
             .replace("{hash}", &"a".repeat(64))
             .replace("{uid}", "u1")
             .replace("{id}", "T-1");
-        let on = if ["/api/web/", "/api/ops/", "/api/audit/"]
+        let on = if ["/api/web/", "/api/ops/", "/api/audit/", "/api/flows/"]
             .iter()
             .any(|p| path.starts_with(p))
         {

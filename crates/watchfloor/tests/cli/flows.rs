@@ -1,0 +1,119 @@
+//! `watchfloor flows counts` on a data folder's `flows.sqlite`: hours,
+//! days and months summed from the stored bins, zero-filled, with the
+//! coverage named; bad arguments and a folder without counts refused in
+//! one line.
+
+use flows::counts::{Bin, CountKey, CoverageBin, EventKind};
+use flows::crossing::{Direction, TrackKind};
+use store::FlowStore;
+
+use crate::{failure, watchfloor};
+
+/// 2024-03-01T00:00:00Z in hours since the epoch.
+const MAR_1_H: i64 = 474_792;
+
+fn bin(hour: i64, sector: &str, direction: Direction, n: u64) -> Bin {
+    Bin {
+        hour,
+        key: CountKey {
+            sector: sector.into(),
+            direction,
+            kind: TrackKind::Ground,
+            event: EventKind::Crossing,
+        },
+        n,
+    }
+}
+
+#[test]
+fn counts_print_zero_filled_days_of_one_sector_with_their_coverage() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let store = store::SqliteFlows::open(&tmp.path().join("flows.sqlite")).expect("store");
+    store
+        .add_counts(
+            &[
+                bin(MAR_1_H + 1, "TCA", Direction::Northbound, 4),
+                bin(MAR_1_H + 30, "TCA", Direction::Northbound, 2),
+                bin(MAR_1_H + 30, "TCA", Direction::Southbound, 1),
+                bin(MAR_1_H + 30, "RGV", Direction::Northbound, 9),
+            ],
+            &[CoverageBin {
+                hour: MAR_1_H + 1,
+                source: "RADAR 1".into(),
+                updates: 120,
+            }],
+        )
+        .expect("counts");
+    drop(store);
+    let dir = tmp.path().to_str().expect("utf-8 path");
+    let out = watchfloor(&[
+        "flows",
+        "counts",
+        "--data-dir",
+        dir,
+        "--sector",
+        "TCA",
+        "--by",
+        "day",
+        "--from",
+        "2024-03-01T00:00:00Z",
+        "--to",
+        "2024-03-04T00:00:00Z",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["values"], serde_json::json!([4, 3, 0]), "{v}");
+    assert_eq!(v["total"], 7);
+    assert_eq!(v["starts"][1], "2024-03-02T00:00:00.000Z");
+    assert_eq!(v["coverage"]["covered_hours"], 1);
+    assert_eq!(v["coverage"]["sources"][0]["source"], "RADAR 1");
+
+    let north = watchfloor(&[
+        "flows",
+        "counts",
+        "--data-dir",
+        dir,
+        "--by",
+        "month",
+        "--direction",
+        "northbound",
+        "--from",
+        "2024-03-01T00:00:00Z",
+        "--to",
+        "2024-04-01T00:00:00Z",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&north.stdout).expect("json");
+    assert_eq!(
+        v["values"],
+        serde_json::json!([15]),
+        "every sector, northbound: {v}"
+    );
+
+    for (args, says) in [
+        (vec!["--by", "weekly"], "resolution"),
+        (vec!["--from", "yesterday"], "--from"),
+        (vec!["--kind", "person"], "--kind"),
+        (
+            vec!["--from", "1990-01-01T00:00:00Z", "--by", "hour"],
+            "bins",
+        ),
+    ] {
+        let mut all = vec!["flows", "counts", "--data-dir", dir];
+        all.extend(args);
+        let err = failure(&all);
+        assert!(err.contains(says), "{all:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let empty = tempfile::tempdir().expect("tmp");
+    let err = failure(&[
+        "flows",
+        "counts",
+        "--data-dir",
+        empty.path().to_str().expect("utf-8"),
+    ]);
+    assert!(err.contains("no flow counts"), "{err}");
+}
