@@ -391,34 +391,6 @@ impl Counts {
             .collect()
     }
 
-    /// The first and last hour (start, seconds) with a count or coverage.
-    pub fn span(&self) -> Option<(i64, i64)> {
-        let counted = self.bins.values().filter_map(|h| {
-            let first = h.keys().next()?;
-            let last = h.keys().next_back()?;
-            Some((*first, *last))
-        });
-        let covered = self
-            .coverage
-            .keys()
-            .next()
-            .zip(self.coverage.keys().next_back())
-            .map(|(a, b)| (*a, *b));
-        counted
-            .chain(covered)
-            .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
-            .map(|(a, b)| (a * HOUR_S, b * HOUR_S))
-    }
-
-    /// The sectors that have any count.
-    pub fn sectors(&self) -> Vec<String> {
-        let mut s: Vec<String> = self.bins.keys().map(|k| k.sector.clone()).collect();
-        s.dedup();
-        s.sort();
-        s.dedup();
-        s
-    }
-
     /// The series of what `filter` picks, in bins of `resolution` from the
     /// bin holding `from_s` up to (not including) `to_s`.
     ///

@@ -50,6 +50,41 @@ impl Default for FlowsServerConfig {
     }
 }
 
+/// A time in seconds as the API and the command line print it (RFC 3339).
+pub fn iso(t_s: i64) -> String {
+    cot::Time::from_millis(t_s.saturating_mul(1000)).to_string()
+}
+
+/// The count series `filter` picks in `[from_s, to_s)` at `by`, with the
+/// coverage it rests on: the one JSON shape of `/api/flows/counts` and
+/// `watchfloor flows counts`.
+///
+/// # Errors
+/// A window that ends before it starts or holds too many bins.
+pub fn counts_json(
+    counts: &flows::Counts,
+    filter: &flows::Filter,
+    by: flows::Resolution,
+    from_s: i64,
+    to_s: i64,
+) -> Result<serde_json::Value, flows::counts::CountsError> {
+    let series = counts.series(filter, by, from_s, to_s)?;
+    let cov = counts.coverage(from_s, to_s);
+    Ok(serde_json::json!({
+        "sector": filter.sector, "by": by, "from": iso(from_s), "to": iso(to_s),
+        "direction": filter.direction, "kind": filter.kind, "event": filter.event,
+        "starts": series.starts().into_iter().map(iso).collect::<Vec<_>>(),
+        "values": series.values,
+        "total": series.total(),
+        "coverage": {
+            "hours": cov.hours,
+            "covered_hours": cov.covered_hours,
+            "gaps": cov.gaps.iter().map(|(a, b)| [iso(*a), iso(*b)]).collect::<Vec<_>>(),
+            "sources": cov.sources,
+        },
+    }))
+}
+
 /// One fix on its way from the router to the engine.
 #[derive(Debug)]
 struct Fix {

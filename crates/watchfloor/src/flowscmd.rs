@@ -83,22 +83,7 @@ pub(crate) fn flows(c: FlowsCommand) -> Result<()> {
                 }),
             };
             let counts = read(&data, from_s)?;
-            let series = counts.series(&filter, by, from_s, to_s)?;
-            let coverage = counts.coverage(from_s, to_s);
-            let iso = |t: i64| cot::Time::from_millis(t.saturating_mul(1000)).to_string();
-            let out = serde_json::json!({
-                "sector": filter.sector, "by": by, "from": iso(from_s), "to": iso(to_s),
-                "direction": filter.direction, "kind": filter.kind, "event": filter.event,
-                "starts": series.starts().into_iter().map(iso).collect::<Vec<_>>(),
-                "values": series.values,
-                "total": series.total(),
-                "coverage": {
-                    "hours": coverage.hours,
-                    "covered_hours": coverage.covered_hours,
-                    "gaps": coverage.gaps.iter().map(|(a, b)| [iso(*a), iso(*b)]).collect::<Vec<_>>(),
-                    "sources": coverage.sources,
-                },
-            });
+            let out = server::flows::counts_json(&counts, &filter, by, from_s, to_s)?;
             emit(&serde_json::to_string_pretty(&out)?)
         }
     }

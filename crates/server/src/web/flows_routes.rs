@@ -17,7 +17,7 @@ use flows::crossing::{Direction, TrackKind};
 use serde::Deserialize;
 
 use super::routes::WebState;
-use crate::flows::FlowsShared;
+use crate::flows::{counts_json, iso, FlowsShared};
 use api::ApiError;
 
 /// The default window when a query names none: the last seven days.
@@ -85,10 +85,6 @@ fn parts(
     Ok((flows, q, from, to))
 }
 
-fn iso(t_s: i64) -> String {
-    cot::Time::from_millis(t_s.saturating_mul(1000)).to_string()
-}
-
 fn filter(q: &FlowQuery) -> Filter {
     Filter {
         sector: q.sector.clone().filter(|s| !s.is_empty()),
@@ -150,21 +146,8 @@ async fn counts(
         Err(e) => return ApiError::bad_request("bad_query", e.to_string()).into_response(),
     };
     let f = filter(&q);
-    let result = flows.with_engine(|e| {
-        let series = e.counts().series(&f, by, from, to)?;
-        let cov = e.counts().coverage(from, to);
-        Ok::<_, flows::counts::CountsError>((series, cov))
-    });
-    match result {
-        Ok((series, cov)) => Json(serde_json::json!({
-            "sector": f.sector, "by": by, "from": iso(from), "to": iso(to),
-            "direction": f.direction, "kind": f.kind, "event": f.event,
-            "starts": series.starts().into_iter().map(iso).collect::<Vec<_>>(),
-            "values": series.values,
-            "total": series.total(),
-            "coverage": { "hours": cov.hours, "covered_hours": cov.covered_hours, "gaps": cov.gaps.iter().map(|(a, b)| [iso(*a), iso(*b)]).collect::<Vec<_>>() },
-        }))
-        .into_response(),
+    match flows.with_engine(|e| counts_json(e.counts(), &f, by, from, to)) {
+        Ok(body) => Json(body).into_response(),
         Err(e) => ApiError::bad_request("bad_query", e.to_string()).into_response(),
     }
 }
