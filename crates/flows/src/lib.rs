@@ -8,6 +8,7 @@
 //! crossings of track steps ([`CrossingDetector`]); counts, baselines and
 //! anomalies build on its events.
 
+pub mod alerts;
 pub mod border;
 pub mod counts;
 pub mod crossing;
@@ -17,6 +18,7 @@ pub mod month;
 pub mod official;
 pub mod sectors;
 
+pub use alerts::{Alert, AlertBook, Offered, Origin, WatchConfig};
 pub use border::{Border, BorderError, Hit, Side};
 pub use counts::{Counts, Filter, Resolution, Series};
 pub use crossing::{CrossingConfig, CrossingDetector, Direction, FlowEvent, TrackKind};

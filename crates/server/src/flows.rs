@@ -1,7 +1,11 @@
 //! Flow counting in the running server: a sink that hands the router's
 //! track fixes to the flow engine under an opaque key, a task that feeds
 //! the engine, confirms crossings as time passes and flushes the new
-//! counts to `flows.sqlite`, and the counts read back at start.
+//! counts to `flows.sqlite`, and the counts read back at start. Every
+//! `watch_s` the task runs the detectors on each sector's recent hourly
+//! counts ([`flows::AlertBook::watch`]); a new alert is stored and sent
+//! as one GeoChat line, with its evidence, to the intelligence cell's
+//! group, from the contact `JTF FLOWS`.
 //!
 //! Only aggregates leave this module: the sink turns a track's uid into a
 //! salted hash that changes with every start, and the engine keeps per
@@ -13,15 +17,27 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::time::Duration;
 
+use cop::command::WebUser;
 use flows::counts::{Bin, CoverageBin};
 use flows::crossing::CrossingConfig;
-use flows::{Border, FlowEngine, Sectors, TrackUpdate};
-use parking_lot::Mutex;
+use flows::official::Series as OfficialSeries;
+use flows::{Alert, AlertBook, Border, FlowEngine, Offered, Sectors, TrackUpdate, WatchConfig};
+use parking_lot::{Mutex, RwLock};
+use picture::{Identity, Message};
 use store::FlowStore;
 use tokio::sync::mpsc;
 
 use crate::metrics::Sample;
+use crate::router::RouterMsg;
 use crate::sink::{Routed, Sink, Source};
+
+/// The flows desk's identity on the TAK network: the contact alerts come
+/// from.
+pub const DESK_UID: &str = "watchfloor-flows";
+/// Its callsign.
+pub const DESK_CALLSIGN: &str = "JTF FLOWS";
+/// Alerts raised this long ago or less are read back at start, days.
+const KEEP_ALERTS_DAYS: i64 = 400;
 
 /// Counts older than this are not read back at start, days.
 const KEEP_DAYS: i64 = 400;
@@ -38,6 +54,15 @@ pub struct FlowsServerConfig {
     pub flush_s: u64,
     /// The crossing detector's thresholds.
     pub crossing: CrossingConfig,
+    /// How often the detectors run on the recent counts, seconds.
+    pub watch_s: u64,
+    /// What they run on and how they are tuned.
+    pub watch: WatchConfig,
+    /// The groups alerts are sent to as GeoChat (the intelligence cell;
+    /// empty: anonymous, everyone).
+    pub alert_groups: Vec<String>,
+    /// Where the desk's contact sits on the map, `(lat, lon)` degrees.
+    pub position: (f64, f64),
 }
 
 impl Default for FlowsServerConfig {
@@ -46,6 +71,10 @@ impl Default for FlowsServerConfig {
             enabled: true,
             flush_s: 10,
             crossing: CrossingConfig::default(),
+            watch_s: 60,
+            watch: WatchConfig::default(),
+            alert_groups: Vec::new(),
+            position: (31.33, -110.95),
         }
     }
 }
@@ -85,6 +114,50 @@ pub fn counts_json(
     }))
 }
 
+/// One anomaly as the API and `watchfloor flows detect` give it: the
+/// evidence with its window in time (`starts` the series' bin starts).
+pub fn anomaly_json(
+    a: &flows::detect::Anomaly,
+    start_s: i64,
+    by: flows::Resolution,
+    starts: &[String],
+) -> serde_json::Value {
+    let (from_s, to_s) = a.span_s(start_s, by);
+    serde_json::json!({
+        "method": a.method, "shift": a.shift,
+        "from": iso(from_s), "to": iso(to_s),
+        "at": starts.get(a.index),
+        "first_bin": a.window.0, "last_bin": a.window.1,
+        "observed": a.observed, "expected": a.expected,
+        "score": a.score, "p_value": a.p_value, "threshold": a.threshold,
+    })
+}
+
+/// What one official file held, as `POST /api/flows/official` and
+/// `watchfloor flows import` report it: the series by key with their
+/// months and totals (not every figure), the warnings in words and as
+/// data, the titles of authority and the table's footnotes.
+pub fn import_json(source: &str, import: &flows::official::Import) -> serde_json::Value {
+    let series: Vec<serde_json::Value> = import
+        .series
+        .iter()
+        .map(|s| {
+            let span = s.span();
+            serde_json::json!({
+                "key": s.key, "from": span.map(|x| x.0), "to": span.map(|x| x.1),
+                "months": s.points.len(), "total": s.total(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "source": source, "layout": import.layout, "rows": import.rows,
+        "months": import.months, "series": series,
+        "warnings": import.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+        "warning_details": import.warnings,
+        "titles": import.titles, "notes": import.notes,
+    })
+}
+
 /// One fix on its way from the router to the engine.
 #[derive(Debug)]
 struct Fix {
@@ -100,9 +173,18 @@ struct Fix {
 pub(crate) struct FlowsShared {
     engine: Mutex<FlowEngine>,
     store: Arc<dyn FlowStore>,
+    book: Mutex<AlertBook>,
+    official: RwLock<Vec<OfficialSeries>>,
+    /// Weak, as the ops desk's: the sink lives inside the router.
+    router: mpsc::WeakSender<RouterMsg>,
+    groups: Vec<String>,
+    me: WebUser,
+    watch: WatchConfig,
     dropped: AtomicU64,
     refused: AtomicU64,
     flush_failures: AtomicU64,
+    alerts_raised: AtomicU64,
+    alert_failures: AtomicU64,
 }
 
 impl std::fmt::Debug for FlowsShared {
@@ -115,6 +197,98 @@ impl FlowsShared {
     /// Runs `f` on the engine.
     pub(crate) fn with_engine<T>(&self, f: impl FnOnce(&FlowEngine) -> T) -> T {
         f(&self.engine.lock())
+    }
+
+    /// Every alert raised, oldest first.
+    pub(crate) fn alerts(&self) -> Vec<Alert> {
+        self.book.lock().alerts().to_vec()
+    }
+
+    /// The official monthly series stored.
+    pub(crate) fn official(&self) -> Vec<OfficialSeries> {
+        self.official.read().clone()
+    }
+
+    /// Stores imported official series and serves them. Blocking.
+    pub(crate) fn import_official(
+        &self,
+        source: &str,
+        series: &[OfficialSeries],
+    ) -> Result<(), store::StoreError> {
+        self.store.put_official(source, series)?;
+        *self.official.write() = self.store.official()?;
+        Ok(())
+    }
+
+    /// Runs the detectors on the recent counts at `now_s`, stores what
+    /// changed and sends each new alert to the intelligence cell. Blocking.
+    fn watch_now(&self, now_s: i64) {
+        let offered = {
+            let engine = self.engine.lock();
+            let sectors: Vec<String> = engine
+                .sectors()
+                .list()
+                .iter()
+                .map(|s| s.code.clone())
+                .collect();
+            self.book
+                .lock()
+                .watch(engine.counts(), &sectors, now_s, &self.watch)
+        };
+        let offered = match offered {
+            Ok(o) => o,
+            Err(e) => {
+                tracing::error!(error = %e, "flows watch: the detector configuration is invalid");
+                return;
+            }
+        };
+        if offered.is_empty() {
+            return;
+        }
+        let changed: Vec<Alert> = offered
+            .iter()
+            .filter_map(|o| match o {
+                Offered::Raised(a) | Offered::Extended(a) => Some(a.clone()),
+                Offered::Known => None,
+            })
+            .collect();
+        if let Err(e) = self.store.put_alerts(&changed) {
+            self.alert_failures.fetch_add(1, Relaxed);
+            tracing::warn!(error = %e, "flows alerts not stored; they stand in memory until the next change");
+        }
+        for o in offered {
+            if let Offered::Raised(a) = o {
+                self.alerts_raised.fetch_add(1, Relaxed);
+                tracing::info!(id = %a.id, "{}", a.text());
+                self.send(&a);
+            }
+        }
+    }
+
+    /// One GeoChat line to the alert groups' room (everyone's when none).
+    fn send(&self, alert: &Alert) {
+        let Some(router) = self.router.upgrade() else {
+            return;
+        };
+        let room = self
+            .groups
+            .first()
+            .cloned()
+            .unwrap_or_else(|| cop::view::ALL_ROOMS.to_string());
+        let now = crate::now();
+        let Ok(event) = cop::command::chat(&self.me, &room, None, &alert.text(), &alert.id, now)
+        else {
+            return;
+        };
+        let msg = RouterMsg::Inject {
+            source: Source::Web(Arc::from(DESK_CALLSIGN)),
+            identity: Arc::new(Identity::both(&self.groups)),
+            msg: Arc::new(Message::new(event)),
+        };
+        if router.try_send(msg).is_err() {
+            self.alert_failures.fetch_add(1, Relaxed);
+            tracing::warn!(id = %alert.id, "flows alert not sent: the router is busy");
+        }
     }
 
     fn samples(&self) -> Vec<Sample> {
@@ -155,6 +329,16 @@ impl FlowsShared {
                 "Writes of new counts to the store that failed (retried at the next flush)",
                 self.flush_failures.load(Relaxed),
             ),
+            Sample::counter(
+                "flows_alerts_raised_total",
+                "Flow anomalies raised as alerts to the intelligence cell",
+                self.alerts_raised.load(Relaxed),
+            ),
+            Sample::counter(
+                "flows_alert_failures_total",
+                "Flow alerts that could not be stored or sent",
+                self.alert_failures.load(Relaxed),
+            ),
         ]
     }
 }
@@ -193,19 +377,53 @@ pub(crate) fn start(
     for c in &coverage {
         engine.counts_mut().add_coverage(c);
     }
-    tracing::info!(bins = bins.len(), "flow counts read back");
+    let since_s = crate::now().millis().div_euclid(1000) - KEEP_ALERTS_DAYS * 86_400;
+    let alerts = store
+        .alerts(since_s)
+        .map_err(|e| fail("reading the alerts back", &e))?;
+    let official = store
+        .official()
+        .map_err(|e| fail("reading the official series back", &e))?;
+    config
+        .watch
+        .detect
+        .validate()
+        .map_err(|e| fail("[flows] detector configuration", &e))?;
+    tracing::info!(
+        bins = bins.len(),
+        alerts = alerts.len(),
+        official = official.len(),
+        "flow counts read back"
+    );
+    let groups = config.alert_groups.clone();
+    let me = WebUser {
+        uid: DESK_UID.into(),
+        callsign: DESK_CALLSIGN.into(),
+        team: groups.first().cloned().unwrap_or_else(|| "White".into()),
+        lat: config.position.0,
+        lon: config.position.1,
+    };
     let shared = Arc::new(FlowsShared {
         engine: Mutex::new(engine),
         store: Arc::new(store),
+        book: Mutex::new(AlertBook::new(alerts)),
+        official: RwLock::new(official),
+        router: shell.router.downgrade(),
+        groups,
+        me,
+        watch: config.watch.clone(),
         dropped: AtomicU64::new(0),
         refused: AtomicU64::new(0),
         flush_failures: AtomicU64::new(0),
+        alerts_raised: AtomicU64::new(0),
+        alert_failures: AtomicU64::new(0),
     });
     let (tx, rx) = mpsc::channel(8_192);
     shell.tasks.spawn(run(
         shared.clone(),
         rx,
         Duration::from_secs(config.flush_s.max(1)),
+        Duration::from_secs(config.watch_s.max(1)),
         shell.shutdown.clone(),
     ));
     Ok(Started {
@@ -225,8 +443,13 @@ async fn run(
     shared: Arc<FlowsShared>,
     mut rx: mpsc::Receiver<Fix>,
     flush: Duration,
+    watch: Duration,
     stop: tokio_util::sync::CancellationToken,
 ) {
+    // The first run one period after the start, not at once: clients that
+    // connect with the server hear the alerts raised on the stored counts.
+    let mut watch_every = tokio::time::interval_at(tokio::time::Instant::now() + watch, watch);
+    watch_every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut flush_every = tokio::time::interval(flush);
@@ -261,6 +484,13 @@ async fn run(
             }
             _ = flush_every.tick() => {
                 unflushed = flush_counts(&shared, unflushed).await;
+            }
+            _ = watch_every.tick() => {
+                let s = shared.clone();
+                let now_s = crate::now().millis().div_euclid(1000);
+                if let Err(e) = tokio::task::spawn_blocking(move || s.watch_now(now_s)).await {
+                    tracing::error!(error = %e, "flows watch failed");
+                }
             }
             () = stop.cancelled() => break,
         }

@@ -11,6 +11,8 @@
 //! Methods are synchronous: call them from a blocking thread.
 
 use flows::counts::{Bin, CoverageBin};
+use flows::official::Series;
+use flows::Alert;
 
 use crate::StoreError;
 
@@ -42,4 +44,30 @@ pub trait FlowStore: Send + Sync {
         bins: &[Bin],
         coverage: &[CoverageBin],
     ) -> Result<(), StoreError>;
+
+    /// Stores official monthly series: each point replaces what was
+    /// stored for its key and month, atomically, with `source` (the file's
+    /// name) kept beside it.
+    ///
+    /// # Errors
+    /// Any failure of the backend; on error nothing is stored.
+    fn put_official(&self, source: &str, series: &[Series]) -> Result<(), StoreError>;
+
+    /// Every stored official series, in key order.
+    ///
+    /// # Errors
+    /// Any failure of the backend, or a stored row this build cannot read.
+    fn official(&self) -> Result<Vec<Series>, StoreError>;
+
+    /// Stores alerts, each replacing the one with its id.
+    ///
+    /// # Errors
+    /// Any failure of the backend; on error nothing is stored.
+    fn put_alerts(&self, alerts: &[Alert]) -> Result<(), StoreError>;
+
+    /// Every stored alert raised at or after `from_s`, oldest first.
+    ///
+    /// # Errors
+    /// Any failure of the backend, or a stored row this build cannot read.
+    fn alerts(&self, from_s: i64) -> Result<Vec<Alert>, StoreError>;
 }

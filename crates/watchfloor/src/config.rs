@@ -105,6 +105,8 @@ pub(crate) struct OpsSection {
 pub(crate) struct FlowsSection {
     pub(crate) enabled: bool,
     pub(crate) flush_secs: u64,
+    pub(crate) watch_secs: u64,
+    pub(crate) alert_groups: Vec<String>,
 }
 
 /// `[web]`: the web COP.
@@ -366,6 +368,8 @@ impl FileConfig {
             flows: server::flows::FlowsServerConfig {
                 enabled: self.flows.enabled,
                 flush_s: self.flows.flush_secs.max(1),
+                watch_s: self.flows.watch_secs.max(1),
+                alert_groups: self.flows.alert_groups.clone(),
                 ..server::flows::FlowsServerConfig::default()
             },
         })

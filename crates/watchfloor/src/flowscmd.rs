@@ -2,6 +2,8 @@
 //! `flows.sqlite` in the data folder (read only, so beside a running
 //! server too) and prints JSON: counts are aggregates, never tracks.
 
+use std::path::{Path, PathBuf};
+
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use flows::counts::{EventKind, Filter, Resolution};
@@ -40,7 +42,38 @@ pub(crate) enum FlowsCommand {
         #[arg(long)]
         turn_backs: bool,
     },
+    /// Import official statistics (CBP encounter CSVs by AOR or state, Border Patrol monthly tables) into flows.sqlite: every file read and checked first, then all stored at once or nothing.
+    Import {
+        #[command(flatten)]
+        data: DataDir,
+        /// The files; the layout of each is found from its header.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Run the anomaly detectors on one series and print the alerts as JSON, each with observed, expected, method, score or p-value, threshold and window.
+    Detect {
+        #[command(flatten)]
+        data: DataDir,
+        /// `official:KEY` (COMPONENT/REGION/SECTOR as `flows import` prints it, e.g. USBP/Southwest/RGV, or a sector alone when it is unique) or `counts:SECTOR` (the task force's own northbound crossings).
+        #[arg(long)]
+        series: String,
+        /// Read the official series from these files instead of the data folder.
+        files: Vec<PathBuf>,
+        /// Bin width for `counts:` series: hour, day or month.
+        #[arg(long, default_value = "hour")]
+        by: String,
+        /// Window start, RFC 3339 (counts: default 10 weeks before --to; official: the first month).
+        #[arg(long)]
+        from: Option<String>,
+        /// Window end, RFC 3339, exclusive (default: now, or the last month).
+        #[arg(long)]
+        to: Option<String>,
+    },
 }
+
+/// The largest official file read, bytes: a larger one is refused before
+/// it is read further.
+const MAX_IMPORT_BYTES: u64 = 256 << 20;
 
 /// Runs a `flows` subcommand.
 pub(crate) fn flows(c: FlowsCommand) -> Result<()> {
@@ -86,7 +119,198 @@ pub(crate) fn flows(c: FlowsCommand) -> Result<()> {
             let out = server::flows::counts_json(&counts, &filter, by, from_s, to_s)?;
             emit(&serde_json::to_string_pretty(&out)?)
         }
+        FlowsCommand::Import { data, files } => import(&data, &files),
+        FlowsCommand::Detect {
+            data,
+            series,
+            files,
+            by,
+            from,
+            to,
+        } => detect(&data, &series, &files, &by, from.as_deref(), to.as_deref()),
     }
+}
+
+/// Reads and checks one official file.
+fn read_official(path: &Path) -> Result<flows::official::Import> {
+    let file = std::fs::File::open(path).with_context(|| path.display().to_string())?;
+    flows::official::import_reader(std::io::BufReader::new(file), MAX_IMPORT_BYTES)
+        .with_context(|| path.display().to_string())
+}
+
+fn import(data: &DataDir, files: &[PathBuf]) -> Result<()> {
+    let mut imports = Vec::new();
+    for path in files {
+        imports.push(read_official(path)?);
+    }
+    let merged = flows::official::merge(&imports).context("the files disagree")?;
+    let dir = data.path();
+    std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+    let path = dir.join("flows.sqlite");
+    let store = store::SqliteFlows::open(&path).with_context(|| path.display().to_string())?;
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| {
+            f.file_name()
+                .map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into())
+        })
+        .collect();
+    let source: String = names.join(", ").chars().take(500).collect();
+    store
+        .put_official(&source, &merged)
+        .with_context(|| format!("storing into {}", path.display()))?;
+    let out = serde_json::json!({
+        "stored": merged.len(),
+        "into": path.display().to_string(),
+        "files": names.iter().zip(&imports)
+            .map(|(n, i)| server::flows::import_json(n, i)).collect::<Vec<_>>(),
+        "note": "a running server reads official series at start, or takes them at POST /api/flows/official",
+    });
+    emit(&serde_json::to_string_pretty(&out)?)
+}
+
+/// The official series `want` names among `all`.
+fn pick_official(all: Vec<flows::official::Series>, want: &str) -> Result<flows::official::Series> {
+    if let Some(s) = all
+        .iter()
+        .find(|s| s.key.to_string().eq_ignore_ascii_case(want))
+    {
+        return Ok(s.clone());
+    }
+    let by_sector: Vec<&flows::official::Series> = all
+        .iter()
+        .filter(|s| s.key.sector.eq_ignore_ascii_case(want))
+        .collect();
+    match by_sector.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => bail!(
+            "no official series {want:?}; there are: {}",
+            all.iter()
+                .map(|s| s.key.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        many => bail!(
+            "{want:?} is more than one series: {}",
+            many.iter()
+                .map(|s| s.key.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn detect(
+    data: &DataDir,
+    series: &str,
+    files: &[PathBuf],
+    by: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<()> {
+    let (kind, name) = series
+        .split_once(':')
+        .context("--series is official:KEY or counts:SECTOR")?;
+    let (values, by, start_s, label, missing) = match kind {
+        "official" => {
+            let all = if files.is_empty() {
+                let path = data.path().join("flows.sqlite");
+                if !path.is_file() {
+                    bail!("{} does not exist: import official files first (watchfloor flows import) or name the files after --series", path.display());
+                }
+                store::SqliteFlows::open(&path)
+                    .with_context(|| path.display().to_string())?
+                    .official()?
+            } else {
+                let mut imports = Vec::new();
+                for path in files {
+                    imports.push(read_official(path)?);
+                }
+                flows::official::merge(&imports).context("the files disagree")?
+            };
+            let s = pick_official(all, name)?;
+            let (first, last) = s.span().context("the series has no figures")?;
+            let month = |t: Option<&str>, or: flows::Month| -> Result<flows::Month> {
+                Ok(match t {
+                    Some(t) => flows::Month::of(seconds(t)?),
+                    None => or,
+                })
+            };
+            let from_m = month(from, first).context("--from")?.max(first);
+            let to_m = match to {
+                // Exclusive: the month before the one holding --to's instant.
+                Some(t) => {
+                    let end = flows::Month::of(seconds(t).context("--to")? - 1);
+                    end.min(last)
+                }
+                None => last,
+            };
+            if to_m < from_m {
+                bail!("the window ends before it starts");
+            }
+            let missing = s.missing(from_m, to_m);
+            (
+                s.zero_filled(from_m, to_m),
+                Resolution::Month,
+                from_m.start_s(),
+                format!("official {}", s.key),
+                missing,
+            )
+        }
+        "counts" => {
+            let by: Resolution = by.parse().context("--by")?;
+            let to_s = match to {
+                Some(t) => seconds(t).context("--to")?,
+                None => server::now().millis().div_euclid(1000),
+            };
+            let from_s = match from {
+                Some(t) => seconds(t).context("--from")?,
+                None => to_s - 70 * 86_400,
+            };
+            let filter = Filter {
+                direction: Some(Direction::Northbound),
+                ..Filter::crossings().in_sector(name)
+            };
+            let counts = read(data, from_s)?;
+            let s = counts.series(&filter, by, from_s, to_s)?;
+            (
+                s.values,
+                by,
+                s.start_s,
+                format!("{name} northbound crossings"),
+                Vec::new(),
+            )
+        }
+        other => bail!("--series kind {other:?}: official:KEY or counts:SECTOR"),
+    };
+    let cfg = flows::detect::DetectConfig::for_resolution(by);
+    let (_, anomalies) = flows::detect::analyse(&values, by, &cfg)
+        .with_context(|| format!("{label}: nothing to analyse"))?;
+    let starts: Vec<String> = (0..values.len())
+        .scan(start_s, |t, _| {
+            let here = *t;
+            *t = by.next(here);
+            Some(server::flows::iso(here))
+        })
+        .collect();
+    let mut per_method = std::collections::BTreeMap::new();
+    for a in &anomalies {
+        *per_method.entry(a.method.name()).or_insert(0u32) += 1;
+    }
+    let out = serde_json::json!({
+        "series": label,
+        "by": by,
+        "from": starts.first(),
+        "bins": values.len(),
+        "total": values.iter().sum::<u64>(),
+        "missing_counted_as_zero": missing,
+        "method": cfg,
+        "alerts_per_method": per_method,
+        "alerts": anomalies.iter()
+            .map(|a| server::flows::anomaly_json(a, start_s, by, &starts))
+            .collect::<Vec<_>>(),
+    });
+    emit(&serde_json::to_string_pretty(&out)?)
 }
 
 fn seconds(t: &str) -> Result<i64> {

@@ -1,13 +1,16 @@
 //! The flows API on the web listener (`/api/flows/...`): the sectors with
 //! their totals over a window, a count series per sector at hour, day or
-//! month resolution, and the coverage the counts rest on. Aggregates
-//! only: nothing here names or places a track. Any logged-in web user
-//! may read; errors have the one JSON shape.
+//! month resolution, and the coverage the counts rest on; a series with
+//! its seasonal baseline and anomalies; the alerts raised; the official
+//! monthly statistics, and their import. Aggregates only: nothing here
+//! names or places a track. Any logged-in web user may read; an import
+//! needs the admin role; errors have the one JSON shape.
 
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -17,7 +20,7 @@ use flows::crossing::{Direction, TrackKind};
 use serde::Deserialize;
 
 use super::routes::WebState;
-use crate::flows::{counts_json, iso, FlowsShared};
+use crate::flows::{anomaly_json, counts_json, iso, FlowsShared};
 use api::ApiError;
 
 /// The default window when a query names none: the last seven days.
@@ -31,7 +34,19 @@ pub(crate) fn router() -> Router<WebState> {
         .route("/api/flows/sectors", get(sectors))
         .route("/api/flows/counts", get(counts))
         .route("/api/flows/coverage", get(coverage))
+        .route("/api/flows/series", get(series))
+        .route("/api/flows/alerts", get(alerts))
+        .route(
+            "/api/flows/official",
+            get(official)
+                .post(import)
+                .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
 }
+
+/// The largest official file the API takes, bytes (the CBP state file
+/// for four years is under 3 MB).
+const MAX_IMPORT_BYTES: usize = 64 << 20;
 
 /// A query's window and filters, as the query string gives them.
 #[derive(Debug, Default, Deserialize)]
@@ -43,6 +58,8 @@ struct FlowQuery {
     direction: Option<Direction>,
     kind: Option<TrackKind>,
     event: Option<EventKind>,
+    component: Option<String>,
+    name: Option<String>,
 }
 
 const QUERY_HELP: &str = "from and to are RFC 3339 times; by is hour, day or month; direction is northbound or southbound; kind is ground, air or maritime; event is crossing or turn_back";
@@ -163,4 +180,176 @@ async fn coverage(
     };
     let cov = flows.with_engine(|e| e.counts().coverage(from, to));
     Json(cov).into_response()
+}
+
+/// A count series with its seasonal baseline band and the anomalies the
+/// detectors find in it (tuned for the resolution).
+async fn series(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    q: Result<Query<FlowQuery>, QueryRejection>,
+) -> Response {
+    let (flows, q, from, to) = match parts(&s, &headers, q) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let by = match q.by.as_deref().unwrap_or("hour").parse::<Resolution>() {
+        Ok(r) => r,
+        Err(e) => return ApiError::bad_request("bad_query", e.to_string()).into_response(),
+    };
+    let f = filter(&q);
+    let got = flows.with_engine(|e| {
+        counts_json(e.counts(), &f, by, from, to)
+            .map(|body| (body, e.counts().series(&f, by, from, to)))
+    });
+    let (mut body, series) = match got {
+        Ok((body, Ok(series))) => (body, series),
+        Ok((_, Err(e))) | Err(e) => {
+            return ApiError::bad_request("bad_query", e.to_string()).into_response()
+        }
+    };
+    let cfg = flows::detect::DetectConfig::for_resolution(by);
+    if let Ok((band, anomalies)) = flows::detect::analyse_series(&series, &cfg) {
+        let starts: Vec<String> = series.starts().into_iter().map(iso).collect();
+        body["baseline"] = serde_json::json!(band);
+        body["anomalies"] = anomalies
+            .iter()
+            .map(|a| anomaly_json(a, series.start_s, by, &starts))
+            .collect();
+        body["method"] = serde_json::json!(cfg);
+    } else {
+        body["anomalies"] = serde_json::json!([]);
+    }
+    Json(body).into_response()
+}
+
+/// The alerts raised from `from` on (default: the last seven days),
+/// newest first, each with its text as the intelligence cell read it.
+async fn alerts(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    q: Result<Query<FlowQuery>, QueryRejection>,
+) -> Response {
+    let (flows, q, from, to) = match parts(&s, &headers, q) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let sector = q.sector.filter(|s| !s.is_empty());
+    let list: Vec<serde_json::Value> = flows
+        .alerts()
+        .into_iter()
+        .rev()
+        .filter(|a| a.raised_s >= from && a.raised_s <= to)
+        .filter(|a| sector.as_ref().is_none_or(|s| *s == a.sector))
+        .map(|a| {
+            serde_json::json!({
+                "id": a.id, "sector": a.sector, "series": a.series, "resolution": a.resolution,
+                "method": a.method, "shift": a.shift,
+                "from": iso(a.from_s), "to": iso(a.to_s),
+                "observed": a.observed, "expected": a.expected, "score": a.score,
+                "p_value": a.p_value, "threshold": a.threshold,
+                "raised": iso(a.raised_s), "updated": iso(a.updated_s),
+                "text": a.text(),
+            })
+        })
+        .collect();
+    Json(serde_json::json!({ "from": iso(from), "to": iso(to), "alerts": list })).into_response()
+}
+
+/// The official monthly series stored, optionally one component's or one
+/// sector's: each month from the first to the last, `null` where the
+/// published table had no figure.
+async fn official(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    q: Result<Query<FlowQuery>, QueryRejection>,
+) -> Response {
+    let (flows, q, _, _) = match parts(&s, &headers, q) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let want = |v: &Option<String>, have: &str| {
+        v.as_deref()
+            .filter(|x| !x.is_empty())
+            .is_none_or(|x| x.eq_ignore_ascii_case(have))
+    };
+    let list: Vec<serde_json::Value> = flows
+        .official()
+        .iter()
+        .filter(|o| want(&q.component, &o.key.component) && want(&q.sector, &o.key.sector))
+        .filter_map(|o| {
+            let (first, last) = o.span()?;
+            let mut months = Vec::new();
+            let mut m = first;
+            while m <= last {
+                months.push(m.to_string());
+                m = m.next();
+            }
+            Some(serde_json::json!({
+                "key": o.key, "from": first, "to": last, "total": o.total(),
+                "months": months, "values": o.contiguous(first, last),
+            }))
+        })
+        .collect();
+    Json(serde_json::json!({ "series": list })).into_response()
+}
+
+/// Imports one official file (its text in the body; `?name=` the file's
+/// name, kept as the figures' source): all of it or, on any error,
+/// nothing, with the line the error is on.
+async fn import(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    q: Result<Query<FlowQuery>, QueryRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let (flows, q, _, _) = match parts(&s, &headers, q) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    if !s
+        .ops_actor(&headers)
+        .is_some_and(|a| a.has(ops::Role::Admin))
+    {
+        return ApiError::forbidden("importing official statistics needs the admin role")
+            .into_response();
+    }
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            return ApiError::too_large(
+                "too_large",
+                format!("the file is over {MAX_IMPORT_BYTES} bytes: {e}"),
+            )
+            .into_response()
+        }
+    };
+    let name = q
+        .name
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "upload".into());
+    let text = match std::str::from_utf8(&body) {
+        Ok(t) => t.to_string(),
+        Err(e) => {
+            return ApiError::bad_request(
+                "bad_file",
+                format!("the file is not UTF-8 text (at byte {})", e.valid_up_to()),
+            )
+            .into_response()
+        }
+    };
+    let done = tokio::task::spawn_blocking(move || {
+        let imported = flows::official::import(&text)
+            .map_err(|e| ApiError::bad_request("bad_file", e.to_string()))?;
+        flows
+            .import_official(&name, &imported.series)
+            .map_err(|e| ApiError::internal(format!("storing the series: {e}")))?;
+        Ok::<_, ApiError>(crate::flows::import_json(&name, &imported))
+    })
+    .await;
+    match done {
+        Ok(Ok(body)) => Json(body).into_response(),
+        Ok(Err(e)) => e.into_response(),
+        Err(e) => ApiError::internal(format!("import failed: {e}")).into_response(),
+    }
 }

@@ -130,3 +130,128 @@ async fn a_track_crossing_at_nogales_is_counted_once_in_tucson_and_survives_a_re
     assert_eq!(v["total"], 1, "read back from flows.sqlite: {v}");
     again.shutdown().await;
 }
+
+/// SIMULATED counts written into `flows.sqlite` before the server starts:
+/// ten weeks of northbound ground crossings in Tucson with a daily rhythm,
+/// the last six hours tripled.
+fn seed_surge(data: &std::path::Path) {
+    use flows::counts::{Bin, CountKey, EventKind};
+    use store::FlowStore;
+    let now_h = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs() as i64
+        / 3_600;
+    let bins: Vec<Bin> = (now_h - 70 * 24..=now_h)
+        .map(|h| {
+            let base = if (2..8).contains(&h.rem_euclid(24)) {
+                6
+            } else {
+                2
+            };
+            let n = (base + h.rem_euclid(3)) as u64;
+            Bin {
+                hour: h,
+                key: CountKey {
+                    sector: "TCA".into(),
+                    direction: flows::Direction::Northbound,
+                    kind: flows::TrackKind::Ground,
+                    event: EventKind::Crossing,
+                },
+                n: if h > now_h - 6 { 3 * n } else { n },
+            }
+        })
+        .collect();
+    let store = store::SqliteFlows::open(&data.join("flows.sqlite")).expect("seed store");
+    store.add_counts(&bins, &[]).expect("seed counts");
+}
+
+#[tokio::test]
+async fn a_surge_is_one_alert_in_geochat_and_the_api_and_official_figures_import_whole_or_not_at_all(
+) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    seed_surge(tmp.path());
+    let mut cfg = config();
+    cfg.store.data_dir = Some(tmp.path().to_path_buf());
+    cfg.flows.watch_s = 2;
+    cfg.web = Some(WebConfig {
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        ..WebConfig::default()
+    });
+    let server = start(cfg).await;
+    let mut analyst = joined(server.tcp_addrs[0], "S2-1", "INTEL ONE").await;
+
+    // The watch runs two seconds after the start and tells the cell once.
+    let (chat, _) = analyst.wait_for("FLOWS ALERT TCA", WAIT).await;
+    let chat = chat.expect("the alert in GeoChat");
+    assert!(chat.contains(r#"type="b-t-f""#), "{chat}");
+    assert!(
+        chat.contains("northbound crossings ABOVE baseline"),
+        "{chat}"
+    );
+    assert!(chat.contains("seasonal, p="), "{chat}");
+    let (code, v) = get(&server, "/api/flows/alerts").await;
+    assert_eq!(code, 200, "{v}");
+    let alerts = v["alerts"].as_array().expect("alerts");
+    assert!(
+        alerts.iter().any(|a| a["sector"] == "TCA"
+            && a["method"] == "seasonal"
+            && a["shift"] == "up"
+            && a["observed"].as_f64() > a["expected"].as_f64()),
+        "{v}"
+    );
+    // Later runs find the same excursion and say nothing more of it.
+    let again = analyst.drain(Duration::from_secs(5)).await;
+    let seasonal_again = again
+        .iter()
+        .filter(|e| e.contains("FLOWS ALERT TCA") && e.contains("(seasonal"))
+        .count();
+    assert_eq!(seasonal_again, 0, "{again:#?}");
+
+    // The series with its baseline and the anomaly marked.
+    let path = format!(
+        "/api/flows/series?sector=TCA&by=hour&direction=northbound&from={}",
+        iso(-70 * 86_400)
+    );
+    let (code, v) = get(&server, &path).await;
+    assert_eq!(code, 200, "{v}");
+    let n = v["values"].as_array().expect("values").len();
+    assert_eq!(v["baseline"]["expected"].as_array().map(Vec::len), Some(n));
+    assert!(
+        v["anomalies"]
+            .as_array()
+            .expect("anomalies")
+            .iter()
+            .any(|a| a["method"] == "seasonal" && a["shift"] == "up"),
+        "{}",
+        v["anomalies"]
+    );
+
+    // Official figures: one real table in, a broken one refused whole.
+    let table = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../flows/testdata/official/usbp_monthly_fy2014.txt"),
+    )
+    .expect("the FY2014 table");
+    let (code, _, body) = http(
+        &server,
+        "POST",
+        "/api/flows/official?name=usbp_monthly_fy2014.txt",
+        "",
+        &table,
+    )
+    .await;
+    assert_eq!(code, 200, "{body}");
+    let (code, v) = get(&server, "/api/flows/official?component=USBP&sector=RGV").await;
+    assert_eq!(code, 200, "{v}");
+    assert_eq!(v["series"][0]["total"], 256_393, "{v}");
+    let (_, before) = get(&server, "/api/flows/official?component=USBP").await;
+    // A sector no one knows: the file is refused whole.
+    let broken = table.replacen("Tucson", "Atlantis", 1);
+    let (code, _, body) = http(&server, "POST", "/api/flows/official", "", &broken).await;
+    assert_eq!(code, 400, "{body}");
+    assert!(body.contains("line"), "{body}");
+    let (_, after) = get(&server, "/api/flows/official?component=USBP").await;
+    assert_eq!(before, after, "nothing of the refused file was stored");
+    server.shutdown().await;
+}

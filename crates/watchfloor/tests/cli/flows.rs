@@ -117,3 +117,101 @@ fn counts_print_zero_filled_days_of_one_sector_with_their_coverage() {
     ]);
     assert!(err.contains("no flow counts"), "{err}");
 }
+
+/// The Border Patrol tables shipped as test data, FY2000–FY2016.
+fn usbp_tables() -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../flows/testdata/official");
+    (2000..=2016)
+        .map(|fy| dir.join(format!("usbp_monthly_fy{fy}.txt")))
+        .collect()
+}
+
+#[test]
+fn official_tables_import_whole_and_the_detectors_find_the_2014_rio_grande_valley_surge() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = tmp.path().join("data");
+    let data_arg = format!("--data-dir={}", data.display());
+    let mut args = vec!["flows".to_string(), "import".into(), data_arg.clone()];
+    args.extend(usbp_tables().iter().map(|p| p.display().to_string()));
+    let out = watchfloor(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["files"].as_array().map(Vec::len), Some(17), "{v}");
+    assert_eq!(v["files"][0]["layout"], "usbp_monthly");
+
+    let out = watchfloor(&[
+        "flows",
+        "detect",
+        &data_arg,
+        "--series",
+        "official:USBP/Southwest/RGV",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["bins"], 204, "FY2000 to FY2016: {v}");
+    assert_eq!(v["total"], 1_918_020, "{v}");
+    let alerts = v["alerts"].as_array().expect("alerts");
+    assert!(
+        alerts.iter().any(|a| {
+            let (from, to) = (
+                a["from"].as_str().unwrap_or(""),
+                a["to"].as_str().unwrap_or(""),
+            );
+            a["shift"] == "up" && from <= "2014-06" && to >= "2014-05"
+        }),
+        "the spring 2014 surge: {alerts:#?}"
+    );
+    assert!(
+        alerts.len() <= 12,
+        "few alerts in seventeen years: {}",
+        alerts.len()
+    );
+    for a in alerts {
+        for field in [
+            "method",
+            "observed",
+            "expected",
+            "score",
+            "threshold",
+            "from",
+            "to",
+        ] {
+            assert!(!a[field].is_null(), "{field} in {a}");
+        }
+    }
+}
+
+#[test]
+fn a_bad_official_file_stores_nothing_and_names_its_line() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = tmp.path().join("data");
+    let data_arg = format!("--data-dir={}", data.display());
+    let good = &usbp_tables()[14];
+    let bad = tmp.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "Fiscal Year,Month Grouping,Month (abbv),Land Border Region,State,Demographic,Citizenship,Title of Authority,Encounter Count\n2021,FYTD,OCT,Southwest Land Border,TX,Single Adults,MEXICO,Title 8,12\n2021,FYTD,NOV,Southwest Land Border,TX,Single Adults,MEXICO,Title 8,-3\n",
+    )
+    .expect("write");
+    let err = failure(&[
+        "flows",
+        "import",
+        &data_arg,
+        &good.display().to_string(),
+        &bad.display().to_string(),
+    ]);
+    assert!(err.contains("bad.csv") && err.contains("line 3"), "{err}");
+    let err = failure(&["flows", "detect", &data_arg, "--series", "official:RGV"]);
+    assert!(
+        err.contains("does not exist") || err.contains("no official series"),
+        "{err}"
+    );
+}

@@ -5,12 +5,15 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use flows::counts::{Bin, CountKey, CoverageBin};
+use flows::official::{Key, Series};
+use flows::Alert;
 use rusqlite::{params, Connection, Transaction};
 
 use crate::{FlowStore, StoreError};
 
 /// Schema migrations, applied in order; `user_version` is the number applied.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE flow_bins (
         hour INTEGER NOT NULL,
         sector TEXT NOT NULL,
@@ -26,7 +29,25 @@ const MIGRATIONS: &[&str] = &["
         updates INTEGER NOT NULL,
         PRIMARY KEY (hour, source)
     ) WITHOUT ROWID;
-"];
+",
+    "
+    CREATE TABLE official_points (
+        component TEXT NOT NULL,
+        region TEXT NOT NULL,
+        sector TEXT NOT NULL,
+        month TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        PRIMARY KEY (component, region, sector, month)
+    ) WITHOUT ROWID;
+    CREATE TABLE flow_alerts (
+        id TEXT PRIMARY KEY,
+        raised_s INTEGER NOT NULL,
+        alert TEXT NOT NULL
+    );
+    CREATE INDEX flow_alerts_raised ON flow_alerts (raised_s);
+",
+];
 
 /// The flows aggregate on SQLite: one connection behind a lock (flushes
 /// are a few per minute and reads are rare).
@@ -185,6 +206,110 @@ impl FlowStore for SqliteFlows {
         add(&tx, bins, coverage)?;
         tx.commit()?;
         Ok(())
+    }
+
+    fn put_official(&self, source: &str, series: &[Series]) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        {
+            let mut put = tx.prepare_cached(
+                "INSERT INTO official_points (component, region, sector, month, n, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (component, region, sector, month)
+                 DO UPDATE SET n = excluded.n, source = excluded.source",
+            )?;
+            for s in series {
+                let k = &s.key;
+                for (month, n) in &s.points {
+                    put.execute(params![
+                        k.component,
+                        k.region,
+                        k.sector,
+                        month.to_string(),
+                        i64::try_from(*n).unwrap_or(i64::MAX),
+                        source
+                    ])?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn official(&self) -> Result<Vec<Series>, StoreError> {
+        let conn = self.lock();
+        let mut q = conn.prepare_cached(
+            "SELECT component, region, sector, month, n FROM official_points
+             ORDER BY component, region, sector, month",
+        )?;
+        let rows = q.query_map([], |r| {
+            let month: String = r.get(3)?;
+            let month = month.parse().map_err(|e: String| {
+                rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, e.into())
+            })?;
+            Ok((
+                Key {
+                    component: r.get(0)?,
+                    region: r.get(1)?,
+                    sector: r.get(2)?,
+                },
+                month,
+                u64::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
+            ))
+        })?;
+        let mut out: Vec<Series> = Vec::new();
+        for row in rows {
+            let (key, month, n) = row?;
+            match out.last_mut() {
+                Some(s) if s.key == key => {
+                    s.points.insert(month, n);
+                }
+                _ => {
+                    let mut s = Series::new(key);
+                    s.points.insert(month, n);
+                    out.push(s);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn put_alerts(&self, alerts: &[Alert]) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        {
+            let mut put = tx.prepare_cached(
+                "INSERT INTO flow_alerts (id, raised_s, alert) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET alert = excluded.alert",
+            )?;
+            for a in alerts {
+                let json = serde_json::to_string(a)
+                    .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+                put.execute(params![a.id, a.raised_s, json])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn alerts(&self, from_s: i64) -> Result<Vec<Alert>, StoreError> {
+        let conn = self.lock();
+        let mut q = conn.prepare_cached(
+            "SELECT alert FROM flow_alerts WHERE raised_s >= ?1 ORDER BY raised_s, id",
+        )?;
+        let rows = q.query_map([from_s], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for json in rows {
+            let json = json?;
+            out.push(serde_json::from_str(&json).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    0,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?);
+        }
+        Ok(out)
     }
 }
 
