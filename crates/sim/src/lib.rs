@@ -39,6 +39,7 @@
 
 mod adsb;
 mod config;
+pub mod crossers;
 pub mod encode;
 mod feeds_config;
 /// A simulated task force (units, aircraft, chat, alerts) as TAK clients, labelled simulation.

@@ -14,6 +14,7 @@ pub(crate) enum Part {
     Radar = 2,
     Adsb = 3,
     Ground = 4,
+    Crossers = 5,
 }
 
 /// Where the random bits come from.

@@ -55,6 +55,16 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
     // The simulated task force roster, tasks and their decisions (SIMULATION),
     // applied once to an empty ops desk.
     config.ops.seed = sim::ops_demo::demo_roster(server::now());
+    // The flows panel's baseline: SIMULATED counts for the hours of the last
+    // ten weeks nothing covered (the first run, or the time between runs).
+    if let (Some(dir), true) = (&config.store.data_dir, config.flows.enabled) {
+        backfill_flows(
+            dir,
+            &sim::crossers::CrossersConfig::border_sector(),
+            args.seed,
+        )
+        .context("the simulated flow history")?;
+    }
     let mut scenario = sim::SimConfig::border_sector();
     scenario.set_start(server::now());
     let (asterix, detections) = (free_udp()?, free_udp()?);
@@ -131,6 +141,29 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
             None => (None, None),
         };
         // --- end simulated task force ---
+        // --- simulated border crossers (sim::crossers), with one surge ---
+        let (cross_stop, cross_task) = match server.tcp_addrs.first() {
+            Some(&addr) => {
+                let crossers = sim::crossers::Crossers::new(
+                    sim::crossers::CrossersConfig::border_sector(),
+                    args.seed,
+                );
+                let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+                let task = tokio::spawn(async move {
+                    let stop = async move {
+                        let _ = rx.await;
+                    };
+                    let clock = Arc::new(server::WallClock);
+                    if let Err(e) =
+                        sim::crossers::run(loopback_of(addr), crossers, clock, stop).await
+                    {
+                        tracing::warn!(error = %e, "simulated crossers not started");
+                    }
+                });
+                (Some(tx), Some(task))
+            }
+            None => (None, None),
+        };
         match args.duration {
             Some(secs) => tokio::select! {
                 () = tokio::time::sleep(Duration::from_secs(secs)) => {}
@@ -141,13 +174,86 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
         tracing::info!("shutting down the demo");
         let _ = stop_tx.send(());
         let _ = sim_task.await;
-        if let (Some(tx), Some(task)) = (force_stop, force_task) {
-            let _ = tx.send(());
-            let _ = task.await;
+        for (tx, task) in [(force_stop, force_task), (cross_stop, cross_task)] {
+            if let (Some(tx), Some(task)) = (tx, task) {
+                let _ = tx.send(());
+                let _ = task.await;
+            }
         }
         server.shutdown().await;
         Ok(())
     })
+}
+
+/// Weeks of flow history the demo makes sure of.
+const FLOW_HISTORY_WEEKS: i64 = 10;
+
+/// The SIMULATED counts of the crossers' stretch (Tucson sector) for every
+/// hour before the current one in the last [`FLOW_HISTORY_WEEKS`] that no
+/// source covered, with coverage under [`sim::crossers::HISTORY_SOURCE`]
+/// so the provenance says what they are.
+fn history_bins(
+    cfg: &sim::crossers::CrossersConfig,
+    seed: u64,
+    now_h: i64,
+    covered: &std::collections::HashSet<i64>,
+) -> (Vec<flows::counts::Bin>, Vec<flows::counts::CoverageBin>) {
+    use flows::counts::{Bin, CountKey, CoverageBin, EventKind};
+    let from_h = now_h - FLOW_HISTORY_WEEKS * 7 * 24;
+    let key = |event| CountKey {
+        sector: "TCA".into(),
+        direction: flows::Direction::Northbound,
+        kind: flows::TrackKind::Ground,
+        event,
+    };
+    let (mut bins, mut coverage) = (Vec::new(), Vec::new());
+    for h in sim::crossers::history(cfg, seed, from_h, now_h) {
+        if covered.contains(&h.hour) {
+            continue;
+        }
+        for (event, n) in [
+            (EventKind::Crossing, h.northbound),
+            (EventKind::TurnBack, h.turn_backs),
+        ] {
+            if n > 0 {
+                bins.push(Bin {
+                    hour: h.hour,
+                    key: key(event),
+                    n,
+                });
+            }
+        }
+        coverage.push(CoverageBin {
+            hour: h.hour,
+            source: sim::crossers::HISTORY_SOURCE.into(),
+            updates: 1,
+        });
+    }
+    (bins, coverage)
+}
+
+/// Writes [`history_bins`] into the data folder's `flows.sqlite`.
+fn backfill_flows(
+    dir: &std::path::Path,
+    cfg: &sim::crossers::CrossersConfig,
+    seed: u64,
+) -> Result<()> {
+    use store::FlowStore;
+    std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+    let path = dir.join("flows.sqlite");
+    let store = store::SqliteFlows::open(&path).with_context(|| path.display().to_string())?;
+    let now_h = server::now().millis().div_euclid(3_600_000);
+    let (_, stored) = store.counts(now_h - FLOW_HISTORY_WEEKS * 7 * 24)?;
+    let covered = stored.iter().map(|c| c.hour).collect();
+    let (bins, coverage) = history_bins(cfg, seed, now_h, &covered);
+    store.add_counts(&bins, &coverage)?;
+    if !coverage.is_empty() {
+        tracing::warn!(
+            hours = coverage.len(),
+            "SIMULATION: flow history of the demo stretch written for hours nothing covered"
+        );
+    }
+    Ok(())
 }
 
 /// Exports how many simulated objects exist, by kind, as the gauge
@@ -236,6 +342,75 @@ fn loopback_of(addr: SocketAddr) -> SocketAddr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The demo's flows, end to end without sockets: SIMULATED history for
+    /// ten weeks, then the live crossers through the real engine on the
+    /// shipped border, with the watch run every minute.
+    #[test]
+    fn the_demo_history_is_quiet_and_its_surge_is_one_tucson_alert_within_minutes() {
+        let cfg = sim::crossers::CrossersConfig::border_sector();
+        let border = flows::Border::us_mexico().expect("border");
+        let sectors = flows::Sectors::us_southwest(&border).expect("sectors");
+        let mut engine = flows::FlowEngine::new(border, sectors, flows::CrossingConfig::default());
+        let t0 = 1_764_547_200 + 25 * 60; // 2025-12-01T00:25Z
+        let (bins, coverage) = history_bins(&cfg, 1, t0 / 3_600, &Default::default());
+        assert_eq!(coverage.len() as i64, FLOW_HISTORY_WEEKS * 7 * 24);
+        for b in &bins {
+            engine.counts_mut().add_bin(b);
+        }
+        let codes = vec!["TCA".to_string()];
+        let watch = flows::WatchConfig::default();
+        let mut book = flows::AlertBook::default();
+        let quiet = book
+            .watch(engine.counts(), &codes, t0, &watch)
+            .expect("valid");
+        assert!(
+            quiet.is_empty(),
+            "the history alone raises nothing: {quiet:#?}"
+        );
+
+        let mut crossers = sim::crossers::Crossers::new(cfg.clone(), 1);
+        let mut placed = Vec::new();
+        let mut first_alert = None;
+        let keys: std::collections::hash_map::RandomState = Default::default();
+        for s in 0..900 {
+            let now_s = t0 + s;
+            for e in crossers.step(cot::Time::from_millis(now_s * 1_000)) {
+                use std::hash::BuildHasher;
+                let u = flows::TrackUpdate {
+                    key: keys.hash_one(&e.uid),
+                    kind: flows::classify(&e.kind),
+                    lon: e.point.lon,
+                    lat: e.point.lat,
+                    t_s: now_s,
+                    source: "SIM CROSSING SENSOR",
+                };
+                engine.update(&u, &mut placed);
+            }
+            engine.handle_timeout(now_s, &mut placed);
+            if s % 60 == 0 {
+                let raised = book
+                    .watch(engine.counts(), &codes, now_s, &watch)
+                    .expect("valid");
+                if first_alert.is_none() && !raised.is_empty() {
+                    first_alert = Some((s, raised));
+                }
+            }
+        }
+        assert!(
+            placed.iter().all(|p| p.sector == "TCA"),
+            "the stretch is in Tucson: {placed:?}"
+        );
+        let vehicles = placed.len();
+        assert!(vehicles >= cfg.surge_count as usize, "{vehicles} events");
+        let (after_s, raised) = first_alert.expect("an alert within fifteen minutes");
+        assert!(after_s <= 600, "raised {after_s} s in");
+        assert!(
+            raised.iter().any(|o| matches!(o, flows::Offered::Raised(a)
+                if a.sector == "TCA" && a.shift == flows::detect::Shift::Up)),
+            "{raised:#?}"
+        );
+    }
 
     #[test]
     fn a_wildcard_listener_is_dialled_by_loopback_or_host_name() {
