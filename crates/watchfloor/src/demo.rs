@@ -186,13 +186,13 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
 }
 
 /// Weeks of flow history the demo makes sure of.
-const FLOW_HISTORY_WEEKS: i64 = 10;
+pub(crate) const FLOW_HISTORY_WEEKS: i64 = 10;
 
 /// The SIMULATED counts of the crossers' stretch (Tucson sector) for every
 /// hour before the current one in the last [`FLOW_HISTORY_WEEKS`] that no
 /// source covered, with coverage under [`sim::crossers::HISTORY_SOURCE`]
 /// so the provenance says what they are.
-fn history_bins(
+pub(crate) fn history_bins(
     cfg: &sim::crossers::CrossersConfig,
     seed: u64,
     now_h: i64,

@@ -215,3 +215,49 @@ fn a_bad_official_file_stores_nothing_and_names_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn simulated_counts_are_labelled_and_their_surge_is_found() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data_arg = format!("--data-dir={}", tmp.path().display());
+    let out = watchfloor(&["flows", "simulate", &data_arg, "--surge-hours", "6"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        (v["simulated"].clone(), v["hours"].clone()),
+        (true.into(), 1680.into()),
+        "{v}"
+    );
+    let out = watchfloor(&["flows", "detect", &data_arg, "--series", "counts:TCA"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let alerts = v["alerts"].as_array().expect("alerts");
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a["shift"] == "up" && a["observed"].as_f64() > a["expected"].as_f64()),
+        "{alerts:#?}"
+    );
+    assert!(
+        alerts.len() <= 2,
+        "the rhythm itself raises nothing: {alerts:#?}"
+    );
+    let out = watchfloor(&[
+        "flows", "counts", &data_arg, "--sector", "TCA", "--by", "day",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let sources = v["coverage"]["sources"].to_string();
+    assert!(sources.contains("SIMULATED history"), "{sources}");
+    // Run again: the covered hours are not written twice.
+    let out = watchfloor(&["flows", "simulate", &data_arg]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(v["hours"].as_u64() <= Some(1), "{v}");
+}
