@@ -62,6 +62,46 @@ pub fn render_html(doc: &Document) -> String {
     html::render(doc)
 }
 
+/// The two forms a document is rendered to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// [`render_pdf`].
+    Pdf,
+    /// [`render_html`].
+    Html,
+}
+
+impl Format {
+    /// HTML for a path ending in `.html` or `.htm` (any case), else PDF.
+    pub fn of_path(path: &std::path::Path) -> Format {
+        let html = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+        if html {
+            Format::Html
+        } else {
+            Format::Pdf
+        }
+    }
+
+    /// The HTTP `Content-Type` of the rendering.
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Pdf => "application/pdf",
+            Format::Html => "text/html; charset=utf-8",
+        }
+    }
+}
+
+/// Renders the document in `format`, refusing in both what [`validate`]
+/// refuses.
+pub fn render(doc: &Document, format: Format) -> Result<Vec<u8>, ReportError> {
+    match format {
+        Format::Pdf => render_pdf(doc),
+        Format::Html => validate(doc).map(|()| render_html(doc).into_bytes()),
+    }
+}
+
 /// Checks the shape of the document: every table row has one cell per
 /// column, every series one value (and one band value) per category or x
 /// label. [`render_pdf`] makes this check first.

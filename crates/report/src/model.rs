@@ -151,6 +151,23 @@ pub enum Block {
     },
 }
 
+impl Block {
+    /// A table with a caption; `align` may be shorter than the columns.
+    pub fn table(
+        caption: &str,
+        columns: &[&str],
+        rows: Vec<Vec<String>>,
+        align: &[Align],
+    ) -> Block {
+        Block::Table {
+            caption: Some(caption.into()),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows,
+            align: align.to_vec(),
+        }
+    }
+}
+
 /// How a table column is aligned.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -10,6 +10,7 @@ mod config;
 mod conn;
 mod enroll;
 pub mod flows;
+pub mod flows_report;
 mod http;
 mod https;
 mod marti_ctx;

@@ -69,6 +69,26 @@ pub(crate) enum FlowsCommand {
         #[arg(long)]
         to: Option<String>,
     },
+    /// Render the analyst's flow report to PDF (or HTML for a .html path): counts and trends per sector with the baseline, the anomalies with their evidence, the alerts raised, the official series for context, the method and the provenance.
+    Report {
+        #[command(flatten)]
+        data: DataDir,
+        /// Window start, RFC 3339 (default: 30 days before --to).
+        #[arg(long)]
+        from: Option<String>,
+        /// Window end, RFC 3339, exclusive (default: now).
+        #[arg(long)]
+        to: Option<String>,
+        /// One sector's code; default every sector.
+        #[arg(long)]
+        sector: Option<String>,
+        /// The file to write: .pdf or .html.
+        #[arg(long)]
+        out: PathBuf,
+        /// The marking on every page (default: SIMULATION when any count is simulated).
+        #[arg(long)]
+        marking: Option<String>,
+    },
     /// Write SIMULATED counts into flows.sqlite for training and tests: ten weeks of hourly northbound crossings in Tucson at the demo's rhythm, for the hours nothing covered, the last --surge-hours raised to --surge-factor times their expected level. Labelled: their coverage source is "SIMULATED history".
     Simulate {
         #[command(flatten)]
@@ -142,6 +162,52 @@ pub(crate) fn flows(c: FlowsCommand) -> Result<()> {
             from,
             to,
         } => detect(&data, &series, &files, &by, from.as_deref(), to.as_deref()),
+        FlowsCommand::Report {
+            data,
+            from,
+            to,
+            sector,
+            out,
+            marking,
+        } => {
+            let to_s = match to {
+                Some(t) => seconds(&t).context("--to")?,
+                None => server::now().millis().div_euclid(1000),
+            };
+            let from_s = match from {
+                Some(t) => seconds(&t).context("--from")?,
+                None => to_s - 30 * 86_400,
+            };
+            if to_s <= from_s {
+                bail!("the window ends before it starts");
+            }
+            let path = data.path().join("flows.sqlite");
+            let counts = read(&data, from_s - 10 * 7 * 86_400)?;
+            let store =
+                store::SqliteFlows::open(&path).with_context(|| path.display().to_string())?;
+            let border = flows::Border::us_mexico()?;
+            let sectors = flows::Sectors::us_southwest(&border)?;
+            let doc = server::flows_report::report_from(
+                &counts,
+                &sectors,
+                &store.alerts(0)?,
+                &store.official()?,
+                sector.as_deref(),
+                from_s,
+                to_s,
+                marking,
+            )?;
+            let bytes = report::render(&doc, report::Format::of_path(&out))?;
+            std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+            println!(
+                "flow report {} to {}: {} ({} bytes)",
+                server::flows::iso(from_s),
+                server::flows::iso(to_s),
+                out.display(),
+                bytes.len()
+            );
+            Ok(())
+        }
         FlowsCommand::Simulate {
             data,
             surge_hours,

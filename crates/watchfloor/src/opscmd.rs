@@ -189,15 +189,7 @@ pub(crate) fn report(cmd: ReportCommand) -> Result<()> {
                 .with_context(|| format!("reading {}", dir.display()))?;
             let checkpoint = operations::checkpoint_within(&dir, n);
             let doc = operations::briefing(&engine, at, checkpoint.as_ref(), marking.as_deref());
-            let html = out
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
-            let bytes = if html {
-                report::validate(&doc)?;
-                report::render_html(&doc).into_bytes()
-            } else {
-                report::render_pdf(&doc)?
-            };
+            let bytes = report::render(&doc, report::Format::of_path(&out))?;
             std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
             println!(
                 "briefing as of {at} from {n} audit record(s){}: {} ({} bytes)",

@@ -35,16 +35,6 @@ impl CheckpointLine {
     }
 }
 
-/// A table with a caption; `align` may be shorter than the columns.
-fn table(caption: &str, columns: &[&str], rows: Vec<Vec<String>>, align: &[Align]) -> Block {
-    Block::Table {
-        caption: Some(caption.into()),
-        columns: columns.iter().map(|c| c.to_string()).collect(),
-        rows,
-        align: align.to_vec(),
-    }
-}
-
 fn count_rows(map: &BTreeMap<String, usize>) -> (Vec<String>, Vec<f64>) {
     map.iter().map(|(k, v)| (k.clone(), *v as f64)).unzip()
 }
@@ -132,7 +122,7 @@ fn roster_section(engine: &Ops, at: Time) -> Section {
             ]
         })
         .collect();
-    s.with(table(
+    s.with(Block::table(
         "Units (* bound by the Posse Comitatus Act); strength PFD/ASG/AUTH",
         &[
             "unit",
@@ -220,7 +210,7 @@ fn tasks_section(engine: &Ops) -> Section {
             ]
         })
         .collect();
-    s = s.with(table(
+    s = s.with(Block::table(
         "Tasks, with their elements by decision",
         &["task", "title", "state", "allowed", "refused", "review"],
         rows,
@@ -236,7 +226,7 @@ fn tasks_section(engine: &Ops) -> Section {
     if refusals.is_empty() {
         s.with(Block::Paragraph("No element refused.".into()))
     } else {
-        s.with(table(
+        s.with(Block::table(
             "Every refusal, with the rule and its citation",
             &["task", "element", "activity", "rule", "citation", "reason"],
             refusals,
@@ -303,7 +293,7 @@ fn suspense_section(engine: &Ops, at: Time) -> Section {
     if rows.is_empty() {
         return s.with(Block::Paragraph("Nothing due within 7 days.".into()));
     }
-    s.with(table(
+    s.with(Block::table(
         "Late and due within 7 days, soonest first",
         &["due (UTC)", "status", "owner", "suspense", "what"],
         rows,

@@ -36,6 +36,7 @@ pub(crate) fn router() -> Router<WebState> {
         .route("/api/flows/coverage", get(coverage))
         .route("/api/flows/series", get(series))
         .route("/api/flows/alerts", get(alerts))
+        .route("/api/flows/report", get(report_page))
         .route(
             "/api/flows/official",
             get(official)
@@ -60,6 +61,7 @@ struct FlowQuery {
     event: Option<EventKind>,
     component: Option<String>,
     name: Option<String>,
+    format: Option<String>,
 }
 
 const QUERY_HELP: &str = "from and to are RFC 3339 times; by is hour, day or month; direction is northbound or southbound; kind is ground, air or maritime; event is crossing or turn_back";
@@ -351,5 +353,70 @@ async fn import(
         Ok(Ok(body)) => Json(body).into_response(),
         Ok(Err(e)) => e.into_response(),
         Err(e) => ApiError::internal(format!("import failed: {e}")).into_response(),
+    }
+}
+
+/// The analyst's flow report for the window (default the last 30 days),
+/// as one HTML page or (`format=pdf`) a PDF.
+async fn report_page(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    q: Result<Query<FlowQuery>, QueryRejection>,
+) -> Response {
+    let (flows, q, from, to) = match parts(&s, &headers, q) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let from = if q.from.as_deref().is_none_or(str::is_empty) {
+        to - 30 * 86_400
+    } else {
+        from
+    };
+    let format = match q.format.as_deref() {
+        None | Some("html") => report::Format::Html,
+        Some("pdf") => report::Format::Pdf,
+        Some(other) => {
+            return ApiError::bad_request(
+                "bad_query",
+                format!("format is html or pdf, not {other:?}"),
+            )
+            .into_response()
+        }
+    };
+    let marking = s.config.simulation.then(|| "SIMULATION".to_string());
+    let sector = q.sector.filter(|x| !x.is_empty());
+    let made = tokio::task::spawn_blocking(move || {
+        let alerts = flows.alerts();
+        let official = flows.official();
+        let doc = flows.with_engine(|e| {
+            crate::flows_report::report_from(
+                e.counts(),
+                e.sectors(),
+                &alerts,
+                &official,
+                sector.as_deref(),
+                from,
+                to,
+                marking,
+            )
+        });
+        match doc {
+            Ok(doc) => report::render(&doc, format)
+                .map_err(|e| ApiError::internal(format!("rendering the report: {e}"))),
+            Err(e) => Err(ApiError::bad_request("bad_query", e.to_string())),
+        }
+    })
+    .await;
+    match made {
+        Ok(Ok(body)) => (
+            [
+                (axum::http::header::CONTENT_TYPE, format.mime()),
+                (axum::http::header::CACHE_CONTROL, "no-store"),
+            ],
+            body,
+        )
+            .into_response(),
+        Ok(Err(e)) => e.into_response(),
+        Err(e) => ApiError::internal(format!("report failed: {e}")).into_response(),
     }
 }

@@ -335,16 +335,12 @@ async fn briefing(
                 .and_then(|n| crate::operations::CheckpointLine::parse(&n));
             let doc =
                 crate::operations::briefing(d.engine(), crate::now(), checkpoint.as_ref(), marking);
-            if pdf {
-                report::render_pdf(&doc).map(|b| ("application/pdf", b))
+            let format = if pdf {
+                report::Format::Pdf
             } else {
-                report::validate(&doc).map(|()| {
-                    (
-                        "text/html; charset=utf-8",
-                        report::render_html(&doc).into_bytes(),
-                    )
-                })
-            }
+                report::Format::Html
+            };
+            report::render(&doc, format).map(|b| (format.mime(), b))
         })
     })
     .await;

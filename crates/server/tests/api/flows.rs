@@ -227,6 +227,29 @@ async fn a_surge_is_one_alert_in_geochat_and_the_api_and_official_figures_import
         v["anomalies"]
     );
 
+    // The analyst's report of the same data, as HTML and PDF.
+    let (code, head, page) = http(&server, "GET", "/api/flows/report?sector=TCA", "", "").await;
+    assert_eq!(code, 200, "{page}");
+    assert!(head.contains("text/html"), "{head}");
+    assert!(
+        page.contains("Flow report: TCA") && page.contains("seasonal"),
+        "{page}"
+    );
+    let (code, head, _) = http(
+        &server,
+        "GET",
+        "/api/flows/report?sector=TCA&format=pdf",
+        "",
+        "",
+    )
+    .await;
+    assert_eq!(code, 200);
+    assert!(head.contains("application/pdf"), "{head}");
+    let (code, _, body) = http(&server, "GET", "/api/flows/report?format=doc", "", "").await;
+    assert_eq!(code, 400, "{body}");
+    let (code, _, body) = http(&server, "GET", "/api/flows/report?sector=XYZ", "", "").await;
+    assert_eq!(code, 400, "{body}");
+
     // Official figures: one real table in, a broken one refused whole.
     let table = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -261,3 +261,104 @@ fn simulated_counts_are_labelled_and_their_surge_is_found() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert!(v["hours"].as_u64() <= Some(1), "{v}");
 }
+
+#[test]
+fn the_flow_report_renders_counts_anomalies_official_figures_method_and_provenance() {
+    use super::ops::{pdf_text, poppler};
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data_arg = format!("--data-dir={}", tmp.path().display());
+    let out = watchfloor(&["flows", "simulate", &data_arg, "--surge-hours", "6"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut args = vec!["flows".to_string(), "import".into(), data_arg.clone()];
+    args.extend(usbp_tables().iter().map(|p| p.display().to_string()));
+    let out = watchfloor(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let from = cot::Time::from_millis(
+        (std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs() as i64
+            - 2 * 86_400)
+            * 1_000,
+    )
+    .to_string();
+    let pdf = tmp.path().join("flows.pdf");
+    let html = tmp.path().join("flows.html");
+    for out_file in [&pdf, &html] {
+        let out = watchfloor(&[
+            "flows",
+            "report",
+            &data_arg,
+            "--sector",
+            "tca",
+            "--from",
+            &from,
+            "--out",
+            &out_file.display().to_string(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let page = std::fs::read_to_string(&html).expect("html");
+    for part in [
+        "Flow report: TCA",
+        "SIMULATION",
+        "anomalies and their evidence",
+        "seasonal",
+        "USBP/Southwest/TCA",
+        "Provenance",
+        "SIMULATED history",
+        "no person is identified or followed",
+    ] {
+        assert!(page.contains(part), "{part:?} in the HTML report");
+    }
+    let err = failure(&[
+        "flows",
+        "report",
+        &data_arg,
+        "--sector",
+        "XYZ",
+        "--out",
+        "/dev/null",
+    ]);
+    assert!(err.contains("unknown sector \"XYZ\""), "{err}");
+    if !poppler() {
+        return;
+    }
+    let text = pdf_text(&pdf);
+    for part in [
+        "Flow report: TCA",
+        "SIMULATION",
+        "p = ",
+        "Method",
+        "Hours covered",
+    ] {
+        assert!(
+            text.contains(part),
+            "{part:?} in the PDF read back:\n{text}"
+        );
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts/flows");
+    std::fs::create_dir_all(&dir).expect("artifacts");
+    let stem = dir.join("flow-report");
+    let png = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&pdf)
+        .arg(&stem)
+        .status()
+        .expect("pdftoppm");
+    assert!(png.success());
+    let bytes = std::fs::read(stem.with_extension("png")).expect("png");
+    assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 5_000);
+}

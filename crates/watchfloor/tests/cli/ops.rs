@@ -69,6 +69,32 @@ pub(super) fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
 
+/// `pdftotext` and `pdftoppm` (poppler-utils, which `.ci/run` installs):
+/// required on CI, skipped with a line elsewhere.
+pub(super) fn poppler() -> bool {
+    let there = std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok();
+    if !there {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pdftotext is missing on CI (poppler-utils)"
+        );
+        eprintln!("pdftotext not installed: PDFs are not read back here");
+    }
+    there
+}
+
+pub(super) fn pdf_text(pdf: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", s(pdf), "-"])
+        .output()
+        .expect("pdftotext");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
 /// Runs a command that must succeed; its standard output.
 pub(super) fn ok(args: &[&str]) -> String {
     let out = watchfloor(args);

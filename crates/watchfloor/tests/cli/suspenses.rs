@@ -5,7 +5,8 @@
 //! its record caught by `audit verify`; bad input refused whole.
 
 use super::ops::{
-    apply, does_not_verify, ok, records, records_file, refused, s, verifies, write, write_records,
+    apply, does_not_verify, ok, pdf_text, poppler, records, records_file, refused, s, verifies,
+    write, write_records,
 };
 
 /// Dates far from the test's own clock on both sides, so the board is the
@@ -402,32 +403,6 @@ owner = "NG-CO"
 due = "010600Z JAN 40"
 title = "first SITREP"
 "#;
-
-/// `pdftotext` and `pdftoppm` (poppler-utils, which `.ci/run` installs):
-/// required on CI, skipped with a line elsewhere.
-fn poppler() -> bool {
-    let there = std::process::Command::new("pdftotext")
-        .arg("-v")
-        .output()
-        .is_ok();
-    if !there {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "pdftotext is missing on CI (poppler-utils)"
-        );
-        eprintln!("pdftotext not installed: the briefing's PDF is not read back here");
-    }
-    there
-}
-
-fn pdf_text(pdf: &std::path::Path) -> String {
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout", s(pdf), "-"])
-        .output()
-        .expect("pdftotext");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).expect("utf-8")
-}
 
 #[test]
 fn the_briefing_renders_the_figures_of_its_instant_to_pdf_and_html() {
