@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::counts::{Counts, Filter, Resolution};
 use crate::crossing::Direction;
-use crate::detect::{analyse, Anomaly, DetectConfig, DetectError, Method, Shift};
+use crate::detect::{detect, Anomaly, DetectConfig, DetectError, Method, Shift};
 
 /// One alert and the evidence it rests on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -270,7 +270,7 @@ impl AlertBook {
             if series.values.iter().all(|&v| v == 0) {
                 continue;
             }
-            let (_, anomalies) = analyse(&series.values, hour, &cfg.detect)?;
+            let anomalies = detect(&series.values, hour, &cfg.detect)?;
             let last = series.values.len().saturating_sub(1);
             let origin = Origin {
                 sector,

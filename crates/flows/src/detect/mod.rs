@@ -382,7 +382,8 @@ pub fn detect(
     resolution: Resolution,
     cfg: &DetectConfig,
 ) -> Result<Vec<Anomaly>, DetectError> {
-    analyse(series, resolution, cfg).map(|(_, alerts)| alerts)
+    // The band is for charts: the alerts do not need its limits.
+    scored(series, resolution, cfg).map(|(_, alerts)| alerts)
 }
 
 /// [`baseline`] and [`detect`] together, fitting the baseline once.
@@ -394,6 +395,16 @@ pub fn analyse(
     resolution: Resolution,
     cfg: &DetectConfig,
 ) -> Result<(Band, Vec<Anomaly>), DetectError> {
+    let (fit, alerts) = scored(series, resolution, cfg)?;
+    Ok((band_of(&fit, cfg), alerts))
+}
+
+/// The fitted baseline and every alert of every enabled method.
+fn scored(
+    series: &[u64],
+    resolution: Resolution,
+    cfg: &DetectConfig,
+) -> Result<(seasonal::Fit, Vec<Anomaly>), DetectError> {
     cfg.validate()?;
     if series.is_empty() {
         return Err(DetectError::Empty);
@@ -435,7 +446,7 @@ pub fn analyse(
         }
     }
     out.sort_by_key(|a| (a.index, a.method, a.shift));
-    Ok((band_of(&fit, cfg), out))
+    Ok((fit, out))
 }
 
 /// [`analyse`] for a [`Series`] from the counts.
