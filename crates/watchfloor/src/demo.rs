@@ -297,6 +297,12 @@ fn banner(server: &server::Server) {
         force.units.len(),
         force.aircraft.len()
     );
+    let cross = sim::crossers::CrossersConfig::border_sector();
+    println!(
+        "  simulated border crossers east of Douglas (Tucson sector), about {} an hour, and a surge of {} vehicles {} s in: \
+         the flows alert follows in GeoChat from JTF FLOWS once the crossings have stood 5 minutes (SIMULATION)",
+        cross.per_hour, cross.surge_count, cross.surge_after_s
+    );
     println!("  stop with Ctrl-C");
 }
 

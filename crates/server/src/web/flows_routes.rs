@@ -8,9 +8,9 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -37,12 +37,7 @@ pub(crate) fn router() -> Router<WebState> {
         .route("/api/flows/series", get(series))
         .route("/api/flows/alerts", get(alerts))
         .route("/api/flows/report", get(report_page))
-        .route(
-            "/api/flows/official",
-            get(official)
-                .post(import)
-                .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
-        )
+        .route("/api/flows/official", get(official).post(import))
 }
 
 /// The largest official file the API takes, bytes (the CBP state file
@@ -303,7 +298,7 @@ async fn import(
     State(s): State<WebState>,
     headers: HeaderMap,
     q: Result<Query<FlowQuery>, QueryRejection>,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
     let (flows, q, _, _) = match parts(&s, &headers, q) {
         Ok(p) => p,
@@ -316,15 +311,27 @@ async fn import(
         return ApiError::forbidden("importing official statistics needs the admin role")
             .into_response();
     }
-    let body = match body {
+    let too_large = || {
+        ApiError::too_large(
+            "too_large",
+            format!(
+                "the file is over {MAX_IMPORT_BYTES} bytes; import it with watchfloor flows import"
+            ),
+        )
+        .into_response()
+    };
+    // An announced length over the limit is refused before a byte of the
+    // body is read; an unannounced one is cut at the limit.
+    let announced = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_IMPORT_BYTES as u64) {
+        return too_large();
+    }
+    let body: Bytes = match axum::body::to_bytes(body, MAX_IMPORT_BYTES).await {
         Ok(b) => b,
-        Err(e) => {
-            return ApiError::too_large(
-                "too_large",
-                format!("the file is over {MAX_IMPORT_BYTES} bytes: {e}"),
-            )
-            .into_response()
-        }
+        Err(_) => return too_large(),
     };
     let name = q
         .name

@@ -278,3 +278,27 @@ async fn a_surge_is_one_alert_in_geochat_and_the_api_and_official_figures_import
     assert_eq!(before, after, "nothing of the refused file was stored");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_official_upload_over_the_limit_is_refused_before_it_is_read() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let tmp = tempfile::tempdir().expect("tmp");
+    let server = server_in(tmp.path()).await;
+    let (addr, _) = server.web_addr.expect("web");
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    // A 500 MB upload announced; only its first bytes are ever sent.
+    let head = format!(
+        "POST /api/flows/official HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: text/csv\r\nContent-Length: 500000000\r\n\r\nFiscal Year,"
+    );
+    s.write_all(head.as_bytes()).await.expect("write");
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut out)).await;
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.starts_with("HTTP/1.1 413"), "{text}");
+    assert!(text.contains("too_large"), "{text}");
+    // Nothing was stored, and the server still answers.
+    let (code, v) = get(&server, "/api/flows/official").await;
+    assert_eq!(code, 200, "{v}");
+    assert_eq!(v["series"], serde_json::json!([]));
+    server.shutdown().await;
+}
