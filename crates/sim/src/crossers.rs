@@ -1,7 +1,7 @@
 //! SIMULATED border crossers for the demo's flow-intelligence panel: people
 //! on foot walking north across the US–Mexico line east of Douglas, Arizona
 //! (Tucson sector), at a daily and weekly rhythm, a share of them turning
-//! back, and one injected surge of vehicles a minute into the run; and the
+//! back, and one injected surge of vehicles half a minute into the run; and the
 //! hourly counts of the same rhythm for the weeks before the run, so the
 //! baseline exists when the demo starts.
 //!
@@ -58,7 +58,7 @@ pub struct CrossersConfig {
 
 impl CrossersConfig {
     /// The demo's stretch: about 30 km of the line east of Douglas, a few
-    /// crossings an hour, and forty vehicles over three minutes a minute in.
+    /// crossings an hour, and forty vehicles over two minutes half a minute in.
     pub fn border_sector() -> Self {
         CrossersConfig {
             // The shipped Natural Earth line (1:10m) runs here at 31.3270;
@@ -70,8 +70,8 @@ impl CrossersConfig {
             turn_back_share: 0.1,
             walk_m: 400.0,
             report_s: 10,
-            surge_after_s: 60,
-            surge_len_s: 180,
+            surge_after_s: 30,
+            surge_len_s: 120,
             surge_count: 40,
         }
     }
