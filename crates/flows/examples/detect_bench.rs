@@ -8,58 +8,17 @@
 
 use std::time::{Duration, Instant};
 
+#[path = "common/sim.rs"]
+mod sim;
+
 use flows::detect::{analyse, baseline, detect, DetectConfig, Method};
 use flows::Resolution;
+use sim::Rng;
 
 const HOURS: usize = 8_760;
 const SECTORS: usize = 9;
 const RUNS: usize = 21;
 const BUDGET: Duration = Duration::from_secs(10);
-
-/// SplitMix64 and a gamma-Poisson count: negative-binomial noise without
-/// a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn unit(&mut self) -> f64 {
-        ((self.next() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-
-    /// Gamma(shape ≥ 1, 1) by Marsaglia and Tsang.
-    fn gamma(&mut self, shape: f64) -> f64 {
-        let d = shape - 1.0 / 3.0;
-        let c = 1.0 / (9.0 * d).sqrt();
-        loop {
-            let (u1, u2) = (self.unit(), self.unit());
-            let x = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
-            let v = (1.0 + c * x).powi(3);
-            if v > 0.0 && self.unit().ln() < 0.5 * x * x + d - d * v + d * v.ln() {
-                return d * v;
-            }
-        }
-    }
-
-    fn count(&mut self, mu: f64, r: f64) -> u64 {
-        let lambda = self.gamma(r) * mu / r;
-        let u = self.unit();
-        let (mut k, mut p) = (0u64, (-lambda).exp());
-        let mut cdf = p;
-        while u > cdf && k < 100_000 {
-            k += 1;
-            p *= lambda / k as f64;
-            cdf += p;
-        }
-        k
-    }
-}
 
 fn median_ms(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -79,7 +38,7 @@ fn main() {
                     let hour = (t % 24) as f64;
                     let weekend = if (t / 24) % 7 >= 5 { 1.25 } else { 1.0 };
                     let daily = 1.0 + 0.6 * (std::f64::consts::TAU * (hour - 3.0) / 24.0).cos();
-                    rng.count(m * daily * weekend, 6.0)
+                    rng.neg_binomial(m * daily * weekend, 6.0)
                 })
                 .collect()
         })

@@ -126,11 +126,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
                     &sim::force::ForceConfig::border_sector(),
                     args.seed,
                 );
-                let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-                let task = tokio::spawn(async move {
-                    let stop = async move {
-                        let _ = rx.await;
-                    };
+                let (tx, task) = until_told(move |stop| async move {
                     let clock = Arc::new(server::WallClock);
                     if let Err(e) = sim::force::run(loopback_of(addr), force, clock, stop).await {
                         tracing::warn!(error = %e, "simulated task force not started");
@@ -148,11 +144,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
                     sim::crossers::CrossersConfig::border_sector(),
                     args.seed,
                 );
-                let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-                let task = tokio::spawn(async move {
-                    let stop = async move {
-                        let _ = rx.await;
-                    };
+                let (tx, task) = until_told(move |stop| async move {
                     let clock = Arc::new(server::WallClock);
                     if let Err(e) =
                         sim::crossers::run(loopback_of(addr), crossers, clock, stop).await
@@ -183,6 +175,25 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
         server.shutdown().await;
         Ok(())
     })
+}
+
+/// Spawns `body` with a future that completes when the returned sender
+/// is used (or dropped): how each simulated part is told to stop.
+fn until_told<F, Fut>(
+    body: F,
+) -> (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+)
+where
+    F: FnOnce(std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let stop = Box::pin(async move {
+        let _ = rx.await;
+    });
+    (tx, tokio::spawn(body(stop)))
 }
 
 /// Weeks of flow history the demo makes sure of.

@@ -123,14 +123,7 @@ pub(crate) fn flows(c: FlowsCommand) -> Result<()> {
             turn_backs,
         } => {
             let by: Resolution = by.parse().context("--by")?;
-            let to_s = match to {
-                Some(t) => seconds(&t).context("--to")?,
-                None => server::now().millis().div_euclid(1000),
-            };
-            let from_s = match from {
-                Some(t) => seconds(&t).context("--from")?,
-                None => to_s - 30 * 86_400,
-            };
+            let (from_s, to_s) = window(from.as_deref(), to.as_deref(), 30)?;
             let filter = Filter {
                 sector,
                 direction: direction
@@ -170,16 +163,9 @@ pub(crate) fn flows(c: FlowsCommand) -> Result<()> {
             out,
             marking,
         } => {
-            let to_s = match to {
-                Some(t) => seconds(&t).context("--to")?,
-                None => server::now().millis().div_euclid(1000),
-            };
-            let from_s = match from {
-                Some(t) => seconds(&t).context("--from")?,
-                None => to_s - 30 * 86_400,
-            };
-            if to_s <= from_s {
-                bail!("the window ends before it starts");
+            let (from_s, to_s) = window(from.as_deref(), to.as_deref(), 30)?;
+            if to_s == from_s {
+                bail!("the window is empty");
             }
             let path = data.path().join("flows.sqlite");
             let counts = read(&data, from_s - 10 * 7 * 86_400)?;
@@ -380,14 +366,7 @@ fn detect(
         }
         "counts" => {
             let by: Resolution = by.parse().context("--by")?;
-            let to_s = match to {
-                Some(t) => seconds(t).context("--to")?,
-                None => server::now().millis().div_euclid(1000),
-            };
-            let from_s = match from {
-                Some(t) => seconds(t).context("--from")?,
-                None => to_s - 70 * 86_400,
-            };
+            let (from_s, to_s) = window(from, to, 70)?;
             let filter = Filter {
                 direction: Some(Direction::Northbound),
                 ..Filter::crossings().in_sector(name)
@@ -432,6 +411,24 @@ fn detect(
             .collect::<Vec<_>>(),
     });
     emit(&serde_json::to_string_pretty(&out)?)
+}
+
+/// `--from` and `--to` in seconds: `to` defaults to now, `from` to
+/// `default_days` before it; a window that ends before it starts is an
+/// error.
+fn window(from: Option<&str>, to: Option<&str>, default_days: i64) -> Result<(i64, i64)> {
+    let to_s = match to {
+        Some(t) => seconds(t).context("--to")?,
+        None => server::now().millis().div_euclid(1000),
+    };
+    let from_s = match from {
+        Some(t) => seconds(t).context("--from")?,
+        None => to_s - default_days * 86_400,
+    };
+    if to_s < from_s {
+        bail!("the window ends before it starts");
+    }
+    Ok((from_s, to_s))
 }
 
 fn seconds(t: &str) -> Result<i64> {

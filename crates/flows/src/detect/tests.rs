@@ -1,45 +1,9 @@
 use super::*;
 
-/// SplitMix64: a seeded generator for the simulated series, so every run
-/// sees the same counts.
-struct Rng(u64);
+#[path = "../../examples/common/sim.rs"]
+mod sim;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Poisson by inversion (rates here are below a few hundred).
-    fn poisson(&mut self, lambda: f64) -> u64 {
-        let u = self.unit();
-        let mut k = 0u64;
-        let mut p = (-lambda).exp();
-        let mut cdf = p;
-        while u > cdf && k < 10_000 {
-            k += 1;
-            p *= lambda / k as f64;
-            cdf += p;
-        }
-        k
-    }
-}
-
-/// The hourly rhythm: crossings peak in the small hours and on weekends.
-fn rhythm(t: usize) -> f64 {
-    let hour = (t % 24) as f64;
-    let day = (t / 24) % 7;
-    let daily = 1.0 + 0.6 * (std::f64::consts::TAU * (hour - 3.0) / 24.0).cos();
-    let weekly = if day >= 5 { 1.25 } else { 1.0 };
-    daily * weekly
-}
+use sim::{rhythm, Rng};
 
 const YEAR: usize = 8_760;
 

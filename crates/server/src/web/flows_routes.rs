@@ -99,6 +99,19 @@ fn parts(
     Ok((flows, q, from, to))
 }
 
+/// A 400 with the error's one line.
+fn bad_query(e: impl std::fmt::Display) -> ApiError {
+    ApiError::bad_request("bad_query", e.to_string())
+}
+
+/// The query's bin width (default hours).
+fn resolution(q: &FlowQuery) -> Result<Resolution, ApiError> {
+    q.by.as_deref()
+        .unwrap_or("hour")
+        .parse::<Resolution>()
+        .map_err(bad_query)
+}
+
 fn filter(q: &FlowQuery) -> Filter {
     Filter {
         sector: q.sector.clone().filter(|s| !s.is_empty()),
@@ -112,11 +125,8 @@ async fn sectors(
     State(s): State<WebState>,
     headers: HeaderMap,
     q: Result<Query<FlowQuery>, QueryRejection>,
-) -> Response {
-    let (flows, q, from, to) = match parts(&s, &headers, q) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let (flows, q, from, to) = parts(&s, &headers, q)?;
     let f = filter(&q);
     let body = flows.with_engine(|e| {
         let totals = e.counts().totals(&f, from, to);
@@ -143,40 +153,31 @@ async fn sectors(
             "note": "sector limits are approximate defaults (county lines), editable by the operator",
         })
     });
-    Json(body).into_response()
+    Ok(Json(body).into_response())
 }
 
 async fn counts(
     State(s): State<WebState>,
     headers: HeaderMap,
     q: Result<Query<FlowQuery>, QueryRejection>,
-) -> Response {
-    let (flows, q, from, to) = match parts(&s, &headers, q) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
-    let by = match q.by.as_deref().unwrap_or("hour").parse::<Resolution>() {
-        Ok(r) => r,
-        Err(e) => return ApiError::bad_request("bad_query", e.to_string()).into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let (flows, q, from, to) = parts(&s, &headers, q)?;
+    let by = resolution(&q)?;
     let f = filter(&q);
-    match flows.with_engine(|e| counts_json(e.counts(), &f, by, from, to)) {
-        Ok(body) => Json(body).into_response(),
-        Err(e) => ApiError::bad_request("bad_query", e.to_string()).into_response(),
-    }
+    let body = flows
+        .with_engine(|e| counts_json(e.counts(), &f, by, from, to))
+        .map_err(bad_query)?;
+    Ok(Json(body).into_response())
 }
 
 async fn coverage(
     State(s): State<WebState>,
     headers: HeaderMap,
     q: Result<Query<FlowQuery>, QueryRejection>,
-) -> Response {
-    let (flows, _, from, to) = match parts(&s, &headers, q) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let (flows, _, from, to) = parts(&s, &headers, q)?;
     let cov = flows.with_engine(|e| e.counts().coverage(from, to));
-    Json(cov).into_response()
+    Ok(Json(cov).into_response())
 }
 
 /// A count series with its seasonal baseline band and the anomalies the
@@ -185,26 +186,16 @@ async fn series(
     State(s): State<WebState>,
     headers: HeaderMap,
     q: Result<Query<FlowQuery>, QueryRejection>,
-) -> Response {
-    let (flows, q, from, to) = match parts(&s, &headers, q) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
-    let by = match q.by.as_deref().unwrap_or("hour").parse::<Resolution>() {
-        Ok(r) => r,
-        Err(e) => return ApiError::bad_request("bad_query", e.to_string()).into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let (flows, q, from, to) = parts(&s, &headers, q)?;
+    let by = resolution(&q)?;
     let f = filter(&q);
     let got = flows.with_engine(|e| {
         counts_json(e.counts(), &f, by, from, to)
             .map(|body| (body, e.counts().series(&f, by, from, to)))
     });
-    let (mut body, series) = match got {
-        Ok((body, Ok(series))) => (body, series),
-        Ok((_, Err(e))) | Err(e) => {
-            return ApiError::bad_request("bad_query", e.to_string()).into_response()
-        }
-    };
+    let (mut body, series) = got.map_err(bad_query)?;
+    let series = series.map_err(bad_query)?;
     let cfg = flows::detect::DetectConfig::for_resolution(by);
     if let Ok((band, anomalies)) = flows::detect::analyse_series(&series, &cfg) {
         let starts: Vec<String> = series.starts().into_iter().map(iso).collect();
@@ -217,7 +208,7 @@ async fn series(
     } else {
         body["anomalies"] = serde_json::json!([]);
     }
-    Json(body).into_response()
+    Ok(Json(body).into_response())
 }
 
 /// The alerts raised from `from` on (default: the last seven days),
@@ -226,11 +217,8 @@ async fn alerts(
     State(s): State<WebState>,
     headers: HeaderMap,
     q: Result<Query<FlowQuery>, QueryRejection>,
-) -> Response {
-    let (flows, q, from, to) = match parts(&s, &headers, q) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let (flows, q, from, to) = parts(&s, &headers, q)?;
     let sector = q.sector.filter(|s| !s.is_empty());
     let list: Vec<serde_json::Value> = flows
         .alerts()
@@ -250,7 +238,10 @@ async fn alerts(
             })
         })
         .collect();
-    Json(serde_json::json!({ "from": iso(from), "to": iso(to), "alerts": list })).into_response()
+    Ok(
+        Json(serde_json::json!({ "from": iso(from), "to": iso(to), "alerts": list }))
+            .into_response(),
+    )
 }
 
 /// The official monthly series stored, optionally one component's or one
@@ -260,11 +251,8 @@ async fn official(
     State(s): State<WebState>,
     headers: HeaderMap,
     q: Result<Query<FlowQuery>, QueryRejection>,
-) -> Response {
-    let (flows, q, _, _) = match parts(&s, &headers, q) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let (flows, q, _, _) = parts(&s, &headers, q)?;
     let want = |v: &Option<String>, have: &str| {
         v.as_deref()
             .filter(|x| !x.is_empty())
@@ -288,7 +276,7 @@ async fn official(
             }))
         })
         .collect();
-    Json(serde_json::json!({ "series": list })).into_response()
+    Ok(Json(serde_json::json!({ "series": list })).into_response())
 }
 
 /// Imports one official file (its text in the body; `?name=` the file's
@@ -299,17 +287,15 @@ async fn import(
     headers: HeaderMap,
     q: Result<Query<FlowQuery>, QueryRejection>,
     body: Body,
-) -> Response {
-    let (flows, q, _, _) = match parts(&s, &headers, q) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let (flows, q, _, _) = parts(&s, &headers, q)?;
     if !s
         .ops_actor(&headers)
         .is_some_and(|a| a.has(ops::Role::Admin))
     {
-        return ApiError::forbidden("importing official statistics needs the admin role")
-            .into_response();
+        return Err(ApiError::forbidden(
+            "importing official statistics needs the admin role",
+        ));
     }
     let too_large = || {
         ApiError::too_large(
@@ -318,7 +304,6 @@ async fn import(
                 "the file is over {MAX_IMPORT_BYTES} bytes; import it with watchfloor flows import"
             ),
         )
-        .into_response()
     };
     // An announced length over the limit is refused before a byte of the
     // body is read; an unannounced one is cut at the limit.
@@ -327,26 +312,23 @@ async fn import(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if announced.is_some_and(|n| n > MAX_IMPORT_BYTES as u64) {
-        return too_large();
+        return Err(too_large());
     }
-    let body: Bytes = match axum::body::to_bytes(body, MAX_IMPORT_BYTES).await {
-        Ok(b) => b,
-        Err(_) => return too_large(),
-    };
+    let body: Bytes = axum::body::to_bytes(body, MAX_IMPORT_BYTES)
+        .await
+        .map_err(|_| too_large())?;
     let name = q
         .name
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "upload".into());
-    let text = match std::str::from_utf8(&body) {
-        Ok(t) => t.to_string(),
-        Err(e) => {
-            return ApiError::bad_request(
+    let text = std::str::from_utf8(&body)
+        .map_err(|e| {
+            ApiError::bad_request(
                 "bad_file",
                 format!("the file is not UTF-8 text (at byte {})", e.valid_up_to()),
             )
-            .into_response()
-        }
-    };
+        })?
+        .to_string();
     let done = tokio::task::spawn_blocking(move || {
         let imported = flows::official::import(&text)
             .map_err(|e| ApiError::bad_request("bad_file", e.to_string()))?;
@@ -355,12 +337,9 @@ async fn import(
             .map_err(|e| ApiError::internal(format!("storing the series: {e}")))?;
         Ok::<_, ApiError>(crate::flows::import_json(&name, &imported))
     })
-    .await;
-    match done {
-        Ok(Ok(body)) => Json(body).into_response(),
-        Ok(Err(e)) => e.into_response(),
-        Err(e) => ApiError::internal(format!("import failed: {e}")).into_response(),
-    }
+    .await
+    .map_err(|e| ApiError::internal(format!("import failed: {e}")))??;
+    Ok(Json(done).into_response())
 }
 
 /// The analyst's flow report for the window (default the last 30 days),
@@ -369,11 +348,8 @@ async fn report_page(
     State(s): State<WebState>,
     headers: HeaderMap,
     q: Result<Query<FlowQuery>, QueryRejection>,
-) -> Response {
-    let (flows, q, from, to) = match parts(&s, &headers, q) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let (flows, q, from, to) = parts(&s, &headers, q)?;
     let from = if q.from.as_deref().is_none_or(str::is_empty) {
         to - 30 * 86_400
     } else {
@@ -383,11 +359,10 @@ async fn report_page(
         None | Some("html") => report::Format::Html,
         Some("pdf") => report::Format::Pdf,
         Some(other) => {
-            return ApiError::bad_request(
+            return Err(ApiError::bad_request(
                 "bad_query",
                 format!("format is html or pdf, not {other:?}"),
-            )
-            .into_response()
+            ))
         }
     };
     let marking = s.config.simulation.then(|| "SIMULATION".to_string());
@@ -410,20 +385,17 @@ async fn report_page(
         match doc {
             Ok(doc) => report::render(&doc, format)
                 .map_err(|e| ApiError::internal(format!("rendering the report: {e}"))),
-            Err(e) => Err(ApiError::bad_request("bad_query", e.to_string())),
+            Err(e) => Err(bad_query(e)),
         }
     })
-    .await;
-    match made {
-        Ok(Ok(body)) => (
-            [
-                (axum::http::header::CONTENT_TYPE, format.mime()),
-                (axum::http::header::CACHE_CONTROL, "no-store"),
-            ],
-            body,
-        )
-            .into_response(),
-        Ok(Err(e)) => e.into_response(),
-        Err(e) => ApiError::internal(format!("report failed: {e}")).into_response(),
-    }
+    .await
+    .map_err(|e| ApiError::internal(format!("report failed: {e}")))??;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, format.mime()),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        made,
+    )
+        .into_response())
 }
