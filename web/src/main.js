@@ -1,5 +1,5 @@
 // Entry point: session and login, then the COP (map, panel, chat, alerts,
-// markers, replay) fed by the WebSocket.
+// markers, replay, the ops desk and the flows tab) fed by the WebSocket.
 import './styles.css';
 import { fetchSession, showLogin, logout } from './session.js';
 import { LiveState } from './state.js';
@@ -12,6 +12,7 @@ import { createMarkers } from './markers.js';
 import { createReplay } from './replay.js';
 import { createSensors } from './sensors.js';
 import { createOps } from './ops.js';
+import { createFlows } from './flows.js';
 import { hmsText } from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -146,6 +147,9 @@ function startCop(session) {
     onSuspenseAlerts: (rows, now) => alerts.setSuspenses(rows, now),
   });
   wf.ops = ops.hook;
+  // The analyst's flows tab: made after the ops desk, whose tab switching
+  // it joins.
+  wf.flows = createFlows({ mapApi, now: () => live.now(), session }).hook;
   live.on('notice', (text) => alerts.notice(text));
   live.on('alerts', () => {
     alerts.set(live.alerts);

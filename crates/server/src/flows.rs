@@ -550,7 +550,6 @@ fn source_name(source: &Source, sender: Option<&str>) -> Arc<str> {
     match (source, sender) {
         (Source::Client(_), Some(s)) => Arc::from(s),
         (Source::Client(_), None) => Arc::from("client"),
-        (Source::Web(name), _) => Arc::from(format!("web {name}")),
         (s, _) => Arc::from(s.label().unwrap_or("unknown")),
     }
 }
@@ -569,7 +568,9 @@ impl Sink for FlowsSink {
             return;
         };
         let e = &msg.event;
-        if *contact || !e.is_type("a") {
+        // A web user's presence and markers are people's reports, not a
+        // sensor's tracks: neither a count nor coverage.
+        if *contact || !e.is_type("a") || matches!(source, Source::Web(_)) {
             return;
         }
         let t_s = e.time.millis().div_euclid(1000);

@@ -109,15 +109,25 @@ export function addUsers(dataDir, users) {
 /**
  * Starts `watchfloor serve --tcp .. --http .. --web .. --data-dir ..` and waits until
  * `/healthz` and `GET /api/web/session` answer.
+ * `prepare(dataDir)`, when given, runs on the fresh data folder before the server
+ * starts (to write counts or imports the server reads at start).
  * @param {{name: string, groups?: string[], users?: {name: string, password: string, groups?: string, roles?: string}[],
  *          extraArgs?: string[], binary?: string, env?: Record<string,string>, timeoutMs?: number,
- *          logPath?: string}} opts
+ *          logPath?: string, prepare?: (dataDir: string) => (void | Promise<void>)}} opts
  * @returns {Promise<Server>}
  */
 export async function startServer(opts) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wf-browser-'));
   if (opts.users?.length) addUsers(dataDir, opts.users);
+  if (opts.prepare) {
+    try {
+      await opts.prepare(dataDir);
+    } catch (e) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw e;
+    }
+  }
   const tcp = await freePort();
   const http = await freePort();
   const web = await freePort();

@@ -71,7 +71,7 @@ fn parts(
         ApiError::new(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             "no_flows",
-            "flow counting is not running (it needs a data folder)",
+            "flow counting is not running: it needs a data folder and [flows] enabled = true",
         )
     })?;
     if s.ops_actor(headers).is_none() {
