@@ -158,6 +158,128 @@ pub fn import_json(source: &str, import: &flows::official::Import) -> serde_json
     })
 }
 
+/// What [`rebuild_counts`] did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Rebuilt {
+    /// History records read.
+    pub records: u64,
+    /// Of them, track fixes given to the engine (not anyone's own SA).
+    pub fixes: u64,
+    /// Crossings and turn-backs decided.
+    pub events: u64,
+    /// Hourly bins written for the window.
+    pub bins: usize,
+}
+
+/// Rebuilds the flow counts of `[from_s, to_s)` from the CoT history in
+/// `data_dir` (`watchfloor.sqlite`): every stored track fix that is not a
+/// person's own SA goes through a fresh engine on the shipped sectors, in
+/// the order the server received them, and the bins and coverage of the
+/// window's whole hours in `flows.sqlite` are replaced in one transaction. The history keeps
+/// what its retention keeps: hours older than that rebuild to nothing.
+/// Coverage is named by the sender's uid (the live count names it by its
+/// callsign). Blocking.
+///
+/// # Errors
+/// A store that cannot be opened or read, or a window that ends before it
+/// starts.
+pub fn rebuild_counts(
+    data_dir: &std::path::Path,
+    from_s: i64,
+    to_s: i64,
+    crossing: CrossingConfig,
+) -> Result<Rebuilt, crate::ServerError> {
+    use store::HistoryRead;
+    let fail = |what: &str, e: &dyn std::fmt::Display| {
+        crate::ServerError::Config(format!("flows rebuild: {what}: {e}"))
+    };
+    if to_s < from_s {
+        return Err(fail("the window", &"it ends before it starts"));
+    }
+    let border = Border::us_mexico().map_err(|e| fail("the shipped border", &e))?;
+    let sectors = Sectors::us_southwest(&border).map_err(|e| fail("the shipped sectors", &e))?;
+    let mut engine = FlowEngine::new(border, sectors, crossing);
+    let history_path = data_dir.join("watchfloor.sqlite");
+    let history = store::SqliteHistory::open_read_only(&store::Config::new(&history_path))
+        .map_err(|e| fail(&history_path.display().to_string(), &e))?;
+    let salt = std::collections::hash_map::RandomState::new();
+    let mut placed = Vec::new();
+    let mut done = Rebuilt {
+        records: 0,
+        fixes: 0,
+        events: 0,
+        bins: 0,
+    };
+    // Whole hours: a bin is replaced whole or not at all.
+    let (from_h, to_h) = (from_s.div_euclid(3_600), (to_s + 3_599).div_euclid(3_600));
+    // Fixes up to a day before the window can finish a crossing inside it.
+    let mut cursor_ms = (from_h * 3_600 - MAX_SKEW_S).saturating_mul(1000);
+    let end_ms = (to_h * 3_600).saturating_mul(1000);
+    loop {
+        let page = history
+            .history(&store::HistoryQuery {
+                from_ms: Some(cursor_ms),
+                to_ms: Some(end_ms),
+                type_prefix: Some("a".into()),
+                limit: store::MAX_HISTORY_LIMIT,
+                ..store::HistoryQuery::default()
+            })
+            .map_err(|e| fail("reading the history", &e))?;
+        let full = page.len() >= store::MAX_HISTORY_LIMIT;
+        // A full page may end part-way through one millisecond: that
+        // millisecond is read again whole by the next page.
+        let last_ms = page.last().map(|r| r.server_time_ms);
+        let take = match (full, last_ms) {
+            (true, Some(ms)) if page.first().map(|r| r.server_time_ms) != Some(ms) => {
+                page.iter().take_while(|r| r.server_time_ms < ms).count()
+            }
+            _ => page.len(),
+        };
+        for r in &page[..take] {
+            done.records += 1;
+            if r.client_sa {
+                continue;
+            }
+            let source = r.sender_uid.as_deref().unwrap_or("history");
+            let u = TrackUpdate {
+                key: salt.hash_one(r.uid.as_str()),
+                kind: flows::classify(&r.kind),
+                lon: r.lon,
+                lat: r.lat,
+                t_s: r.time_ms.div_euclid(1000),
+                source,
+            };
+            done.fixes += 1;
+            engine.update(&u, &mut placed);
+        }
+        match (full, page.get(take)) {
+            (true, Some(next)) => cursor_ms = next.server_time_ms,
+            (true, None) => cursor_ms = last_ms.map_or(end_ms, |ms| ms + 1),
+            (false, _) => break,
+        }
+    }
+    // Everything still pending has stood by the end of the window.
+    engine.handle_timeout((to_h * 3_600).saturating_add(86_400), &mut placed);
+    done.events = placed.len() as u64;
+    let (bins, coverage) = engine.counts_mut().take_changes();
+    let bins: Vec<Bin> = bins
+        .into_iter()
+        .filter(|b| (from_h..to_h).contains(&b.hour))
+        .collect();
+    let coverage: Vec<CoverageBin> = coverage
+        .into_iter()
+        .filter(|c| (from_h..to_h).contains(&c.hour))
+        .collect();
+    done.bins = bins.len();
+    let path = data_dir.join("flows.sqlite");
+    let flows_store =
+        store::SqliteFlows::open(&path).map_err(|e| fail(&path.display().to_string(), &e))?;
+    flows_store
+        .replace_counts(from_h, to_h, &bins, &coverage)
+        .map_err(|e| fail("writing the counts", &e))?;
+    Ok(done)
+}
+
 /// One fix on its way from the router to the engine.
 #[derive(Debug)]
 struct Fix {

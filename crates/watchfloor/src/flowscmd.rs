@@ -89,6 +89,17 @@ pub(crate) enum FlowsCommand {
         #[arg(long)]
         marking: Option<String>,
     },
+    /// Rebuild the flow counts of a window from the CoT history in the data folder (watchfloor.sqlite), replacing its whole hours in flows.sqlite; run it with the server stopped (a running server keeps its own counts until it restarts).
+    Rebuild {
+        #[command(flatten)]
+        data: DataDir,
+        /// Window start, RFC 3339 (default: 7 days before --to, the history's default retention).
+        #[arg(long)]
+        from: Option<String>,
+        /// Window end, RFC 3339 (default: now).
+        #[arg(long)]
+        to: Option<String>,
+    },
     /// Write SIMULATED counts into flows.sqlite for training and tests: ten weeks of hourly northbound crossings in Tucson at the demo's rhythm, for the hours nothing covered, the last --surge-hours raised to --surge-factor times their expected level. Labelled: their coverage source is "SIMULATED history".
     Simulate {
         #[command(flatten)]
@@ -193,6 +204,28 @@ pub(crate) fn flows(c: FlowsCommand) -> Result<()> {
                 bytes.len()
             );
             Ok(())
+        }
+        FlowsCommand::Rebuild { data, from, to } => {
+            let (from_s, to_s) = window(from.as_deref(), to.as_deref(), 7)?;
+            let history = data.path().join("watchfloor.sqlite");
+            if !history.is_file() {
+                bail!(
+                    "{} does not exist: no CoT history in this data folder (is --data-dir the server's?)",
+                    history.display()
+                );
+            }
+            let done = server::flows::rebuild_counts(
+                data.path(),
+                from_s,
+                to_s,
+                flows::CrossingConfig::default(),
+            )?;
+            let out = serde_json::json!({
+                "from": server::flows::iso(from_s), "to": server::flows::iso(to_s),
+                "rebuilt": done,
+                "note": "a running server keeps its own counts until it restarts",
+            });
+            emit(&serde_json::to_string_pretty(&out)?)
         }
         FlowsCommand::Simulate {
             data,

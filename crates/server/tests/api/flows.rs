@@ -129,6 +129,26 @@ async fn a_track_crossing_at_nogales_is_counted_once_in_tucson_and_survives_a_re
     let v = tucson(&again, 1).await;
     assert_eq!(v["total"], 1, "read back from flows.sqlite: {v}");
     again.shutdown().await;
+
+    // Counts lost: rebuilt from the CoT history the server kept.
+    std::fs::remove_file(tmp.path().join("flows.sqlite")).expect("remove the counts");
+    let now_s = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs() as i64;
+    let done = server::flows::rebuild_counts(
+        tmp.path(),
+        now_s - 3 * 3_600,
+        now_s,
+        flows::CrossingConfig::default(),
+    )
+    .expect("rebuild");
+    assert_eq!(done.events, 1, "{done:?}");
+    assert!(done.fixes >= 60 && done.bins >= 1, "{done:?}");
+    let rebuilt = server_in(tmp.path()).await;
+    let v = tucson(&rebuilt, 1).await;
+    assert_eq!(v["total"], 1, "rebuilt from history: {v}");
+    rebuilt.shutdown().await;
 }
 
 /// SIMULATED counts written into `flows.sqlite` before the server starts:

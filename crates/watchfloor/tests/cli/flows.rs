@@ -202,6 +202,8 @@ fn a_bad_official_file_stores_nothing_and_names_its_line() {
         &bad.display().to_string(),
     ]);
     assert!(err.contains("bad.csv") && err.contains("line 3"), "{err}");
+    let err = failure(&["flows", "rebuild", &data_arg]);
+    assert!(err.contains("no CoT history"), "{err}");
     let err = failure(&["flows", "detect", &data_arg, "--series", "official:RGV"]);
     assert!(
         err.contains("does not exist") || err.contains("no official series"),
