@@ -7,6 +7,7 @@
 // only, as the `/api/flows/...` routes give them: nothing here names or
 // places a track.
 import { createSeriesChart, createMonthlyChart } from './flowschart.js';
+import { getJson, serial } from './fetchjson.js';
 import { el, isoText } from './roster.js';
 
 const $ = (id) => document.getElementById(id);
@@ -78,50 +79,6 @@ function spanText(from, to) {
   const a = isoText(from).replace(/:00Z$/, 'Z');
   const b = isoText(to).replace(/:00Z$/, 'Z');
   return a.slice(0, 10) === b.slice(0, 10) ? `${a} → ${b.slice(11)}` : `${a} → ${b}`;
-}
-
-/**
- * GET `path` as JSON: {ok: true, body} or {ok: false, status, code,
- * message}, the message from the server's one error shape when it sent it.
- */
-async function getJson(path) {
-  try {
-    const r = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
-    let body = null;
-    try {
-      body = await r.json();
-    } catch {
-      // not JSON: the status says enough
-    }
-    if (!r.ok) {
-      const e = body && body.error;
-      return { ok: false, status: r.status, code: e?.code || `http_${r.status}`, message: e?.message || `HTTP ${r.status}` };
-    }
-    return { ok: true, body };
-  } catch (e) {
-    return { ok: false, status: 0, code: 'offline', message: e.message };
-  }
-}
-
-/** `fn` one run at a time; a call during a run asks for one more after it. */
-function serial(fn) {
-  let running = null;
-  let again = false;
-  return function run() {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await fn();
-      } while (again);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  };
 }
 
 /** Zero is grey; more crossings run from pale amber to red, by share of the busiest. */

@@ -3,6 +3,7 @@
 // feed, the roster, the task board, the suspense board, the order view, the
 // timeline and the units' map layer, and the tab's badge that counts
 // refusals and pending reviews so they show from the Picture tab too.
+import { getJson, serial } from './fetchjson.js';
 import { createOpsFeed } from './opsfeed.js';
 import { createRoster } from './roster.js';
 import { createBoard } from './tasks.js';
@@ -26,53 +27,6 @@ const SUBS = { desk: 'ops-desk', suspenses: 'suspense-view', orders: 'order-view
 /** The suspense board is refetched this often even without a version bump (its relative times move anyway). */
 const SUSPENSE_MS = 60000;
 
-/**
- * GET `path` as JSON: {ok: true, body} or {ok: false, status, code, message}
- * (the error shape's message when the server sent one).
- */
-async function getJson(path) {
-  try {
-    const r = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
-    let body = null;
-    try {
-      body = await r.json();
-    } catch {
-      // not JSON: the status says enough
-    }
-    if (!r.ok) {
-      const e = body && body.error;
-      return { ok: false, status: r.status, code: e?.code || `http_${r.status}`, message: e?.message || `HTTP ${r.status}` };
-    }
-    return { ok: true, body };
-  } catch (e) {
-    return { ok: false, status: 0, code: 'offline', message: e.message };
-  }
-}
-
-/**
- * `fn` run one at a time: a call while it runs makes it run once more after,
- * and resolves when that run is done, so what is drawn is never older than
- * the call.
- */
-function serial(fn) {
-  let running = null;
-  let again = false;
-  return function run() {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await fn();
-      } while (again);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  };
-}
 
 /**
  * Wires the ops panel; `onLocate(unit)` pans the map to a unit's fix,
