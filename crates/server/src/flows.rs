@@ -97,9 +97,24 @@ pub fn counts_json(
     from_s: i64,
     to_s: i64,
 ) -> Result<serde_json::Value, flows::counts::CountsError> {
+    series_json(counts, filter, by, from_s, to_s).map(|(body, _)| body)
+}
+
+/// [`counts_json`] and the series it was made from, for a caller that
+/// goes on to analyse it.
+///
+/// # Errors
+/// As [`counts_json`].
+pub fn series_json(
+    counts: &flows::Counts,
+    filter: &flows::Filter,
+    by: flows::Resolution,
+    from_s: i64,
+    to_s: i64,
+) -> Result<(serde_json::Value, flows::Series), flows::counts::CountsError> {
     let series = counts.series(filter, by, from_s, to_s)?;
     let cov = counts.coverage(from_s, to_s);
-    Ok(serde_json::json!({
+    let body = serde_json::json!({
         "sector": filter.sector, "by": by, "from": iso(from_s), "to": iso(to_s),
         "direction": filter.direction, "kind": filter.kind, "event": filter.event,
         "starts": series.starts().into_iter().map(iso).collect::<Vec<_>>(),
@@ -111,7 +126,8 @@ pub fn counts_json(
             "gaps": cov.gaps.iter().map(|(a, b)| [iso(*a), iso(*b)]).collect::<Vec<_>>(),
             "sources": cov.sources,
         },
-    }))
+    });
+    Ok((body, series))
 }
 
 /// One anomaly as the API and `watchfloor flows detect` give it: the

@@ -20,7 +20,7 @@ use flows::crossing::{Direction, TrackKind};
 use serde::Deserialize;
 
 use super::routes::WebState;
-use crate::flows::{anomaly_json, counts_json, iso, FlowsShared};
+use crate::flows::{anomaly_json, counts_json, iso, series_json, FlowsShared};
 use api::ApiError;
 
 /// The default window when a query names none: the last seven days.
@@ -190,12 +190,9 @@ async fn series(
     let (flows, q, from, to) = parts(&s, &headers, q)?;
     let by = resolution(&q)?;
     let f = filter(&q);
-    let got = flows.with_engine(|e| {
-        counts_json(e.counts(), &f, by, from, to)
-            .map(|body| (body, e.counts().series(&f, by, from, to)))
-    });
-    let (mut body, series) = got.map_err(bad_query)?;
-    let series = series.map_err(bad_query)?;
+    let (mut body, series) = flows
+        .with_engine(|e| series_json(e.counts(), &f, by, from, to))
+        .map_err(bad_query)?;
     let cfg = flows::detect::DetectConfig::for_resolution(by);
     if let Ok((band, anomalies)) = flows::detect::analyse_series(&series, &cfg) {
         let starts: Vec<String> = series.starts().into_iter().map(iso).collect();
