@@ -39,6 +39,9 @@ step "web page dependencies (npm, from web/package-lock.json)"
 # The webui crate's build script builds the page with them and embeds it.
 (cd web && npm ci --no-audit --no-fund --loglevel=error)
 
+step "web page unit tests (coordinates, MGRS grid, place names)"
+(cd web && node --test src/tests/)
+
 step "format and lints"
 cargo fmt --all --check
 cargo clippy --locked --workspace --all-targets -- -D warnings

@@ -1,6 +1,8 @@
 // Build config for the watchfloor web COP. The server serves `dist/` (or the
 // `--outDir` its build script passes) at `/`, so assets live under `/assets/`.
 import { defineConfig } from 'vite';
+// Place names and county lines of the area of operations, subset at build time.
+import places from './build/places.js';
 
 // `WF_DEV_SERVER` lets `npm run dev` proxy the API and WebSocket to a running
 // watchfloor (or a local mock) instead of the Vite dev server answering 404.
@@ -8,6 +10,7 @@ const backend = process.env.WF_DEV_SERVER || 'http://127.0.0.1:8080';
 
 export default defineConfig({
   base: '/',
+  plugins: [places()],
   build: {
     outDir: 'dist',
     // MapLibre and the world outlines make one big chunk by design; the page

@@ -121,7 +121,8 @@ copTest('sensor layer shows the sensors, their status and a silent alert', {
     await page.waitForFunction(() => window.__wf.map.queryRenderedFeatures({ layers: ['sensor-sites'] }).length >= 2, null, { timeout: 5000 });
     assert.deepEqual(await drawn(), { sites: ['cam-north', 'radar-west'], rings: ['cam-north', 'radar-west'], visible: 'visible' });
 
-    // The layer hides and shows again.
+    // The layer hides and shows again, from the layer panel.
+    await page.click(tid('layers-button'));
     await page.click(tid('sensor-layer-toggle'));
     await page.waitForFunction(() => window.__wf.map.getLayoutProperty('sensor-coverage-fill', 'visibility') === 'none', null, { timeout: 3000 });
     assert.equal(await page.evaluate(() => window.__wf.map.getLayoutProperty('sensor-sites', 'visibility')), 'none');

@@ -4,17 +4,52 @@
 // server stops listing it; and the notice line under it for good news that
 // needs no action (a silent sensor speaking again), shown for a while then
 // gone.
-import { ageText } from './format.js';
+import { ageText, hmsText } from './format.js';
 import { alertText } from './suspenses.js';
 
 const NOTICE_MS = 20000;
 
+/** A short two-tone beep (Web Audio, nothing fetched); silent where audio is blocked. */
+function beep() {
+  try {
+    const ctx = new AudioContext();
+    const o = ctx.createOscillator();
+    const g = ctx.createGain();
+    o.type = 'square';
+    o.frequency.setValueAtTime(880, ctx.currentTime);
+    o.frequency.setValueAtTime(660, ctx.currentTime + 0.18);
+    g.gain.setValueAtTime(0.08, ctx.currentTime);
+    o.connect(g).connect(ctx.destination);
+    o.start();
+    o.stop(ctx.currentTime + 0.36);
+    o.onended = () => ctx.close();
+  } catch {
+    // no audio here
+  }
+}
+
 /**
  * Wires the banner; `locate(alert)` flies the map there, `now()` is server
- * time; `openSuspense(id)` opens a suspense on the suspense board.
+ * time; `openSuspense(id)` opens a suspense on the suspense board;
+ * `ack(uid)` acknowledges an alert for everyone (resolves with the server's
+ * answer); `soundKey` is where the user's sound choice is kept.
  */
-export function createAlerts({ locate, now, openSuspense = () => {} }) {
+export function createAlerts({ locate, now, openSuspense = () => {}, ack = async () => ({ ok: false }), soundKey = 'watchfloor.alert-sound' }) {
   const banner = document.getElementById('alert-banner');
+  const sound = document.getElementById('alert-sound');
+  const heard = new Set(); // alerts already announced by sound
+  try {
+    sound.checked = window.localStorage.getItem(soundKey) === '1';
+  } catch {
+    // storage off: the box starts off
+  }
+  sound.addEventListener('change', () => {
+    try {
+      window.localStorage.setItem(soundKey, sound.checked ? '1' : '0');
+    } catch {
+      // kept for this page only
+    }
+  });
   const noticeBar = document.getElementById('notice-bar');
   let alerts = [];
   let suspenses = [];
@@ -48,14 +83,18 @@ export function createAlerts({ locate, now, openSuspense = () => {} }) {
 
   function render() {
     banner.hidden = alerts.length === 0 && suspenses.length === 0;
-    // Only suspenses: no flashing, that is for emergencies.
+    // Only suspenses: no flashing, that is for emergencies; nor once every
+    // alert is acknowledged (they stay until cancelled).
+    const open = alerts.filter((a) => !a.ack_by).length;
     banner.classList.toggle('suspenses-only', alerts.length === 0 && suspenses.length > 0);
+    banner.classList.toggle('all-acked', alerts.length > 0 && open === 0);
     banner.replaceChildren(
       ...alerts.map((a) => {
         const item = document.createElement('div');
-        item.className = 'alert';
+        item.className = a.ack_by ? 'alert acked' : 'alert';
         item.dataset.testid = 'alert';
         item.dataset.uid = a.uid;
+        item.dataset.acked = a.ack_by ? 'true' : 'false';
         const kind = document.createElement('span');
         kind.className = 'kind';
         kind.textContent = `⚠ ${a.kind || 'Alert'}`;
@@ -73,6 +112,27 @@ export function createAlerts({ locate, now, openSuspense = () => {} }) {
           btn.onclick = () => locate(a);
           item.append(btn);
         }
+        if (a.ack_by) {
+          const who = document.createElement('span');
+          who.className = 'ack';
+          who.dataset.testid = 'alert-acked';
+          who.textContent = `ACK ${a.ack_by} ${hmsText(a.ack_at)}Z`;
+          item.append(who);
+        } else {
+          const btn = document.createElement('button');
+          btn.type = 'button';
+          btn.textContent = 'Acknowledge';
+          btn.dataset.testid = 'alert-ack';
+          btn.onclick = async () => {
+            btn.disabled = true;
+            const r = await ack(a.uid);
+            if (!r || !r.ok) {
+              btn.disabled = false;
+              btn.title = (r && r.error) || 'not acknowledged';
+            }
+          };
+          item.append(btn);
+        }
         return item;
       }),
       ...suspenses.map(suspenseItem),
@@ -84,6 +144,11 @@ export function createAlerts({ locate, now, openSuspense = () => {} }) {
     /** Replaces the shown alerts (newest first). */
     set(map) {
       alerts = [...map.values()].sort((a, b) => b.time - a.time);
+      // A new alert nobody acknowledged sounds once, when the user asked for sound.
+      const fresh = alerts.filter((a) => !a.ack_by && !heard.has(a.uid));
+      for (const u of heard) if (!map.has(u)) heard.delete(u);
+      for (const a of alerts) heard.add(a.uid);
+      if (fresh.length && sound.checked) beep();
       render();
     },
     /**

@@ -1,6 +1,6 @@
 // GeoChat: rooms (All Chat Rooms, the user's team, one per contact), messages
 // per room, unread markers, sending with the server's ack shown on failure.
-import { hmsText } from './format.js';
+import { hmsText, naturalCompare } from './format.js';
 
 const ALL = 'All Chat Rooms';
 const SHOWN_MAX = 500; // messages drawn for the open room
@@ -36,7 +36,12 @@ export function createChat({ session, send }) {
   if (session.team) room(session.team, `Team ${session.team}`);
 
   function renderRooms() {
-    const ids = [...rooms.keys()];
+    // A stable order a watch officer can learn: All Chat Rooms, the team,
+    // then every other room by name in natural order (not arrival order).
+    const fixed = [ALL, session.team].filter((id) => id && rooms.has(id));
+    const rest = [...rooms.keys()].filter((id) => !fixed.includes(id));
+    rest.sort((a, b) => naturalCompare(rooms.get(a).name, rooms.get(b).name) || (a < b ? -1 : a > b ? 1 : 0));
+    const ids = [...fixed, ...rest];
     const sig = ids.map((id) => `${id}\u0000${rooms.get(id).name}\u0000${rooms.get(id).unread}`).join('\u0001');
     if (sig === roomSig) return;
     roomSig = sig;

@@ -106,9 +106,8 @@ const widthFor = (share) => (share > 0 ? 4 + 6 * Math.min(1, share) : 3);
  * Wires the Flows tab. `mapApi` is the COP's map, `now()` the server's
  * time in ms, `session` the web session (a simulation server marks all).
  */
-export function createFlows({ mapApi, now, session }) {
+export function createFlows({ mapApi, tabs, now, session }) {
   const map = mapApi.map;
-  const side = $('side');
   const view = $('flows-view');
   const stateLine = $('flows-state');
   const body = $('flows-body');
@@ -242,26 +241,15 @@ export function createFlows({ mapApi, now, session }) {
     map.fitBounds([[w, s], [e, n]], { padding: 40, duration: 0 });
   }
 
-  // Showing and hiding. The tab buttons are shared with the Picture and
-  // Ops tabs (ops.js hides their views on any tab's click); the other
-  // views can also be opened from code (an alert's "open suspense"), so
-  // the flows view gives way whenever one of them is shown.
+  // Showing and hiding: the side panel's frame (tabs.js) shows one tab at
+  // a time, from a click or from code (an alert's "open suspense").
   function setShown(on) {
     if (st.shown === on) return;
     st.shown = on;
-    view.hidden = !on;
-    side.classList.toggle('flows-wide', on);
-    map.resize();
     layerState();
     if (on) refresh();
   }
-  for (const t of document.querySelectorAll('[data-tab]')) {
-    t.addEventListener('click', () => setShown(t.dataset.tab === 'flows'));
-  }
-  const others = [$('picture-view'), $('ops-view')].filter(Boolean);
-  new MutationObserver(() => {
-    if (st.shown && others.some((v) => !v.hidden)) setShown(false);
-  }).observe(side, { subtree: true, attributes: true, attributeFilter: ['hidden'] });
+  tabs.register('flows', { view, width: 'flows-wide', onShow: () => setShown(true), onHide: () => setShown(false) });
 
   function showState(r) {
     let words;

@@ -78,3 +78,18 @@ export function hmsText(ms) {
   if (!Number.isFinite(ms)) return '--:--:--';
   return new Date(ms).toISOString().slice(11, 19);
 }
+
+/**
+ * A key under which plain string order is natural order: digit runs are
+ * padded to one width, so TRK-5 sorts before TRK-10, and case is folded.
+ */
+export function naturalKey(text) {
+  return String(text).toUpperCase().replace(/\d+/g, (d) => d.replace(/^0+(?=\d)/, '').padStart(12, '0'));
+}
+
+/** Compares two names in natural order (see `naturalKey`). */
+export function naturalCompare(a, b) {
+  const x = naturalKey(a);
+  const y = naturalKey(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}

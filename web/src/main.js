@@ -13,7 +13,12 @@ import { createReplay } from './replay.js';
 import { createSensors } from './sensors.js';
 import { createOps } from './ops.js';
 import { createFlows } from './flows.js';
-import { hmsText } from './format.js';
+import { createLayers } from './layers.js';
+import { createTabs } from './tabs.js';
+import { createEventLog } from './eventlog.js';
+import { createGoto } from './goto.js';
+import { createExport } from './export.js';
+import { hmsText, latLonText, mgrsText } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -84,6 +89,9 @@ function startCop(session) {
     madeHere.has(o.uid) || o.sender === 'web' || String(o.uid).startsWith('watchfloor-web-marker-');
   Object.assign(markers, createMarkers({ mapApi, send, onMade: (uid) => madeHere.add(uid) }));
 
+  // The side panel's frame: every panel is a tab registered here.
+  const tabs = createTabs({ side: $('side'), onResize: () => mapApi.map.resize() });
+  tabs.register('picture', { view: $('picture-view') });
   const chat = createChat({ session, send });
   panel = createPanel({
     getView,
@@ -97,6 +105,8 @@ function startCop(session) {
     locate: (a) => mapApi.flyTo(a.lat, a.lon, 13),
     now: () => live.now(),
     openSuspense: (id) => ops && ops.openSuspense(id),
+    ack: (uid) => send({ op: 'ack', uid }),
+    soundKey: `watchfloor.alert-sound.${session.user || 'local'}`,
   });
 
   let connState = 'connecting';
@@ -115,9 +125,10 @@ function startCop(session) {
       mapApi.invalidate();
       panel.drawNow();
     },
-    onPicture: (at, objects) => {
+    onPicture: (at, objects, jumped) => {
       replayView.at = at;
       replayView.objects = new Map(objects.filter((o) => o && o.uid).map((o) => [o.uid, o]));
+      mapApi.replayTrack(replayView.objects, jumped);
       mapApi.flushNow();
       panel.drawNow();
     },
@@ -143,17 +154,50 @@ function startCop(session) {
   // timeline and the units' layer (PROTOCOL.md "Ops desk").
   ops = createOps({
     mapApi,
+    tabs,
     onLocate: (u) => mapApi.flyTo(u.position.lat, u.position.lon, 12),
     onSuspenseAlerts: (rows, now) => alerts.setSuspenses(rows, now),
   });
   wf.ops = ops.hook;
   // The analyst's flows tab: made after the ops desk, whose tab switching
   // it joins.
-  wf.flows = createFlows({ mapApi, now: () => live.now(), session }).hook;
+  wf.flows = createFlows({ mapApi, tabs, now: () => live.now(), session }).hook;
+  // The layer panel: made after the sensors and the units' layer, whose
+  // boxes it holds.
+  wf.layers = createLayers({ session, mapApi });
+  wf.goto = createGoto({
+    flyTo: (lat, lon) => {
+      mapApi.flyTo(lat, lon, 13);
+      mapApi.pin(lat, lon);
+    },
+  });
+  wireStatusBar(mapApi);
+  wf.log = createEventLog({
+    live,
+    tabs,
+    locate: (e) => {
+      const o = live.objects.get(e.uid);
+      if (o) select(e.uid, true);
+      else mapApi.flyTo(e.lat, e.lon, 13);
+    },
+  });
+  wf.export = createExport({ mapApi, session, getView, listed: () => panel.listed() });
+  $('side-toggle').addEventListener('click', () => {
+    const side = $('side');
+    side.classList.toggle('collapsed');
+    $('side-toggle').classList.toggle('active', side.classList.contains('collapsed'));
+    mapApi.map.resize();
+  });
   live.on('notice', (text) => alerts.notice(text));
   live.on('alerts', () => {
     alerts.set(live.alerts);
     mapApi.setAlerts([...live.alerts.values()]);
+    const n = live.alerts.size;
+    const open = [...live.alerts.values()].filter((a) => !a.ack_by).length;
+    const el = $('status-alerts');
+    el.dataset.count = String(n);
+    el.dataset.open = String(open);
+    el.textContent = n ? `${n} alert${n === 1 ? '' : 's'}${open ? `, ${open} not acknowledged` : ', all acknowledged'}` : 'no alerts';
   });
   // Contacts come and go; their chat rooms follow at a calm pace.
   setInterval(() => chat.syncContacts(live.objects), 2000);
@@ -179,6 +223,9 @@ function startCop(session) {
   function markReadyWhenDrawn() {
     const map = mapApi.map;
     const arm = () => {
+      // The first view frames what is live (the configured centre stays
+      // when nothing is).
+      mapApi.frameLive(live.objects, live.now());
       const onData = (e) => {
         if (e.sourceId === 'objects' && map.isSourceLoaded('objects')) {
           map.off('sourcedata', onData);
@@ -203,11 +250,37 @@ function startCop(session) {
   wf.panelDraw = () => panel.drawNow();
 
   setInterval(() => {
-    $('clock').textContent = `${hmsText(live.now())} Z`;
+    // While replaying, the clock shows the replayed time.
+    $('clock').textContent = replayView.active ? `${hmsText(replayView.at)} Z ⏵` : `${hmsText(live.now())} Z`;
+    $('clock').classList.toggle('replaying', replayView.active);
     const n = getView().objects.size;
     $('status-count').textContent = `${n} object${n === 1 ? '' : 's'}`;
   }, 500);
   feed.connect();
+}
+
+// The status bar's read-out of where the cursor is, in the three forms a
+// watch floor reads out over the radio, and the zoom.
+function wireStatusBar(mapApi) {
+  const map = mapApi.map;
+  let pending = null;
+  map.on('mousemove', (e) => {
+    pending = e.lngLat;
+    requestAnimationFrame(() => {
+      if (!pending) return;
+      const { lat, lng } = pending;
+      pending = null;
+      const t = latLonText(lat, lng);
+      $('cursor-latlon').textContent = t.decimal;
+      $('cursor-dms').textContent = t.dms;
+      $('cursor-mgrs').textContent = mgrsText(lat, lng);
+    });
+  });
+  const zoom = () => {
+    $('status-zoom').textContent = `zoom ${map.getZoom().toFixed(1)}`;
+  };
+  map.on('zoomend', zoom);
+  zoom();
 }
 
 async function boot() {

@@ -5,8 +5,8 @@
 import { Map as MlMap, NavigationControl, ScaleControl, AttributionControl, setWorkerUrl } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { baseStyle, emptySource } from './basemap.js';
-import { imageKey, makeImage } from './symbols.js';
+import { addOverlays, baseStyle, emptySource } from './basemap.js';
+import { imageKey, makeImage, textKey } from './symbols.js';
 import { isStale } from './state.js';
 
 // MapLibre finds its worker next to its own module, which Vite's bundle
@@ -26,12 +26,16 @@ const DETAIL_LIMIT = 2000;
 const SMALL_ICON = 0.7;
 const FULL_MS = 1000; // staleness moves with the clock: redraw at least this often
 const TRAIL_LEN = 8; // positions kept per object
+const REPLAY_TRAIL_LEN = 240; // positions kept per object over a replayed period
 const LEADER_MIN_SPEED = 0.5; // m/s; slower objects get no speed leader
 const EARTH_R = 6371008.8; // metres
-// Labelled symbols are one image per callsign: only draw labels when at most
-// this many objects are in view, so a zoomed-out 10,000-object picture stays
-// a few dozen shared images instead of 10,000 unique ones.
+// Labels are one image per callsign, drawn in their own layer so that
+// MapLibre's collision test thins them (symbols are always drawn). Only
+// label when at most this many objects are in view, so a zoomed-out
+// 10,000-object picture stays a few dozen shared images.
 const LABEL_LIMIT = 400;
+// Which labels win when they collide: MapLibre places lower keys first.
+const LABEL_RANK = { alert: 0, unit: 1, marker: 2, track: 3, stale: 10 };
 const IMAGE_TTL_MS = 60000; // labelled images unused this long are dropped
 
 /** A point `dist` metres from lat/lon along `course` degrees (short distances, spherical). */
@@ -40,6 +44,21 @@ function ahead(lat, lon, course, dist) {
   const dLat = ((dist * Math.cos(c)) / EARTH_R) * (180 / Math.PI);
   const dLon = ((dist * Math.sin(c)) / (EARTH_R * Math.cos((lat * Math.PI) / 180) || 1)) * (180 / Math.PI);
   return [lon + dLon, lat + dLat];
+}
+
+/** Which label class an object is in, for who wins a collision. */
+function labelClass(o) {
+  const t = String(o.type || '');
+  if (t.startsWith('b-a')) return 'alert';
+  if (o.contact || t.startsWith('a-f')) return 'unit';
+  if (t.startsWith('b-m-p') || t.startsWith('u-d') || t.startsWith('u-r')) return 'marker';
+  return 'track';
+}
+
+/** How far right of its point a label starts, CSS pixels: past the symbol. */
+function iconHalfWidth(type) {
+  const t = String(type || '');
+  return t.startsWith('a-') ? 17 : 12;
 }
 
 function validPos(o) {
@@ -55,7 +74,7 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
   const center = Array.isArray(session.center) && session.center.length === 2 ? session.center : [0, 0];
   const map = new MlMap({
     container,
-    style: baseStyle(session.tiles),
+    style: baseStyle(session),
     center: [center[1], center[0]],
     zoom: Number.isFinite(session.zoom) ? session.zoom : 3,
     attributionControl: false,
@@ -74,7 +93,9 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
     if (map.hasImage(id)) return;
     const { image, pixelRatio } = makeImage(id, dpr);
     map.addImage(id, image, { pixelRatio });
-    if (!id.endsWith('|0|') && !id.endsWith('|1|')) imageUse.set(id, performance.now());
+    // Object labels come and go with the view; place and grid text is a
+    // bounded set and stays.
+    if (/^t\|(label|stale|alert)\|/.test(id)) imageUse.set(id, performance.now());
   });
   // Panning over many callsigns would grow the image set without end.
   setInterval(() => {
@@ -92,15 +113,25 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
     placing: false,
     selected: null,
     trails: new Map(), // uid -> [[lon, lat], ...]
+    replayTrails: new Map(), // the same for the replayed period
     dirty: true,
     loaded: false,
     lastFull: 0,
     alerts: [],
+    // Which objects the layer panel shows (layers.js sets it).
+    shows: () => true,
   };
 
   map.on('load', () => {
     api.loadedAt = performance.now();
-    for (const id of ['objects', 'trails', 'leaders', 'alerts']) map.addSource(id, emptySource());
+    addOverlays(map);
+    for (const id of ['objects', 'labels', 'trails', 'leaders', 'alerts', 'goto']) map.addSource(id, emptySource());
+    map.addLayer({
+      id: 'goto',
+      type: 'circle',
+      source: 'goto',
+      paint: { 'circle-radius': 10, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3 },
+    });
     map.addLayer({
       id: 'trails',
       type: 'line',
@@ -145,7 +176,22 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
       },
       paint: { 'icon-opacity': ['case', ['get', 'dim'], 0.55, 1] },
     });
+    map.addLayer({
+      id: 'labels',
+      type: 'symbol',
+      source: 'labels',
+      layout: {
+        'icon-image': ['get', 'icon'],
+        'icon-anchor': 'left',
+        'icon-offset': ['get', 'off'],
+        'icon-allow-overlap': false,
+        'icon-padding': 1,
+        'symbol-sort-key': ['get', 'rank'],
+      },
+      paint: { 'icon-opacity': ['case', ['get', 'dim'], 0.7, 1] },
+    });
     api.loaded = true;
+    if (api.onLoad) api.onLoad();
     api.dirty = true;
     flush();
   });
@@ -173,11 +219,13 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
     const view = getView();
     const now = view.now;
     const objs = [];
+    const labelFeatures = [];
     const leaders = [];
     let emergencies = 0;
     const inView = inViewTest();
     let visible = 0;
-    for (const o of view.objects.values()) if (validPos(o) && inView(o)) visible++;
+    const shows = api.shows;
+    for (const o of view.objects.values()) if (validPos(o) && shows(o) && inView(o)) visible++;
     const labels = visible <= LABEL_LIMIT;
     const detailed = visible <= DETAIL_LIMIT;
     if (detailed !== api.detailed) {
@@ -186,18 +234,28 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
     }
     const stamp = performance.now();
     for (const o of view.objects.values()) {
-      if (!validPos(o)) continue;
+      if (!validPos(o) || !shows(o)) continue;
       const stale = isStale(o, now) || o.gone === true;
       const em = o.emergency === true;
       if (em) emergencies++;
-      const labelled = labels || em || o.uid === api.selected;
-      const icon = imageKey(o.type, stale, labelled && inView(o) ? o.callsign || o.uid : '');
-      if (imageUse.has(icon)) imageUse.set(icon, stamp);
+      const icon = imageKey(o.type, stale, '');
+      const coordinates = [o.lon, o.lat];
       objs.push({
         type: 'Feature',
-        geometry: { type: 'Point', coordinates: [o.lon, o.lat] },
+        geometry: { type: 'Point', coordinates },
         properties: { uid: o.uid, icon, dim: stale, em, z: stale ? 0 : em ? 2 : 1 },
       });
+      const picked = em || o.uid === api.selected;
+      if ((labels || picked) && inView(o)) {
+        const cls = picked ? 'alert' : stale ? 'stale' : labelClass(o);
+        const text = textKey(em ? 'alert' : stale ? 'stale' : 'label', o.callsign || o.uid);
+        if (imageUse.has(text)) imageUse.set(text, stamp);
+        labelFeatures.push({
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates },
+          properties: { uid: o.uid, icon: text, dim: stale, rank: LABEL_RANK[cls], off: [iconHalfWidth(o.type), 0] },
+        });
+      }
       if ((detailed || o.uid === api.selected) && !stale && Number.isFinite(o.speed) && o.speed >= LEADER_MIN_SPEED && Number.isFinite(o.course)) {
         // A minute's travel, kept visible but short at both ends of the speed range.
         const dist = Math.min(20000, Math.max(150, o.speed * 60));
@@ -209,22 +267,23 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
       }
     }
     const trails = [];
-    if (view.live) {
-      for (const [uid, pts] of api.trails) {
+    {
+      for (const [uid, pts] of view.live ? api.trails : api.replayTrails) {
         if (pts.length >= 2 && (detailed || uid === api.selected) && view.objects.has(uid)) {
           trails.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: pts }, properties: {} });
         }
       }
     }
     api.emergencies = emergencies;
-    return { objs, leaders, trails };
+    return { objs, labelFeatures, leaders, trails };
   }
 
   function flush() {
     if (!api.loaded) return;
     const t0 = performance.now();
-    const { objs, leaders, trails } = buildFeatures();
+    const { objs, labelFeatures, leaders, trails } = buildFeatures();
     map.getSource('objects').setData({ type: 'FeatureCollection', features: objs });
+    map.getSource('labels').setData({ type: 'FeatureCollection', features: labelFeatures });
     map.getSource('leaders').setData({ type: 'FeatureCollection', features: leaders });
     map.getSource('trails').setData({ type: 'FeatureCollection', features: trails });
     const alertFeatures = api.alerts
@@ -299,6 +358,28 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
     api.dirty = true;
   };
 
+  /**
+   * Adds a replayed picture's positions to the replay trails, so the period
+   * played shows as trails; `restart` (the time jumped) drops them first.
+   */
+  api.replayTrack = (objects, restart) => {
+    if (restart) api.replayTrails = new Map();
+    for (const o of objects.values()) {
+      if (!validPos(o)) continue;
+      let pts = api.replayTrails.get(o.uid);
+      if (!pts) {
+        pts = [];
+        api.replayTrails.set(o.uid, pts);
+      }
+      const last = pts[pts.length - 1];
+      if (!last || last[0] !== o.lon || last[1] !== o.lat) {
+        pts.push([o.lon, o.lat]);
+        if (pts.length > REPLAY_TRAIL_LEN) pts.shift();
+      }
+    }
+    api.dirty = true;
+  };
+
   /** Marks the picture changed; the next flush tick redraws. */
   api.invalidate = () => {
     api.dirty = true;
@@ -317,9 +398,52 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
     api.dirty = true;
   };
 
+  /** Pins the place a go-to flew to (one pin; the next replaces it). */
+  api.pin = (lat, lon) => {
+    const set = () =>
+      map.getSource('goto').setData({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: {} }] });
+    if (api.loaded) set();
+    else map.once('load', set);
+  };
+
   api.flyTo = (lat, lon, zoom) => {
     if (!Number.isFinite(lat) || !Number.isFinite(lon)) return;
     map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), zoom || 12), essential: true });
+  };
+
+  /**
+   * Frames everything live in `objects` (not stale, a valid position), the
+   * panel beside the map taken into account by the map's own size; does
+   * nothing when nothing is live.
+   */
+  api.frameLive = (objects, now) => {
+    let w = Infinity;
+    let e = -Infinity;
+    let s = Infinity;
+    let n = -Infinity;
+    for (const o of objects.values()) {
+      if (!validPos(o) || isStale(o, now) || o.gone === true || (o.lat === 0 && o.lon === 0)) continue;
+      w = Math.min(w, o.lon);
+      e = Math.max(e, o.lon);
+      s = Math.min(s, o.lat);
+      n = Math.max(n, o.lat);
+    }
+    if (!Number.isFinite(w)) return false;
+    map.fitBounds(
+      [
+        [w, s],
+        [e, n],
+      ],
+      { padding: 60, maxZoom: 13, duration: 0 },
+    );
+    api.dirty = true;
+    return true;
+  };
+
+  /** Which objects are drawn (the layer panel's choice); redraws. */
+  api.setShows = (fn) => {
+    api.shows = fn;
+    api.dirty = true;
   };
 
   /** Uids of the symbols MapLibre has drawn in the current view. */
@@ -328,6 +452,12 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
     const seen = new Set();
     for (const f of map.queryRenderedFeatures({ layers: ['objects'] })) seen.add(f.properties.uid);
     return [...seen];
+  };
+
+  /** Uids whose labels MapLibre placed (after collision) in the current view. */
+  api.labelledUids = () => {
+    if (!api.loaded) return [];
+    return [...new Set(map.queryRenderedFeatures({ layers: ['labels'] }).map((f) => f.properties.uid))];
   };
 
   api.setPlacing = (on) => {

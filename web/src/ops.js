@@ -33,27 +33,29 @@ const SUSPENSE_MS = 60000;
  * `onSuspenseAlerts(rows, now)` gets the suspenses that are alerts (and
  * `now()`, the server's time) each time the board is fetched.
  */
-export function createOps({ mapApi, onLocate, onSuspenseAlerts = () => {} }) {
+export function createOps({ mapApi, tabs, onLocate, onSuspenseAlerts = () => {} }) {
   const side = $('side');
-  const tabs = [...document.querySelectorAll('[data-tab]')];
-  const views = { picture: $('picture-view'), ops: $('ops-view') };
   const subTabs = [...document.querySelectorAll('[data-sub]')];
   const stateLine = $('ops-state');
   const body = $('ops-body');
   const hook = { state: 'starting', version: null, roles: [], roster: null, board: null, sub: 'desk', selectedTask: null };
 
-  function show(name) {
-    for (const t of tabs) t.classList.toggle('active', t.dataset.tab === name);
-    for (const [k, v] of Object.entries(views)) v.hidden = k !== name;
-    const wide = name === 'ops';
-    if (side.classList.contains('wide') !== wide) {
-      side.classList.toggle('wide', wide);
-      mapApi.map.resize();
-    }
-    hook.tab = name;
-  }
-  for (const t of tabs) t.addEventListener('click', () => show(t.dataset.tab));
-  show('picture');
+  // The Ops tab, in the side panel's frame; `hook.tab` says what is shown.
+  const show = (name) => tabs.show(name);
+  tabs.register('ops', {
+    view: $('ops-view'),
+    width: 'wide',
+    onShow: () => {
+      hook.tab = 'ops';
+      // Opening the Ops tab on the orders or the timeline brings them up to date.
+      if (hook.sub === 'orders') orders.refresh();
+      if (hook.sub === 'timeline') timeline.refresh();
+    },
+    onHide: () => {
+      hook.tab = tabs.current();
+    },
+  });
+  hook.tab = tabs.current();
 
   function setCounts({ refused, pending }) {
     for (const [id, n] of [['ops-badge-refused', refused], ['ops-badge-review', pending]]) {
@@ -188,15 +190,6 @@ export function createOps({ mapApi, onLocate, onSuspenseAlerts = () => {} }) {
     if (was !== name && name === 'timeline') timeline.refresh();
   }
   for (const t of subTabs) t.addEventListener('click', () => showSub(t.dataset.sub));
-  // Opening the Ops tab on the orders or the timeline brings them up to date.
-  for (const t of tabs) {
-    if (t.dataset.tab === 'ops') {
-      t.addEventListener('click', () => {
-        if (hook.sub === 'orders') orders.refresh();
-        if (hook.sub === 'timeline') timeline.refresh();
-      });
-    }
-  }
   showSub('desk', false);
 
   feed = createOpsFeed({

@@ -4,7 +4,7 @@
 import { affiliationOf, kindOf, typeWords } from './cottypes.js';
 import { affiliationColour } from './symbols.js';
 import { isStale } from './state.js';
-import { ageText, altText, courseText, latLonText, mgrsText, speedText, utcText } from './format.js';
+import { ageText, altText, courseText, latLonText, mgrsText, naturalCompare, naturalKey, speedText, utcText } from './format.js';
 
 const ROW_LIMIT = 300;
 const REFRESH_MS = 1000;
@@ -29,8 +29,18 @@ function haystack(o) {
   return h;
 }
 
+// Natural order (TRK-5 before TRK-10); the key is kept per name, since a
+// sort of 10,000 rows would otherwise build it 140,000 times a second.
+const keyCache = new Map();
 function sortKey(o) {
-  return String(o.callsign || o.uid).toUpperCase();
+  const name = String(o.callsign || o.uid);
+  let k = keyCache.get(name);
+  if (k === undefined) {
+    if (keyCache.size > 50000) keyCache.clear();
+    k = naturalKey(name);
+    keyCache.set(name, k);
+  }
+  return k;
 }
 
 const colourCache = new Map();
@@ -83,7 +93,7 @@ export function createPanel({ getView, onSelect, onDelete, onChat, isWebMarker }
   function updateGroups(objects) {
     const set = new Set();
     for (const o of objects.values()) if (Array.isArray(o.groups)) for (const g of o.groups) set.add(g);
-    const names = [...set].sort();
+    const names = [...set].sort(naturalCompare);
     const sig = names.join('\n');
     if (sig === state.groups) return;
     state.groups = sig;
@@ -146,6 +156,7 @@ export function createPanel({ getView, onSelect, onDelete, onChat, isWebMarker }
     });
     // Rows are kept per uid and updated in place: rebuilding them each second
     // would make them flicker under the pointer and drop clicks.
+    state.hits = hits;
     const shown = hits.slice(0, ROW_LIMIT);
     const keep = new Map();
     const rows = shown.map((o) => {
@@ -270,6 +281,8 @@ export function createPanel({ getView, onSelect, onDelete, onChat, isWebMarker }
   return {
     refresh,
     drawNow: draw,
+    /** What the list holds now (filtered and sorted, beyond the rows drawn). */
+    listed: () => state.hits || [],
     select(uid) {
       state.selected = uid;
       state.deleteError = '';

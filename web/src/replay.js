@@ -1,15 +1,20 @@
 // Replay: a slider over the stored history; scrubbing fetches the picture at
-// that time (throttled). Live frames keep updating the live state meanwhile;
-// leaving replay shows the live picture again.
+// that time (throttled), and Play moves through it at 1x, 10x or 60x. Live
+// frames keep updating the live state meanwhile; leaving replay shows the
+// live picture again.
 import { utcText } from './format.js';
 
-const FETCH_GAP_MS = 250; // at most ~4 fetches a second while scrubbing
+const FETCH_GAP_MS = 250; // at most ~4 fetches a second while scrubbing or playing
+const PLAY_TICK_MS = 250; // how often a playing replay moves its time
 
 /**
  * Wires the toggle and slider. `onEnter()`/`onLeave()` switch what is drawn;
- * `onPicture(at, objects)` gets each fetched picture.
+ * `onPicture(at, objects, jumped)` gets each fetched picture (`jumped`: the
+ * user moved the time, so trails start again).
  */
 export function createReplay({ onEnter, onLeave, onPicture }) {
+  const play = document.getElementById('replay-play');
+  const speed = document.getElementById('replay-speed');
   const toggle = document.getElementById('replay-toggle');
   const bar = document.getElementById('replay-bar');
   const slider = document.getElementById('replay-slider');
@@ -20,6 +25,9 @@ export function createReplay({ onEnter, onLeave, onPicture }) {
   let wanted = null;
   let lastFetch = 0;
   let timer = null;
+  let playing = null; // the play timer while playing
+  let at = 0; // the replayed instant
+  let jumped = true;
 
   async function fetchAt(at) {
     inflight = true;
@@ -30,7 +38,8 @@ export function createReplay({ onEnter, onLeave, onPicture }) {
       const body = await r.json();
       if (active) {
         msg.textContent = '';
-        onPicture(body.at ?? at, Array.isArray(body.objects) ? body.objects : []);
+        onPicture(body.at ?? at, Array.isArray(body.objects) ? body.objects : [], jumped);
+        jumped = false;
       }
     } catch (e) {
       msg.textContent = `Replay: ${e.message}`;
@@ -46,20 +55,57 @@ export function createReplay({ onEnter, onLeave, onPicture }) {
     const wait = FETCH_GAP_MS - (performance.now() - lastFetch);
     timer = setTimeout(
       () => {
-        const at = wanted;
+        const next = wanted;
         wanted = null;
-        if (at !== null && active) fetchAt(at);
+        if (next !== null && active) fetchAt(next);
       },
       Math.max(0, wait),
     );
   }
 
-  slider.addEventListener('input', () => {
-    const at = Number(slider.value);
-    time.textContent = utcText(at);
-    wanted = at;
+  function moveTo(t) {
+    at = t;
+    slider.value = String(t);
+    time.textContent = utcText(t);
+    wanted = t;
     schedule();
+  }
+
+  slider.addEventListener('input', () => {
+    jumped = true;
+    moveTo(Number(slider.value));
   });
+
+  function pause() {
+    clearInterval(playing);
+    playing = null;
+    play.textContent = 'Play';
+    play.classList.remove('active');
+  }
+
+  function start() {
+    if (!active) return;
+    // From the end, play starts again at the beginning.
+    if (at >= Number(slider.max)) {
+      jumped = true;
+      moveTo(Number(slider.min));
+    }
+    play.textContent = 'Pause';
+    play.classList.add('active');
+    let last = performance.now();
+    playing = setInterval(() => {
+      const now = performance.now();
+      const next = Math.min(Number(slider.max), at + (now - last) * Number(speed.value || 1));
+      last = now;
+      moveTo(next);
+      if (next >= Number(slider.max)) {
+        pause();
+        msg.textContent = 'end of the stored history';
+      }
+    }, PLAY_TICK_MS);
+  }
+
+  play.addEventListener('click', () => (playing ? pause() : start()));
 
   async function enter() {
     msg.textContent = '';
@@ -90,14 +136,13 @@ export function createReplay({ onEnter, onLeave, onPicture }) {
     slider.min = String(from);
     slider.max = String(to);
     slider.step = '1000';
-    slider.value = String(to);
-    time.textContent = utcText(to);
+    jumped = true;
     onEnter();
-    wanted = to;
-    schedule();
+    moveTo(to);
   }
 
   function leave() {
+    pause();
     active = false;
     wanted = null;
     clearTimeout(timer);
@@ -112,6 +157,12 @@ export function createReplay({ onEnter, onLeave, onPicture }) {
   return {
     get active() {
       return active;
+    },
+    get playing() {
+      return playing !== null;
+    },
+    get at() {
+      return at;
     },
     leave,
   };

@@ -3,6 +3,7 @@
 // time).
 
 const CHAT_MAX = 5000; // messages kept in total, oldest dropped first
+const EVENTS_MAX = 5000; // event log entries kept, oldest dropped first
 /** The type of the alert the server raises for a sensor falling silent. */
 export const SENSOR_SILENT = 'x-watchfloor-sensor-silent';
 
@@ -18,8 +19,10 @@ export class LiveState {
     this.chatIds = new Set();
     /** @type {Map<string, object>} sensor id -> Sensor, config order */
     this.sensors = new Map();
+    /** @type {Map<number, object>} serial -> Event (the day's log), oldest first */
+    this.events = new Map();
     this.offsetMs = 0; // server now - local now
-    this.listeners = { objects: [], chat: [], alerts: [], sensors: [], notice: [] };
+    this.listeners = { objects: [], chat: [], alerts: [], sensors: [], notice: [], events: [] };
   }
 
   /** Server time now, ms. */
@@ -29,7 +32,8 @@ export class LiveState {
 
   /**
    * Subscribes to 'objects' (changed uids, removed uids, snapshot flag), 'chat' (new messages),
-   * 'alerts', 'sensors' or 'notice' (a line of text: a silent sensor speaks again).
+   * 'alerts', 'sensors', 'events' (the log grew) or 'notice' (a line of text: a silent sensor
+   * speaks again).
    */
   on(what, fn) {
     this.listeners[what].push(fn);
@@ -58,6 +62,9 @@ export class LiveState {
       this.sensors = new Map();
       for (const s of frame.sensors || []) if (s && s.id) this.sensors.set(s.id, s);
       this.emit('sensors');
+      this.events = new Map();
+      this.addEvents(frame.events);
+      this.emit('events');
       return;
     }
     if (frame.t !== 'delta') return;
@@ -92,6 +99,19 @@ export class LiveState {
       alertsChanged = this.alerts.delete(uid) || alertsChanged;
     }
     if (alertsChanged) this.emit('alerts');
+    if (this.addEvents(frame.events)) this.emit('events');
+  }
+
+  /** Adds log entries not seen before (a delta may repeat the snapshot's last); whether any were new. */
+  addEvents(list) {
+    let fresh = false;
+    for (const e of Array.isArray(list) ? list : []) {
+      if (!e || !Number.isFinite(e.serial) || this.events.has(e.serial)) continue;
+      this.events.set(e.serial, e);
+      fresh = true;
+    }
+    while (this.events.size > EVENTS_MAX) this.events.delete(this.events.keys().next().value);
+    return fresh;
   }
 
   /** Appends messages not seen before; returns them. */

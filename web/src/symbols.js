@@ -158,12 +158,59 @@ function drawSymbol(sidc, stale, label, dpr) {
   return { canvas: c, ax, ay };
 }
 
+/** How each tone of map text is drawn: CSS pixels, weight and colour. */
+const TEXT_TONES = {
+  label: { px: 14, weight: 'bold', colour: '#ffffff' }, // an object's callsign
+  stale: { px: 14, weight: 'bold', colour: STALE_GREY },
+  alert: { px: 15, weight: 'bold', colour: '#ff8080' },
+  place1: { px: 15, weight: 'bold', colour: '#f1e6c8' }, // the biggest places
+  place2: { px: 13, weight: 'bold', colour: '#dcd2b6' },
+  place3: { px: 12, weight: 'normal', colour: '#c9c0a6' },
+  grid: { px: 12, weight: 'bold', colour: '#9fe0a0' }, // MGRS grid labels
+};
+
+/**
+ * The image key of a piece of map text (a callsign beside its symbol, a
+ * place name, a grid label): drawn on a canvas, since an offline page has
+ * no glyphs for MapLibre's own text.
+ */
+export function textKey(tone, text) {
+  const t = String(text || '').slice(0, LABEL_MAX).replace(/\s+/g, ' ');
+  return `t|${TEXT_TONES[tone] ? tone : 'label'}|${t}`;
+}
+
+/** Draws text alone with its halo; the image is anchored by its left edge. */
+function drawText(tone, text, dpr) {
+  const st = TEXT_TONES[tone] || TEXT_TONES.label;
+  const px = st.px * dpr;
+  const font = `${st.weight} ${px}px system-ui, 'DejaVu Sans', Arial, sans-serif`;
+  const measure = document.createElement('canvas').getContext('2d');
+  measure.font = font;
+  const c = document.createElement('canvas');
+  c.width = Math.max(1, Math.ceil(measure.measureText(text).width + px / 2));
+  c.height = Math.ceil(px * 1.45);
+  const ctx = c.getContext('2d', { willReadFrequently: true });
+  ctx.font = font;
+  ctx.textBaseline = 'middle';
+  ctx.lineJoin = 'round';
+  ctx.lineWidth = Math.max(2, px / 4);
+  ctx.strokeStyle = 'rgba(0,0,0,0.9)';
+  ctx.strokeText(text, px / 4, c.height / 2);
+  ctx.fillStyle = st.colour;
+  ctx.fillText(text, px / 4, c.height / 2);
+  return ctx.getImageData(0, 0, c.width, c.height);
+}
+
 /**
  * Makes the image for a key from `imageKey`: an ImageData whose centre is the
  * symbol's anchor (MapLibre anchors icons at their centre; padding the canvas
  * avoids a per-feature offset), plus the pixel ratio to register it with.
  */
 export function makeImage(key, dpr = window.devicePixelRatio || 1) {
+  if (key.startsWith('t|')) {
+    const [, tone, ...text] = key.split('|');
+    return { image: drawText(tone, text.join('|'), dpr), pixelRatio: dpr };
+  }
   const [kind, what, staleFlag, ...rest] = key.split('|');
   const label = rest.join('|');
   const stale = staleFlag === '1';

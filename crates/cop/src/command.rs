@@ -47,6 +47,15 @@ pub enum Command {
         /// Free text shown with it.
         remarks: Option<String>,
     },
+    /// Acknowledge an alert: it stops flashing for everyone, marked with
+    /// who and when, and stays until cancelled.
+    Ack {
+        #[serde(default)]
+        /// The browser's number for the command, echoed in its ack.
+        id: Option<u64>,
+        /// The alert's uid.
+        uid: String,
+    },
     /// Take back a marker the web made.
     Delete {
         #[serde(default)]
@@ -61,9 +70,10 @@ impl Command {
     /// The browser's id for the answer.
     pub fn id(&self) -> Option<u64> {
         match self {
-            Command::Chat { id, .. } | Command::Marker { id, .. } | Command::Delete { id, .. } => {
-                *id
-            }
+            Command::Chat { id, .. }
+            | Command::Marker { id, .. }
+            | Command::Ack { id, .. }
+            | Command::Delete { id, .. } => *id,
         }
     }
 }
@@ -96,6 +106,9 @@ pub enum Refused {
     #[error("too many commands; slow down")]
     /// Over the browser's command rate.
     TooFast,
+    #[error("no such alert (cancelled already?)")]
+    /// An acknowledgement of an alert the viewer does not see.
+    NoAlert,
     #[error("only markers made from the web can be deleted here")]
     /// A delete of something the web did not make.
     NotYours,

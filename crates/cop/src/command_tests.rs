@@ -184,7 +184,7 @@ proptest::proptest! {
     /// refusal, never a panic; what is built always parses back as CoT.
     #[test]
     fn any_frame_is_answered(
-        op in proptest::sample::select(vec!["chat", "marker", "delete", "other"]),
+        op in proptest::sample::select(vec!["chat", "marker", "delete", "ack", "other"]),
         text in "(\\PC|[\\x00-\\x1f])*",
         lat in proptest::num::f64::ANY,
         lon in -200.0f64..200.0,
@@ -204,6 +204,8 @@ proptest::proptest! {
                     marker(&me(), "u", lat, lon, &label, &affiliation, &kind, remarks.as_deref(), Time::from_millis(0))
                 }
                 Command::Delete { uid, .. } => Ok(delete(&uid, "a-u-G", "d", Time::from_millis(0))),
+                // An acknowledgement builds no CoT: it only marks the alert.
+                Command::Ack { .. } => return Ok(()),
             };
             if let Ok(e) = built {
                 let back = cot::parse_event(&cot::to_xml(&e));

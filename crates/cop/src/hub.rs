@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use picture::Identity;
 
+use crate::events::{EventItem, EventKind, EventLog, NewEvent, SNAPSHOT_EVENTS};
 use crate::sensors::{alert_change, silent_alert, AlertChange, SensorView};
 use crate::view::{AlertView, ChatView, ObjectView, Room, Shown};
 
@@ -128,6 +129,7 @@ struct Pending {
     alerts: Vec<Arc<AlertItem>>,
     cleared: Vec<Arc<AlertItem>>,
     sensors: Vec<Arc<SensorItem>>,
+    events: Vec<Arc<EventItem>>,
 }
 
 /// One frame's worth of changes, taken out of the hub under its lock and
@@ -143,6 +145,7 @@ pub struct Batch {
     alerts: Vec<Arc<AlertItem>>,
     cleared: Vec<Arc<AlertItem>>,
     sensors: Vec<Arc<SensorItem>>,
+    events: Vec<Arc<EventItem>>,
 }
 
 /// Counters of the web picture.
@@ -166,6 +169,29 @@ pub struct Hub {
     pending: Pending,
     limits: HubLimits,
     refused: u64,
+    /// The day's log of what happened.
+    events: EventLog,
+    /// The latest server time the hub was told (every batch tells it):
+    /// the time of what happens without a time of its own (a disconnect,
+    /// a cancel).
+    clock: i64,
+}
+
+/// What an acknowledgement did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AckOutcome {
+    /// The alert is now acknowledged.
+    Acked,
+    /// Someone had acknowledged it already; it stays theirs.
+    Already,
+    /// No such alert that this viewer sees.
+    NotFound,
+}
+
+/// Whether a CoT type is a marker or a drawn shape (what the event log
+/// records being placed and removed).
+fn is_marking(kind: &str) -> bool {
+    kind.starts_with("b-m-p") || kind.starts_with("u-d") || kind.starts_with("u-r")
 }
 
 impl Hub {
@@ -181,7 +207,58 @@ impl Hub {
             pending: Pending::default(),
             limits,
             refused: 0,
+            events: EventLog::default(),
+            clock: 0,
         }
+    }
+
+    fn log(&mut self, e: NewEvent<'_>, groups: Arc<Vec<String>>) {
+        let item = self.events.record(e, groups);
+        self.pending.events.push(item);
+    }
+
+    /// Forgets the event log (what a restart restored is not news).
+    pub fn clear_events(&mut self) {
+        self.events.clear();
+        self.pending.events.clear();
+    }
+
+    /// Acknowledges alert `uid` for viewer `v` as `by` at `now_ms`: the
+    /// alert stays until cancelled, now marked with who and when, and the
+    /// log says so. The first acknowledgement stands.
+    pub fn acknowledge(&mut self, uid: &str, v: &Viewer, by: &str, now_ms: i64) -> AckOutcome {
+        self.clock = self.clock.max(now_ms);
+        let Some(old) = self.alerts.get(uid).filter(|a| v.sees(&a.groups)) else {
+            return AckOutcome::NotFound;
+        };
+        if old.view.ack_by.is_some() {
+            return AckOutcome::Already;
+        }
+        let mut view = old.view.clone();
+        view.ack_by = Some(by.to_string());
+        view.ack_at = Some(now_ms);
+        let groups = old.groups.clone();
+        let text = format!("{} from {} acknowledged by {by}", view.kind, view.from);
+        let (from_uid, at) = (view.from_uid.clone(), (view.lat, view.lon));
+        let json = serde_json::to_string(&view).unwrap_or_default();
+        let item = Arc::new(AlertItem {
+            view,
+            groups: groups.clone(),
+            json,
+        });
+        self.alerts.insert(uid.to_string(), item.clone());
+        self.pending.alerts.push(item);
+        self.log(
+            NewEvent {
+                time: now_ms,
+                kind: EventKind::Ack,
+                text,
+                uid: Some(&from_uid),
+                at: Some(at),
+            },
+            groups,
+        );
+        AckOutcome::Acked
     }
 
     /// Takes in an event the router accepted, sent with `groups` (names;
@@ -217,7 +294,28 @@ impl Hub {
                 // A client's SA stays its own until it disconnects, even
                 // when something else relays an update for that uid.
                 let was_contact = known.is_some_and(|o| o.contact && !o.gone);
+                let is_new = known.is_none();
                 view.contact = contact || was_contact;
+                let name = view.callsign.clone().unwrap_or_else(|| view.uid.clone());
+                let entry = if view.contact && !was_contact {
+                    Some((EventKind::Connect, format!("{name} connected")))
+                } else if is_new && is_marking(&view.kind) {
+                    let by = view.sender.as_deref().unwrap_or("someone");
+                    Some((EventKind::Marker, format!("{name} placed by {by}")))
+                } else {
+                    None
+                };
+                if let Some((kind, text)) = entry {
+                    let e = NewEvent {
+                        time: view.time,
+                        kind,
+                        text,
+                        uid: Some(&view.uid),
+                        at: Some((view.lat, view.lon)),
+                    };
+                    let item = self.events.record(e, groups.clone());
+                    self.pending.events.push(item);
+                }
                 self.put(view, groups);
             }
             Shown::Chat(view) => {
@@ -233,8 +331,27 @@ impl Hub {
                 self.chat.push_back(item.clone());
                 self.pending.chat.push(item);
             }
-            Shown::Alert(view) => {
+            Shown::Alert(mut view) => {
                 let from = view.from_uid.clone();
+                // A repeated alert (the router repeats emergencies) keeps
+                // its acknowledgement; only a new one is news.
+                match self.alerts.get(&view.uid) {
+                    Some(old) => {
+                        view.ack_by.clone_from(&old.view.ack_by);
+                        view.ack_at = old.view.ack_at;
+                    }
+                    None => {
+                        let e = NewEvent {
+                            time: view.time,
+                            kind: EventKind::Alert,
+                            text: format!("{} from {}", view.kind, view.from),
+                            uid: Some(&from),
+                            at: Some((view.lat, view.lon)),
+                        };
+                        let item = self.events.record(e, groups.clone());
+                        self.pending.events.push(item);
+                    }
+                }
                 let json = serde_json::to_string(&view).unwrap_or_default();
                 let item = Arc::new(AlertItem { view, groups, json });
                 if self.alerts.len() >= MAX_ALERTS && !self.alerts.contains_key(&item.view.uid) {
@@ -291,6 +408,16 @@ impl Hub {
             match alert_change(old.map(|o| &o.view), &view) {
                 AlertChange::Raise => {
                     let alert = silent_alert(&view, now_ms);
+                    self.clock = self.clock.max(now_ms);
+                    let e = NewEvent {
+                        time: now_ms,
+                        kind: EventKind::Alert,
+                        text: format!("sensor {} silent", view.id),
+                        uid: None,
+                        at: Some((alert.lat, alert.lon)),
+                    };
+                    let entry = self.events.record(e, groups.clone());
+                    self.pending.events.push(entry);
                     let json = serde_json::to_string(&alert).unwrap_or_default();
                     let item = Arc::new(AlertItem {
                         view: alert,
@@ -332,6 +459,22 @@ impl Hub {
     /// Items a delete removed from the picture leave the map.
     pub fn forget(&mut self, uids: &[String]) {
         for uid in uids {
+            if let Some(o) = self.objects.get(uid).filter(|o| is_marking(&o.view.kind)) {
+                let name = o
+                    .view
+                    .callsign
+                    .clone()
+                    .unwrap_or_else(|| o.view.uid.clone());
+                let e = NewEvent {
+                    time: self.clock,
+                    kind: EventKind::Removed,
+                    text: format!("{name} removed"),
+                    uid: None,
+                    at: Some((o.view.lat, o.view.lon)),
+                };
+                let groups = o.groups.clone();
+                self.log(e, groups);
+            }
             self.remove(uid);
         }
     }
@@ -343,6 +486,17 @@ impl Hub {
             let mut view = o.view.clone();
             view.gone = true;
             let groups = o.groups.clone();
+            if view.contact && !o.view.gone {
+                let name = view.callsign.clone().unwrap_or_else(|| view.uid.clone());
+                let e = NewEvent {
+                    time: self.clock,
+                    kind: EventKind::Disconnect,
+                    text: format!("{name} disconnected"),
+                    uid: Some(uid),
+                    at: Some((view.lat, view.lon)),
+                };
+                self.log(e, groups.clone());
+            }
             self.put(view, groups);
         }
     }
@@ -351,6 +505,15 @@ impl Hub {
     fn drop_alert(&mut self, uid: &str) {
         if let Some(a) = self.alerts.remove(uid) {
             let from = a.view.from_uid.clone();
+            let e = NewEvent {
+                time: self.clock,
+                kind: EventKind::Cleared,
+                text: format!("{} from {} cleared", a.view.kind, a.view.from),
+                uid: Some(&from),
+                at: Some((a.view.lat, a.view.lon)),
+            };
+            let item = self.events.record(e, a.groups.clone());
+            self.pending.events.push(item);
             self.pending.cleared.push(a);
             if !self.alerts.values().any(|x| x.view.from_uid == from) {
                 self.flag_emergency(&from, false);
@@ -392,6 +555,8 @@ impl Hub {
     /// Drops objects (and alerts never cancelled) that have been stale
     /// for longer than the grace time.
     pub fn sweep(&mut self, now_ms: i64) -> usize {
+        self.clock = self.clock.max(now_ms);
+        self.events.trim(now_ms);
         let grace = self.limits.stale_grace_ms;
         let expired: Vec<String> = self
             .alerts
@@ -416,6 +581,7 @@ impl Hub {
 
     /// Takes what changed into a numbered batch; `None` when nothing did.
     pub fn take_batch(&mut self, now_ms: i64) -> Option<Batch> {
+        self.clock = self.clock.max(now_ms);
         let p = &mut self.pending;
         if p.upsert.is_empty()
             && p.remove.is_empty()
@@ -423,6 +589,7 @@ impl Hub {
             && p.alerts.is_empty()
             && p.cleared.is_empty()
             && p.sensors.is_empty()
+            && p.events.is_empty()
         {
             return None;
         }
@@ -443,6 +610,7 @@ impl Hub {
             alerts: p.alerts,
             cleared: p.cleared,
             sensors: p.sensors,
+            events: p.events,
         })
     }
 
@@ -488,6 +656,17 @@ impl Hub {
                 .filter(|x| v.sees(&x.groups))
                 .map(|x| x.json.as_str()),
         );
+        s.push_str("],\"events\":[");
+        let mut events: Vec<&str> = self
+            .events
+            .iter()
+            .rev()
+            .filter(|e| v.sees(&e.groups))
+            .take(SNAPSHOT_EVENTS)
+            .map(|e| e.json.as_str())
+            .collect();
+        events.reverse();
+        push_joined(&mut s, events.into_iter());
         s.push_str("]}");
         (self.seq, self.chat_serial, s)
     }
@@ -595,6 +774,12 @@ impl Batch {
         if sensors.peek().is_some() {
             s.push_str(",\"sensors\":[");
             push_joined(&mut s, sensors.map(|x| x.json.as_str()));
+            s.push(']');
+        }
+        let mut events = self.events.iter().filter(|e| v.sees(&e.groups)).peekable();
+        if events.peek().is_some() {
+            s.push_str(",\"events\":[");
+            push_joined(&mut s, events.map(|e| e.json.as_str()));
             s.push(']');
         }
         s.push('}');

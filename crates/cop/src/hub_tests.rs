@@ -270,3 +270,114 @@ fn alerts_never_cancelled_leave_after_their_stale_time() {
     let snap: serde_json::Value = serde_json::from_str(&snap).expect("json");
     assert_eq!(snap["alerts"].as_array().map(Vec::len), Some(MAX_ALERTS));
 }
+
+#[test]
+fn an_acknowledged_alert_stays_marked_for_everyone_until_cancelled() {
+    let mut hub = Hub::new(HubLimits::default());
+    let blue = groups(&["blue"]);
+    hub.ingest(&sa("A-1", LATER), &blue, None, true);
+    let alert = |kind: &str, extra: &str| {
+        ev(&format!(
+            r#"<event version="2.0" uid="A-1-9-1-1" type="{kind}" how="m-g" time="2026-01-01T00:00:00Z" start="2026-01-01T00:00:00Z" stale="{LATER}"><point lat="31" lon="-109" hae="0" ce="0" le="0"/><detail><link uid="A-1" type="a-f-G-U-C" relation="p-p"/><emergency {extra}>CS-A-1</emergency></detail></event>"#
+        ))
+    };
+    hub.ingest(
+        &alert("b-a-o-tbl", r#"type="911 Alert""#),
+        &blue,
+        None,
+        false,
+    );
+    hub.take_batch(1);
+    let w1 = viewer(Some(&["blue"]), "w1");
+    let w2 = viewer(Some(&["blue"]), "w2");
+    let red = viewer(Some(&["red"]), "w3");
+    // Someone who does not see it cannot acknowledge it.
+    assert_eq!(
+        hub.acknowledge("A-1-9-1-1", &red, "C2 RED", 5),
+        AckOutcome::NotFound
+    );
+    assert_eq!(
+        hub.acknowledge("nope", &w1, "C2 ONE", 5),
+        AckOutcome::NotFound
+    );
+    assert_eq!(
+        hub.acknowledge("A-1-9-1-1", &w1, "C2 ONE", 10),
+        AckOutcome::Acked
+    );
+    // The other watch officer's next frame carries who and when.
+    let f = frame_json(&hub.take_batch(11).expect("the ack goes out"), &w2, 0);
+    assert_eq!(f["alerts"][0]["ack_by"], "C2 ONE");
+    assert_eq!(f["alerts"][0]["ack_at"], 10);
+    // The first acknowledgement stands, and a repeat of the alert keeps it.
+    assert_eq!(
+        hub.acknowledge("A-1-9-1-1", &w2, "C2 TWO", 12),
+        AckOutcome::Already
+    );
+    hub.ingest(
+        &alert("b-a-o-tbl", r#"type="911 Alert""#),
+        &blue,
+        None,
+        false,
+    );
+    let (_, _, snap) = hub.snapshot(&w2, 13);
+    let snap: serde_json::Value = serde_json::from_str(&snap).expect("JSON");
+    assert_eq!(snap["alerts"][0]["ack_by"], "C2 ONE");
+    // Cancelled: it goes, acknowledged or not.
+    hub.ingest(&alert("b-a-o-can", r#"cancel="true""#), &blue, None, false);
+    let f = frame_json(&hub.take_batch(14).expect("changes"), &w2, 0);
+    assert_eq!(f["cleared"], serde_json::json!(["A-1-9-1-1"]));
+    // The log holds the day: joined, raised, acknowledged, cleared, once
+    // each (the repeat is not news), for those who see them only.
+    let (_, _, snap) = hub.snapshot(&w2, 15);
+    let snap: serde_json::Value = serde_json::from_str(&snap).expect("JSON");
+    let kinds: Vec<&str> = snap["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["connect", "alert", "ack", "cleared"]);
+    assert_eq!(
+        snap["events"][2]["text"],
+        "911 Alert from CS-A-1 acknowledged by C2 ONE"
+    );
+    assert_eq!(snap["events"][2]["uid"], "A-1");
+    let (_, _, other) = hub.snapshot(&red, 15);
+    assert!(other.contains("\"events\":[]"), "{other}");
+}
+
+#[test]
+fn the_log_records_markers_and_disconnects_but_not_a_restore() {
+    let mut hub = Hub::new(HubLimits::default());
+    let g = groups(&[]);
+    hub.ingest(&sa("A-1", LATER), &g, None, true);
+    // What a restart restores is not news.
+    hub.clear_events();
+    hub.take_batch(1);
+    let marker = ev(&format!(
+        r#"<event version="2.0" uid="M-1" type="b-m-p-s-m" how="h-g-i-g-o" time="2026-01-01T00:00:00Z" start="2026-01-01T00:00:00Z" stale="{LATER}"><point lat="31.5" lon="-109.5" hae="0" ce="0" le="0"/><detail><contact callsign="CHECKPOINT 3"/></detail></event>"#
+    ));
+    hub.ingest(&marker, &g, Some("ALPHA"), false);
+    // An update of the same marker is not a second placing.
+    hub.ingest(&marker, &g, Some("ALPHA"), false);
+    hub.take_batch(2);
+    hub.gone("A-1");
+    hub.gone("A-1");
+    hub.forget(&["M-1".to_string()]);
+    let all = viewer(None, "w");
+    let f = frame_json(&hub.take_batch(3).expect("changes"), &all, 0);
+    let texts: Vec<&str> = f["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["text"].as_str())
+        .collect();
+    assert_eq!(texts, ["CS-A-1 disconnected", "CHECKPOINT 3 removed"]);
+    // The disconnect happened at the last time the hub was told.
+    assert_eq!(f["events"][0]["time"], 2);
+    let (_, _, snap) = hub.snapshot(&all, 4);
+    let snap: serde_json::Value = serde_json::from_str(&snap).expect("JSON");
+    assert_eq!(snap["events"].as_array().map(Vec::len), Some(3));
+    assert_eq!(snap["events"][0]["text"], "CHECKPOINT 3 placed by ALPHA");
+    assert_eq!(snap["events"][0]["lat"], 31.5);
+}

@@ -17,9 +17,11 @@
 //!   turns a browser's frame into a typed command or a refusal (never a
 //!   panic) and builds the CoT a command sends; [`replay`] shapes stored
 //!   history like live objects; [`sensors`] shapes the configured sensors
-//!   (site, coverage, status) and the alert of one falling silent.
+//!   (site, coverage, status) and the alert of one falling silent;
+//!   [`events`] is the day's log of what happened on the picture.
 
 pub mod command;
+pub mod events;
 pub mod hub;
 pub mod replay;
 pub mod sensors;

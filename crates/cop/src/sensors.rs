@@ -89,6 +89,8 @@ pub(crate) fn silent_alert(s: &SensorView, now_ms: i64) -> AlertView {
         text: Some(text),
         // Until the sensor speaks again, however long that takes.
         stale: i64::MAX,
+        ack_by: None,
+        ack_at: None,
     }
 }
 

@@ -202,6 +202,12 @@ pub struct AlertView {
     /// leaves some minutes after.
     #[serde(skip)]
     pub stale: i64,
+    /// Who acknowledged it (a web user's callsign); absent until then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ack_by: Option<String>,
+    /// When it was acknowledged, ms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ack_at: Option<i64>,
 }
 
 /// The GeoChat room every client is in.
@@ -263,6 +269,8 @@ pub fn show(event: &cot::Event, sender: Option<&str>) -> Shown {
             time: event.time.millis(),
             text: event.detail.remarks().filter(|r| !r.trim().is_empty()),
             stale: event.stale.millis(),
+            ack_by: None,
+            ack_at: None,
         });
     }
     let track = event.detail.track();

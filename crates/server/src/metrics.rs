@@ -65,6 +65,10 @@ registry::registry! {
         web_objects_refused: counter "web_objects_refused_total" "New objects the full web picture refused.",
         /// Events (XML or TAK protocol v1) stripped of characters XML 1.0 forbids.
         events_scrubbed: counter "events_scrubbed_total" "Events stripped of characters XML 1.0 forbids.",
+        /// Basemap tiles served.
+        basemap_tiles: counter "basemap_tiles_total" "Basemap tiles served.",
+        /// Basemap requests refused or failed (login, unknown basemap, bad tile, bad range, unreadable).
+        basemap_errors: counter "basemap_errors_total" "Basemap requests refused or failed.",
     }
     // Not in `/metrics` so far; exporting it would change the exposition,
     // which this registry keeps byte for byte.

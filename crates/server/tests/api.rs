@@ -5,6 +5,7 @@ mod api {
     pub(crate) mod util;
 
     mod bad_input;
+    mod basemap;
     mod flows;
     mod openapi;
     mod ops;

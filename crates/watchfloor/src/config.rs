@@ -121,6 +121,10 @@ pub(crate) struct WebSection {
     pub(crate) position: [f64; 2],
     pub(crate) center: [f64; 2],
     pub(crate) zoom: f64,
+    pub(crate) basemaps: Vec<String>,
+    /// Whether `basemaps` came from `--basemap` (for the error's wording).
+    #[serde(skip)]
+    pub(crate) basemaps_from_flag: bool,
 }
 
 /// `[sensors]`: sensor inputs and the tracker.
@@ -429,6 +433,9 @@ impl FileConfig {
     /// The web COP's settings, checked; `None` when it is switched off.
     fn web_config(&self) -> Result<Option<server::WebConfig>> {
         let w = &self.web;
+        // Opened even with the web COP off: a bad file named at start is a
+        // mistake to say now, not when the page is next switched on.
+        let basemaps = self.basemaps()?;
         let Some(addr) = addr("--web ([web] listen)", &w.listen)? else {
             return Ok(None);
         };
@@ -467,8 +474,30 @@ impl FileConfig {
             center: latlon("[web] center", w.center)?,
             zoom: w.zoom,
             tiles,
+            basemaps,
             ..server::WebConfig::default()
         }))
+    }
+
+    /// Each `[web] basemaps` archive opened and checked: a bad one is an
+    /// error naming the flag or key and the file.
+    fn basemaps(&self) -> Result<basemap::Catalog> {
+        let origin = if self.web.basemaps_from_flag {
+            "--basemap"
+        } else {
+            "[web] basemaps:"
+        };
+        let mut maps = Vec::new();
+        for path in self
+            .web
+            .basemaps
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+        {
+            maps.push(basemap::Basemap::open(path).map_err(|e| anyhow::anyhow!("{origin} {e}"))?);
+        }
+        Ok(basemap::Catalog::new(maps))
     }
 }
 

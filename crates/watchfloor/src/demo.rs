@@ -24,6 +24,9 @@ pub(crate) struct DemoArgs {
     /// Folder of the SQLite store (`""` keeps nothing on disk).
     #[arg(long, default_value = "watchfloor-demo-data")]
     data_dir: String,
+    /// An offline basemap for the web map and ATAK, a PMTiles or MBTiles file; repeatable.
+    #[arg(long = "basemap", value_name = "FILE")]
+    basemap: Vec<String>,
     /// Seed of the simulated scenario.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -44,6 +47,10 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
     file.http.listen = args.http.clone();
     file.store.data_dir = args.data_dir.clone();
     file.web.listen = args.web.clone();
+    if !args.basemap.is_empty() {
+        file.web.basemaps = args.basemap.clone();
+        file.web.basemaps_from_flag = true;
+    }
     let mut config = file.to_server()?;
     if let Some(w) = &mut config.web {
         w.simulation = true;

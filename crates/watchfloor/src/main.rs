@@ -130,6 +130,9 @@ struct ServeArgs {
     /// Imagery for the web map: a tile URL template with {z}/{x}/{y}.
     #[arg(long, env = "WATCHFLOOR_WEB_TILES")]
     web_tiles: Option<String>,
+    /// An offline basemap for the web map and ATAK, a PMTiles or MBTiles file; repeatable, replaces [web] basemaps.
+    #[arg(long = "basemap", value_name = "FILE")]
+    basemap: Vec<String>,
     /// Switch plain TCP off (TLS only).
     #[arg(long)]
     no_tcp: bool,
@@ -253,6 +256,10 @@ fn serve(args: ServeArgs) -> Result<()> {
     }
     if let Some(v) = args.web_tiles {
         file.web.tiles = v;
+    }
+    if !args.basemap.is_empty() {
+        file.web.basemaps = args.basemap;
+        file.web.basemaps_from_flag = true;
     }
     if args.no_tcp {
         file.tak.tcp.clear();

@@ -8,6 +8,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 mod cli {
+    mod basemap;
     mod errors;
     mod flows;
     mod ops;

@@ -37,6 +37,8 @@ fn distinct() -> Metrics {
         (&m.web_logins_refused, 128),
         (&m.web_objects_refused, 129),
         (&m.events_scrubbed, 130),
+        (&m.basemap_tiles, 131),
+        (&m.basemap_errors, 132),
     ] {
         Metrics::add(counter, v);
     }
@@ -163,6 +165,12 @@ watchfloor_web_objects_refused_total 0
 # HELP watchfloor_events_scrubbed_total Events stripped of characters XML 1.0 forbids.
 # TYPE watchfloor_events_scrubbed_total counter
 watchfloor_events_scrubbed_total 0
+# HELP watchfloor_basemap_tiles_total Basemap tiles served.
+# TYPE watchfloor_basemap_tiles_total counter
+watchfloor_basemap_tiles_total 0
+# HELP watchfloor_basemap_errors_total Basemap requests refused or failed.
+# TYPE watchfloor_basemap_errors_total counter
+watchfloor_basemap_errors_total 0
 # HELP watchfloor_clients_identified Identified clients.
 # TYPE watchfloor_clients_identified gauge
 watchfloor_clients_identified 7
@@ -262,6 +270,12 @@ watchfloor_web_objects_refused_total 129
 # HELP watchfloor_events_scrubbed_total Events stripped of characters XML 1.0 forbids.
 # TYPE watchfloor_events_scrubbed_total counter
 watchfloor_events_scrubbed_total 130
+# HELP watchfloor_basemap_tiles_total Basemap tiles served.
+# TYPE watchfloor_basemap_tiles_total counter
+watchfloor_basemap_tiles_total 131
+# HELP watchfloor_basemap_errors_total Basemap requests refused or failed.
+# TYPE watchfloor_basemap_errors_total counter
+watchfloor_basemap_errors_total 132
 # HELP watchfloor_clients_identified Identified clients.
 # TYPE watchfloor_clients_identified gauge
 watchfloor_clients_identified 7

@@ -9,6 +9,7 @@
 //! contract is `web/PROTOCOL.md`.
 
 mod auth;
+mod basemap_routes;
 mod feed;
 mod flows_routes;
 mod ops_routes;
@@ -67,6 +68,9 @@ pub struct WebConfig {
     pub groups: Vec<String>,
     /// Set by the server: cookies marked `Secure` (the page is on HTTPS).
     pub secure_cookies: bool,
+    /// Offline basemaps served under `/basemaps/`, opened and checked at
+    /// start (`--basemap`).
+    pub basemaps: basemap::Catalog,
 }
 
 impl Default for WebConfig {
@@ -82,6 +86,7 @@ impl Default for WebConfig {
             simulation: false,
             groups: Vec::new(),
             secure_cookies: false,
+            basemaps: basemap::Catalog::default(),
         }
     }
 }
@@ -116,6 +121,8 @@ fn seed(hub: &mut cop::hub::Hub, restart: crate::persist::Restart) {
     for r in restart.chat {
         hub.ingest(&r.msg.event, &r.groups, None, false);
     }
+    // Restoring is not news: the log starts with what happens live.
+    hub.clear_events();
 }
 
 /// What the web COP is started with besides its section.
@@ -173,7 +180,9 @@ pub(crate) async fn start(
     seed(&mut hub, store.restart);
     let (feed, hub, inbox) = feed::WebFeed::new(hub, metrics.clone(), router);
     tasks.spawn(feed::run(feed.clone(), inbox, sensors, stop.clone()));
+    let basemaps = Arc::new(basemap_routes::Basemaps::new(config.basemaps.clone()));
     let state = routes::WebState {
+        basemaps,
         feed,
         config: Arc::new(config),
         users,

@@ -33,6 +33,7 @@ pub(crate) struct WebState {
     pub(crate) stop: CancellationToken,
     pub(crate) ops: Option<Arc<crate::operations::OpsShared>>,
     pub(crate) flows: Option<Arc<crate::flows::FlowsShared>>,
+    pub(crate) basemaps: Arc<super::basemap_routes::Basemaps>,
 }
 
 use api::ApiError;
@@ -48,6 +49,7 @@ pub(crate) fn router(state: WebState) -> Router {
         .route("/api/web/ws", get(ws))
         .merge(super::ops_routes::router())
         .merge(super::flows_routes::router())
+        .merge(super::basemap_routes::router())
         .route("/api/*rest", get(no_api))
         .fallback(get(asset))
         .with_state(state)
@@ -139,6 +141,7 @@ impl WebState {
             "center": [c.center.0, c.center.1],
             "zoom": c.zoom,
             "tiles": c.tiles.as_ref().map(|t| serde_json::json!({"url": t.url, "attribution": t.attribution, "max_zoom": t.max_zoom})),
+            "basemaps": if authenticated { self.basemaps.list_json() } else { Vec::new() },
             "version": concat!("watchfloor ", env!("CARGO_PKG_VERSION")),
         })
     }

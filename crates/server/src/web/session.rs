@@ -15,7 +15,7 @@ use super::feed::{SessionHandle, WebFeed};
 use crate::metrics::Metrics;
 use crate::router::now;
 use cop::command::{self, Command, Peer, Refused, WebUser};
-use cop::hub::Viewer;
+use cop::hub::{AckOutcome, Viewer};
 
 /// A browser that takes longer than this to accept one frame is dropped.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
@@ -141,6 +141,22 @@ fn handle(feed: &WebFeed, h: &SessionHandle, text: &str) -> String {
         }
     };
     let id = cmd.id();
+    // An acknowledgement changes the web picture only: nothing goes to
+    // the field.
+    if let Command::Ack { uid, .. } = &cmd {
+        return match feed
+            .hub
+            .lock()
+            .acknowledge(uid, &h.viewer, &h.me.callsign, now().millis())
+        {
+            AckOutcome::Acked | AckOutcome::Already => {
+                tracing::info!(user = %who, alert = %uid, "alert acknowledged");
+                Metrics::add(&feed.metrics.web_commands, 1);
+                ack_ok(id, uid)
+            }
+            AckOutcome::NotFound => refuse(feed, who, id, &Refused::NoAlert),
+        };
+    }
     match build(feed, &h.me, cmd) {
         Ok((uid, event)) => {
             if feed.inject(&h.send_groups, &h.me, event) {
@@ -189,6 +205,7 @@ fn build(feed: &WebFeed, me: &WebUser, cmd: Command) -> Result<(String, cot::Eve
             )?;
             Ok((uid, e))
         }
+        Command::Ack { .. } => Err(Refused::Garbage("ack is not a CoT command".into())),
         Command::Delete { uid, .. } => {
             let kind = feed
                 .hub

@@ -63,6 +63,8 @@ async fn one_document_describes_every_listener_and_each_path_is_routed() {
         "/api/audit/records",
         "/api/audit/proof/inclusion",
         "/api/flows/counts",
+        "/api/basemaps",
+        "/basemaps/{id}/{z}/{x}/{y}",
     ] {
         assert!(doc["paths"].get(p).is_some(), "{p} is described");
     }
@@ -74,9 +76,16 @@ async fn one_document_describes_every_listener_and_each_path_is_routed() {
             .replace("{hash}", &"a".repeat(64))
             .replace("{uid}", "u1")
             .replace("{id}", "T-1");
-        let on = if ["/api/web/", "/api/ops/", "/api/audit/", "/api/flows/"]
-            .iter()
-            .any(|p| path.starts_with(p))
+        let on = if [
+            "/api/web/",
+            "/api/ops/",
+            "/api/audit/",
+            "/api/flows/",
+            "/api/basemaps",
+            "/basemaps/",
+        ]
+        .iter()
+        .any(|p| path.starts_with(p))
         {
             web_addr
         } else {
