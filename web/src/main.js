@@ -225,7 +225,7 @@ function startCop(session) {
     const arm = () => {
       // The first view frames what is live (the configured centre stays
       // when nothing is).
-      mapApi.frameLive(live.objects, live.now());
+      mapApi.frameLive(live.objects, live.now(), [...live.sensors.values()].filter((x) => Number.isFinite(x.lat) && Number.isFinite(x.lon)));
       const onData = (e) => {
         if (e.sourceId === 'objects' && map.isSourceLoaded('objects')) {
           map.off('sourcedata', onData);

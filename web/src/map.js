@@ -416,12 +416,14 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
    * panel beside the map taken into account by the map's own size; does
    * nothing when nothing is live.
    */
-  api.frameLive = (objects, now) => {
+  api.frameLive = (objects, now, sites = []) => {
     let w = Infinity;
     let e = -Infinity;
     let s = Infinity;
     let n = -Infinity;
-    for (const o of objects.values()) {
+    // Sensor sites are part of what is live: their coverage frames the sector.
+    const fixes = [...objects.values(), ...sites.map((x) => ({ lat: x.lat, lon: x.lon }))];
+    for (const o of fixes) {
       if (!validPos(o) || isStale(o, now) || o.gone === true || (o.lat === 0 && o.lon === 0)) continue;
       w = Math.min(w, o.lon);
       e = Math.max(e, o.lon);
