@@ -23,8 +23,10 @@ copTest('stale and disconnected objects are greyed', {}, async ({ server, page, 
   const now = Date.now();
   await p.send({
     op: 'raw',
-    xml: `<event version="2.0" uid="${item}" type="a-h-G" how="h-e" time="${iso(now)}" start="${iso(now)}" stale="${iso(now + 4000)}"><point lat="31.32" lon="-109.19" hae="0" ce="10" le="10"/><detail><contact callsign="SHORT LIVED"/></detail></event>`,
+    xml: `<event version="2.0" uid="${item}" type="a-h-G" how="h-e" time="${iso(now)}" start="${iso(now)}" stale="${iso(now + 9000)}"><point lat="31.32" lon="-109.19" hae="0" ce="10" le="10"/><detail><contact callsign="SHORT LIVED"/></detail></event>`,
   });
+  // Nine seconds of life: time for the page to load and draw it fresh
+  // on a busy machine, then to see it go stale.
   await openCop(page, server);
   await page.locator(tid('object-row', `[data-uid="${item}"]`)).waitFor({ timeout: 5000 });
   await page.waitForFunction((u) => window.__wf.renderedUids().includes(u), item, { timeout: 5000 });
@@ -34,7 +36,7 @@ copTest('stale and disconnected objects are greyed', {}, async ({ server, page, 
   await page.waitForFunction(
     (u) => document.querySelector(`[data-testid="object-row"][data-uid="${u}"]`)?.classList.contains('stale'),
     item,
-    { timeout: 8000 },
+    { timeout: 13000 },
   );
   await page.waitForFunction(
     (u) => window.__wf.map.querySourceFeatures('objects').some((x) => x.properties.uid === u && x.properties.dim === true),
