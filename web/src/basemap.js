@@ -102,7 +102,8 @@ function vectorLayers(id, names) {
   return out;
 }
 
-const absolute = (url) => new URL(url, window.location.href).href;
+// Not `new URL()`: it would percent-encode the template's `{z}/{x}/{y}`.
+const absolute = (url) => (url.startsWith('/') ? window.location.origin + url : url);
 
 /**
  * The style: background, land, every offered base map (hidden until

@@ -12,13 +12,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import { copTest, openCop, tid } from '../lib/browser.mjs';
-import { ARTIFACTS, sleep } from '../lib/server.mjs';
+import { copTest, openCop, tid } from './lib/browser.mjs';
+import { ARTIFACTS, sleep } from './lib/server.mjs';
 
 // TEST DATA: a checkerboard archive, red and blue tiles to zoom 5.
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wf-basemap-'));
 const archive = path.join(dir, 'checker.mbtiles');
-execFileSync('python3', [path.join(import.meta.dirname, '..', 'lib', 'make_mbtiles.py'), archive, '5']);
+execFileSync('python3', [path.join(import.meta.dirname, 'lib', 'make_mbtiles.py'), archive, '5']);
 
 /** Sends CoT events over one TCP connection, then closes it. */
 async function sendCot(port, xmls) {
@@ -80,14 +80,17 @@ copTest('offline map: basemap, grid, cursor, go-to, labels, layers kept, export'
     const c = new OffscreenCanvas(bmp.width, bmp.height);
     const ctx = c.getContext('2d');
     ctx.drawImage(bmp, 0, 0);
+    // One read of the whole image: a read per pixel stalls the GPU each time.
+    const px = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+    const at = (x, y) => px.slice((y * bmp.width + x) * 4, (y * bmp.width + x) * 4 + 3);
     const colours = new Set();
     for (let y = 60; y < bmp.height - 60; y += 37) {
       for (let x = 5; x < bmp.width; x += 41) {
-        const [r, g, b] = ctx.getImageData(x, y, 1, 1).data;
+        const [r, g, b] = at(x, y);
         if ((r === 200 && g === 60 && b === 40) || (r === 40 && g === 90 && b === 200)) colours.add(`${r},${g},${b}`);
       }
     }
-    const [tr, tg, tb] = ctx.getImageData(Math.floor(bmp.width / 2), 5, 1, 1).data;
+    const [tr, tg, tb] = at(Math.floor(bmp.width / 2), 5);
     return { w: bmp.width, h: bmp.height, size: blob.size, colours: [...colours], band: [tr, tg, tb] };
   });
   assert.ok(png.w > 300 && png.h > 300 && png.size > 1000, JSON.stringify(png));
@@ -102,11 +105,15 @@ copTest('offline map: basemap, grid, cursor, go-to, labels, layers kept, export'
   });
   const lines = csv.trim().split('\r\n');
   assert.match(lines[0], /^callsign,uid,type,what,lat,lon,mgrs,/);
-  assert.equal(lines.length, 1 + 22, csv);
+  // Our 22 and the watch floor's own position, which the page reports.
+  const listed = await page.evaluate(() => document.querySelectorAll('[data-testid="object-row"]').length);
+  assert.equal(listed, 23);
+  assert.equal(lines.length, 1 + listed, csv);
+  assert.ok(lines.some((l) => l.startsWith('WATCH FLOOR,')));
   assert.ok(lines.some((l) => l.startsWith('TRK-10,trk-10,a-u-G,')));
 
   // Zoom into the cluster: symbols all drawn, labels thinned, the unit's label kept.
-  await page.evaluate(() => window.__wf.map.jumpTo({ center: [-109.2492, 31.304], zoom: 14 }));
+  await page.evaluate(() => void window.__wf.map.jumpTo({ center: [-109.2492, 31.304], zoom: 14 }));
   await page.waitForFunction(() => window.__wf.mapApi.renderedUids().filter((u) => u.startsWith('trk-')).length === 20, null, { timeout: 8000 });
   await page.waitForFunction(() => window.__wf.mapApi.labelledUids().length > 0, null, { timeout: 8000 });
   const labels = await page.evaluate(() => window.__wf.mapApi.labelledUids());
@@ -116,7 +123,7 @@ copTest('offline map: basemap, grid, cursor, go-to, labels, layers kept, export'
   // The MGRS grid: 1 km lines at this zoom, 10 km further out.
   await page.check(tid('layer-grid'));
   await page.waitForFunction(() => window.__wf.map.querySourceFeatures('grid-lines').some((f) => f.properties.kind === '1k'), null, { timeout: 5000 });
-  await page.evaluate(() => window.__wf.map.jumpTo({ center: [-109.2, 31.35], zoom: 10 }));
+  await page.evaluate(() => void window.__wf.map.jumpTo({ center: [-109.2, 31.35], zoom: 10 }));
   await page.waitForFunction(() => window.__wf.map.querySourceFeatures('grid-lines').some((f) => f.properties.kind === '10k'), null, { timeout: 5000 });
   assert.ok(await page.evaluate(() => window.__wf.map.querySourceFeatures('grid-labels').length > 0), 'grid labels');
 
@@ -132,7 +139,7 @@ copTest('offline map: basemap, grid, cursor, go-to, labels, layers kept, export'
   // elsewhere; then decimal degrees. The map centres there each time.
   const mgrs0 = await page.locator(tid('cursor-mgrs')).innerText();
   const ll0 = await page.evaluate(({ x, y }) => window.__wf.map.unproject([x, y]), { x: box.width / 2, y: box.height / 2 });
-  await page.evaluate(() => window.__wf.map.jumpTo({ center: [-108.5, 31.9], zoom: 9 }));
+  await page.evaluate(() => void window.__wf.map.jumpTo({ center: [-108.5, 31.9], zoom: 9 }));
   await page.fill(tid('search'), mgrs0.toLowerCase().replace(/ /g, ''));
   await page.locator(tid('goto-msg')).waitFor({ state: 'visible' });
   assert.match(await page.locator(tid('goto-msg')).innerText(), /^Enter: go to/);
