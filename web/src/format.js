@@ -1,42 +1,19 @@
-// Formatting of positions, speeds and times for the panels.
-import { forward as mgrsForward } from 'mgrs';
-
-/** Degrees to D°M'S" with a hemisphere letter. */
-export function dms(deg, pos, neg) {
-  if (typeof deg !== 'number' || !Number.isFinite(deg)) return '—';
-  const h = deg < 0 ? neg : pos;
-  let a = Math.abs(deg);
-  let d = Math.floor(a);
-  let m = Math.floor((a - d) * 60);
-  let s = (a - d - m / 60) * 3600;
-  if (s >= 59.95) {
-    s = 0;
-    m += 1;
-  }
-  if (m >= 60) {
-    m = 0;
-    d += 1;
-  }
-  return `${d}°${String(m).padStart(2, '0')}'${s.toFixed(1).padStart(4, '0')}"${h}`;
-}
+// Formatting of positions, speeds and times for the panels. Positions are
+// formatted by coords.js (one tested implementation); these are the panels'
+// forms of them.
+import { formatDms, formatMgrs } from './coords.js';
 
 /** "31.330000, -109.200000" and its D°M'S form. */
 export function latLonText(lat, lon) {
   return {
     decimal: `${lat.toFixed(6)}, ${lon.toFixed(6)}`,
-    dms: `${dms(lat, 'N', 'S')} ${dms(lon, 'E', 'W')}`,
+    dms: formatDms(lat, lon) || '—',
   };
 }
 
 /** MGRS at 1 m precision, spaced for reading aloud; "—" near the poles where MGRS uses UPS. */
 export function mgrsText(lat, lon) {
-  try {
-    const m = mgrsForward([lon, lat], 5);
-    const mm = /^(\d{1,2}[A-Z])([A-Z]{2})(\d{5})(\d{5})$/.exec(m);
-    return mm ? `${mm[1]} ${mm[2]} ${mm[3]} ${mm[4]}` : m;
-  } catch {
-    return '—';
-  }
+  return formatMgrs(lat, lon, 5) || '—';
 }
 
 /** Speed in m/s, km/h and knots. */

@@ -155,9 +155,9 @@ export function createLayers({ session, mapApi }) {
     panel.hidden = !panel.hidden;
     button.classList.toggle('active', !panel.hidden);
   });
-  if (mapApi.loaded) apply();
-  else map.once('load', () => setTimeout(apply, 0));
+  // The object filter now; the base map's parts once its style has loaded.
   apply();
+  if (!mapApi.loaded) map.once('load', () => setTimeout(apply, 0));
 
   return {
     state: () => ({ on: Object.fromEntries([...OBJECT_SWITCHES, ...MAP_SWITCHES].map((s) => [s.key, isOn(s)])), basemap }),

@@ -9,6 +9,7 @@ import { createPanel } from './panel.js';
 import { createChat } from './chat.js';
 import { createAlerts } from './alerts.js';
 import { createMarkers } from './markers.js';
+import { createTools } from './tools.js';
 import { createReplay } from './replay.js';
 import { createSensors } from './sensors.js';
 import { createOps } from './ops.js';
@@ -88,6 +89,9 @@ function startCop(session) {
   const isWebMarker = (o) =>
     madeHere.has(o.uid) || o.sender === 'web' || String(o.uid).startsWith('watchfloor-web-marker-');
   Object.assign(markers, createMarkers({ mapApi, send, onMade: (uid) => madeHere.add(uid) }));
+  wf.tools = createTools({ mapApi, send, onMade: (uid) => madeHere.add(uid) });
+  // One tool at a time: placing a marker ends a measure or a drawing.
+  $('marker-tool').addEventListener('click', () => wf.tools.stop());
 
   // The side panel's frame: every panel is a tab registered here.
   const tabs = createTabs({ side: $('side'), onResize: () => mapApi.map.resize() });

@@ -8,6 +8,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { addOverlays, baseStyle, emptySource } from './basemap.js';
 import { imageKey, makeImage, textKey } from './symbols.js';
 import { isStale } from './state.js';
+import { ring } from './geodesy.js';
 
 // MapLibre finds its worker next to its own module, which Vite's bundle
 // breaks; point it at the copy Vite emits as an asset.
@@ -59,6 +60,21 @@ function labelClass(o) {
 function iconHalfWidth(type) {
   const t = String(type || '');
   return t.startsWith('a-') ? 17 : 12;
+}
+
+/** A drawing's GeoJSON feature (`o.shape`, PROTOCOL.md), or null. */
+function shapeFeature(o, stale) {
+  const sh = o.shape;
+  const stroke = typeof sh.stroke === 'string' ? sh.stroke : '#ffff00';
+  const props = { uid: o.uid, stroke, fill: typeof sh.fill === 'string' ? sh.fill : stroke, fillOpacity: Number.isFinite(sh.fill_opacity) ? sh.fill_opacity : 0, dim: stale };
+  let geometry = null;
+  if (sh.kind === 'circle' && Number.isFinite(sh.major)) {
+    geometry = { type: 'Polygon', coordinates: [ring(o.lat, o.lon, sh.major, Number.isFinite(sh.minor) ? sh.minor : sh.major, Number.isFinite(sh.angle) ? sh.angle : 0)] };
+  } else if (Array.isArray(sh.points) && sh.points.length >= 2) {
+    const line = sh.points.map((p) => [p[1], p[0]]);
+    geometry = sh.kind === 'polygon' ? { type: 'Polygon', coordinates: [[...line, line[0]]] } : { type: 'LineString', coordinates: line };
+  }
+  return geometry ? { type: 'Feature', geometry, properties: props } : null;
 }
 
 function validPos(o) {
@@ -125,7 +141,21 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
   map.on('load', () => {
     api.loadedAt = performance.now();
     addOverlays(map);
-    for (const id of ['objects', 'labels', 'trails', 'leaders', 'alerts', 'goto']) map.addSource(id, emptySource());
+    for (const id of ['objects', 'labels', 'trails', 'leaders', 'alerts', 'goto', 'shapes', 'tool']) map.addSource(id, emptySource());
+    // Drawings (TAK shapes) under everything else the picture draws.
+    map.addLayer({
+      id: 'shape-fill',
+      type: 'fill',
+      source: 'shapes',
+      filter: ['==', ['geometry-type'], 'Polygon'],
+      paint: { 'fill-color': ['get', 'fill'], 'fill-opacity': ['get', 'fillOpacity'] },
+    });
+    map.addLayer({
+      id: 'shape-line',
+      type: 'line',
+      source: 'shapes',
+      paint: { 'line-color': ['get', 'stroke'], 'line-width': 2.5, 'line-opacity': ['case', ['get', 'dim'], 0.5, 0.95] },
+    });
     map.addLayer({
       id: 'goto',
       type: 'circle',
@@ -190,6 +220,20 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
       },
       paint: { 'icon-opacity': ['case', ['get', 'dim'], 0.7, 1] },
     });
+    // What a tool is drawing (measure legs, range rings, a shape in progress): on top.
+    map.addLayer({
+      id: 'tool-line',
+      type: 'line',
+      source: 'tool',
+      paint: { 'line-color': ['coalesce', ['get', 'color'], '#ffffff'], 'line-width': 2, 'line-dasharray': [3, 2] },
+    });
+    map.addLayer({
+      id: 'tool-points',
+      type: 'circle',
+      source: 'tool',
+      filter: ['==', ['geometry-type'], 'Point'],
+      paint: { 'circle-radius': 4, 'circle-color': '#ffffff', 'circle-stroke-color': '#000000', 'circle-stroke-width': 1 },
+    });
     api.loaded = true;
     if (api.onLoad) api.onLoad();
     api.dirty = true;
@@ -221,6 +265,7 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
     const objs = [];
     const labelFeatures = [];
     const leaders = [];
+    const shapes = [];
     let emergencies = 0;
     const inView = inViewTest();
     let visible = 0;
@@ -240,6 +285,10 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
       if (em) emergencies++;
       const icon = imageKey(o.type, stale, '');
       const coordinates = [o.lon, o.lat];
+      if (o.shape) {
+        const f = shapeFeature(o, stale);
+        if (f) shapes.push(f);
+      }
       objs.push({
         type: 'Feature',
         geometry: { type: 'Point', coordinates },
@@ -275,13 +324,14 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
       }
     }
     api.emergencies = emergencies;
-    return { objs, labelFeatures, leaders, trails };
+    return { objs, labelFeatures, leaders, trails, shapes };
   }
 
   function flush() {
     if (!api.loaded) return;
     const t0 = performance.now();
-    const { objs, labelFeatures, leaders, trails } = buildFeatures();
+    const { objs, labelFeatures, leaders, trails, shapes } = buildFeatures();
+    map.getSource('shapes').setData({ type: 'FeatureCollection', features: shapes });
     map.getSource('objects').setData({ type: 'FeatureCollection', features: objs });
     map.getSource('labels').setData({ type: 'FeatureCollection', features: labelFeatures });
     map.getSource('leaders').setData({ type: 'FeatureCollection', features: leaders });
@@ -313,6 +363,10 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
   }, 120);
 
   map.on('click', (e) => {
+    if (api.tool) {
+      api.tool.click(e.lngLat);
+      return;
+    }
     if (api.placing) {
       onMapClick(e.lngLat);
       return;
@@ -329,8 +383,15 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
   map.on('moveend', () => {
     api.dirty = true;
   });
+  map.on('dblclick', (e) => {
+    if (api.tool && api.tool.finish) {
+      e.preventDefault();
+      api.tool.finish();
+    }
+  });
   map.on('mousemove', (e) => {
-    if (!api.loaded || api.placing) return;
+    if (api.tool && api.tool.move) api.tool.move(e.lngLat);
+    if (!api.loaded || api.placing || api.tool) return;
     const hit = map.queryRenderedFeatures(e.point, { layers: ['objects'] });
     map.getCanvas().style.cursor = hit.length ? 'pointer' : '';
   });
@@ -462,6 +523,22 @@ export function createMap(container, session, { getView, onSelect, onMapClick })
     return [...new Set(map.queryRenderedFeatures({ layers: ['labels'] }).map((f) => f.properties.uid))];
   };
 
+  /**
+   * Hands the map's clicks to a tool (`{click(lngLat), move?(lngLat),
+   * finish?()}`; a double-click finishes instead of zooming), or back with null.
+   */
+  api.setTool = (tool) => {
+    api.tool = tool;
+    container.classList.toggle('placing', !!tool || api.placing);
+    if (!tool) api.setToolFeatures([]);
+  };
+  /** What the tool draws now: GeoJSON features (`color` property optional). */
+  api.setToolFeatures = (features) => {
+    const src = api.loaded && map.getSource('tool');
+    if (src) src.setData({ type: 'FeatureCollection', features });
+  };
+  /** The uids of the drawings on the map now. */
+  api.shapeUids = () => (api.loaded ? [...new Set(map.querySourceFeatures('shapes').map((f) => f.properties.uid))] : []);
   api.setPlacing = (on) => {
     api.placing = on;
     container.classList.toggle('placing', on);

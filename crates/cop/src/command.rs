@@ -1,5 +1,6 @@
 //! What a browser may ask for, checked, and the CoT it turns into: GeoChat
-//! messages, markers, deletes of its own markers, and the web user's own
+//! messages, markers, drawings (built in [`crate::shape`]), deletes of its
+//! own markers and drawings, and the web user's own
 //! SA that makes it a contact in ATAK. Pure: ids and times are passed in.
 
 use cot::{Element, Event, Node, Time};
@@ -56,7 +57,28 @@ pub enum Command {
         /// The alert's uid.
         uid: String,
     },
-    /// Take back a marker the web made.
+    /// Draw a circle, polygon or line for the field (a TAK drawing).
+    Shape {
+        #[serde(default)]
+        /// The browser's number for the command, echoed in its ack.
+        id: Option<u64>,
+        /// `circle`, `polygon` or `line`.
+        shape: String,
+        /// The vertices, `[lat, lon]` (a circle's centre alone).
+        points: Vec<[f64; 2]>,
+        #[serde(default)]
+        /// A circle's radius, metres.
+        radius_m: Option<f64>,
+        /// Its label.
+        label: String,
+        #[serde(default)]
+        /// Its colour, `#rrggbb`.
+        color: Option<String>,
+        #[serde(default)]
+        /// Free text shown with it.
+        remarks: Option<String>,
+    },
+    /// Take back a marker or drawing the web made.
     Delete {
         #[serde(default)]
         /// The browser's number for the command, echoed in its ack.
@@ -73,6 +95,7 @@ impl Command {
             Command::Chat { id, .. }
             | Command::Marker { id, .. }
             | Command::Ack { id, .. }
+            | Command::Shape { id, .. }
             | Command::Delete { id, .. } => *id,
         }
     }
@@ -109,7 +132,13 @@ pub enum Refused {
     #[error("no such alert (cancelled already?)")]
     /// An acknowledgement of an alert the viewer does not see.
     NoAlert,
-    #[error("only markers made from the web can be deleted here")]
+    #[error("a {0} takes {1} to {2} points")]
+    /// A drawing with too few or too many vertices: its kind and the bounds.
+    Vertices(String, usize, usize),
+    #[error("a circle's radius is 1 m to 500 km")]
+    /// A circle without a usable radius.
+    BadRadius,
+    #[error("only markers and drawings made from the web can be deleted here")]
     /// A delete of something the web did not make.
     NotYours,
     #[error("the server is busy; try again")]
@@ -156,7 +185,7 @@ fn with_child(mut e: Element, child: Element) -> Element {
     e
 }
 
-fn check_text(what: &'static str, text: &str, max: usize) -> Result<(), Refused> {
+pub(crate) fn check_text(what: &'static str, text: &str, max: usize) -> Result<(), Refused> {
     if text.trim().is_empty() {
         return Err(Refused::Empty(what));
     }

@@ -184,18 +184,24 @@ proptest::proptest! {
     /// refusal, never a panic; what is built always parses back as CoT.
     #[test]
     fn any_frame_is_answered(
-        op in proptest::sample::select(vec!["chat", "marker", "delete", "ack", "other"]),
+        op in proptest::sample::select(vec!["chat", "marker", "delete", "ack", "shape", "other"]),
         text in "(\\PC|[\\x00-\\x1f])*",
         lat in proptest::num::f64::ANY,
         lon in -200.0f64..200.0,
         aff in "[fhnuxz]{0,2}",
         kind in proptest::sample::select(vec!["ground", "air", "sea", "point", "tank", ""]),
         raw in proptest::collection::vec(proptest::num::u8::ANY, 0..64),
+        shape in proptest::sample::select(vec!["circle", "polygon", "line", "star"]),
+        points in proptest::collection::vec((-100.0f64..100.0, -200.0f64..200.0), 0..6),
+        radius in proptest::num::f64::ANY,
     ) {
         let _ = parse(&String::from_utf8_lossy(&raw));
         let frame = serde_json::json!({
             "op": op, "id": 1, "room_id": text, "text": text, "lat": lat, "lon": lon,
             "label": text, "affiliation": aff, "kind": kind, "uid": text,
+            "shape": shape, "points": points.iter().map(|(a, b)| [*a, *b]).collect::<Vec<_>>(),
+            "radius_m": if radius.is_finite() { serde_json::json!(radius) } else { serde_json::Value::Null },
+            "color": if text.len() % 2 == 0 { serde_json::json!("#a0b0c0") } else { serde_json::json!(text) },
         });
         if let Ok(cmd) = parse(&frame.to_string()) {
             let built = match cmd {
@@ -204,6 +210,10 @@ proptest::proptest! {
                     marker(&me(), "u", lat, lon, &label, &affiliation, &kind, remarks.as_deref(), Time::from_millis(0))
                 }
                 Command::Delete { uid, .. } => Ok(delete(&uid, "a-u-G", "d", Time::from_millis(0))),
+                Command::Shape { shape, points, radius_m, label, color, remarks, .. } => {
+                    let d = crate::shape::Drawing { kind: shape, points, radius_m, label, color, remarks };
+                    crate::shape::drawing("me", "ME", "s", &d, Time::from_millis(0))
+                }
                 // An acknowledgement builds no CoT: it only marks the alert.
                 Command::Ack { .. } => return Ok(()),
             };

@@ -212,6 +212,7 @@ impl Hub {
         }
     }
 
+    /// Records an entry in the day's log and queues it for the next delta.
     fn log(&mut self, e: NewEvent<'_>, groups: Arc<Vec<String>>) {
         let item = self.events.record(e, groups);
         self.pending.events.push(item);
@@ -313,8 +314,7 @@ impl Hub {
                         uid: Some(&view.uid),
                         at: Some((view.lat, view.lon)),
                     };
-                    let item = self.events.record(e, groups.clone());
-                    self.pending.events.push(item);
+                    self.log(e, groups.clone());
                 }
                 self.put(view, groups);
             }
@@ -348,8 +348,7 @@ impl Hub {
                             uid: Some(&from),
                             at: Some((view.lat, view.lon)),
                         };
-                        let item = self.events.record(e, groups.clone());
-                        self.pending.events.push(item);
+                        self.log(e, groups.clone());
                     }
                 }
                 let json = serde_json::to_string(&view).unwrap_or_default();
@@ -416,8 +415,7 @@ impl Hub {
                         uid: None,
                         at: Some((alert.lat, alert.lon)),
                     };
-                    let entry = self.events.record(e, groups.clone());
-                    self.pending.events.push(entry);
+                    self.log(e, groups.clone());
                     let json = serde_json::to_string(&alert).unwrap_or_default();
                     let item = Arc::new(AlertItem {
                         view: alert,
@@ -512,8 +510,7 @@ impl Hub {
                 uid: Some(&from),
                 at: Some((a.view.lat, a.view.lon)),
             };
-            let item = self.events.record(e, a.groups.clone());
-            self.pending.events.push(item);
+            self.log(e, a.groups.clone());
             self.pending.cleared.push(a);
             if !self.alerts.values().any(|x| x.view.from_uid == from) {
                 self.flag_emergency(&from, false);

@@ -18,11 +18,13 @@
 //!   panic) and builds the CoT a command sends; [`replay`] shapes stored
 //!   history like live objects; [`sensors`] shapes the configured sensors
 //!   (site, coverage, status) and the alert of one falling silent;
-//!   [`events`] is the day's log of what happened on the picture.
+//!   [`events`] is the day's log of what happened on the picture;
+//!   [`shape`] reads TAK drawings for the map and builds the web's own.
 
 pub mod command;
 pub mod events;
 pub mod hub;
 pub mod replay;
 pub mod sensors;
+pub mod shape;
 pub mod view;

@@ -83,6 +83,9 @@ pub struct ObjectView {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     /// The groups it was shared with that the viewer is in (not the anonymous one).
     pub groups: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// A drawing's geometry (circle, polygon, line), for the map.
+    pub shape: Option<Box<crate::shape::ShapeView>>,
     #[serde(skip_serializing_if = "is_false")]
     /// Whether it is a connected client's own SA (a chat contact).
     pub contact: bool,
@@ -295,6 +298,7 @@ pub fn show(event: &cot::Event, sender: Option<&str>) -> Shown {
         role: team.and_then(|t| t.role),
         sender: sender.map(str::to_string),
         groups: Vec::new(),
+        shape: crate::shape::shape_of(event).map(Box::new),
         contact: false,
         gone: false,
         emergency: false,

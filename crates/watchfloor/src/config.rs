@@ -122,6 +122,8 @@ pub(crate) struct WebSection {
     pub(crate) center: [f64; 2],
     pub(crate) zoom: f64,
     pub(crate) basemaps: Vec<String>,
+    /// The classification line of exported slides.
+    pub(crate) classification: String,
     /// Whether `basemaps` came from `--basemap` (for the error's wording).
     #[serde(skip)]
     pub(crate) basemaps_from_flag: bool,
@@ -449,6 +451,13 @@ impl FileConfig {
         if !(0.0..=22.0).contains(&w.zoom) {
             bail!("[web] zoom must be between 0 and 22");
         }
+        let classification = w.classification.trim();
+        if classification.is_empty()
+            || classification.chars().count() > 80
+            || classification.chars().any(char::is_control)
+        {
+            bail!("[web] classification must have 1 to 80 characters and no control characters");
+        }
         let callsign = w.callsign.trim();
         if callsign.is_empty() || callsign.len() > 40 {
             bail!("[web] callsign must have 1 to 40 characters");
@@ -475,6 +484,7 @@ impl FileConfig {
             zoom: w.zoom,
             tiles,
             basemaps,
+            classification: classification.to_string(),
             ..server::WebConfig::default()
         }))
     }
@@ -668,6 +678,14 @@ mod tests {
         assert!(with(&|c| c.web.zoom = 30.0).is_err());
         assert!(with(&|c| c.web.center = [91.0, 0.0]).is_err());
         assert!(with(&|c| c.web.callsign = "  ".into()).is_err());
+        assert!(with(&|c| c.web.classification = "".into()).is_err());
+        assert!(with(&|c| c.web.classification = "SECRET\nX".into()).is_err());
+        let marked =
+            with(&|c| c.web.classification = "CUI // FOUO".into()).expect("a marking reads");
+        assert_eq!(
+            marked.web.map(|w| w.classification).as_deref(),
+            Some("CUI // FOUO")
+        );
         assert!(with(&|c| c.web.listen = "not an address".into()).is_err());
     }
 }

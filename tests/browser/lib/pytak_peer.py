@@ -13,7 +13,8 @@ Prints one JSON object a line on standard output:
     {"ev": "ready"}                                once pytak is connected
     {"ev": "sent", "op": "...", "uid": "...", "t": ms}   once pytak has taken an event off its queue
     {"ev": "cot", "uid", "type", "callsign", "lat", "lon", "how", "chat", "room", "room_id",
-     "sender", "sender_uid", "remarks", "group", "role"}   for every CoT event received
+     "sender", "sender_uid", "remarks", "group", "role",
+     "points", "ellipse", "stroke"}                for every CoT event received
     {"ev": "closed"}                               when the connection ended
 
 Usage: pytak_peer.py PORT (the server is on 127.0.0.1). pytak's logs go to standard error.
@@ -54,6 +55,16 @@ def describe(raw: bytes) -> dict | None:
     group = cot.find("__group")
     if group is not None:
         out["group"], out["role"] = group.get("name"), group.get("role")
+    # A drawing's vertices and circle, as TAK carries them.
+    points = [l.get("point") for l in cot.detail.findall("link") if l.get("point")]
+    if points:
+        out["points"] = points
+    ellipse = cot.find("shape/ellipse")
+    if ellipse is not None:
+        out["ellipse"] = {"major": ellipse.get("major"), "minor": ellipse.get("minor")}
+    stroke = cot.find("strokeColor")
+    if stroke is not None:
+        out["stroke"] = stroke.get("value")
     chat = cot.find("__chat")
     if chat is not None:
         out["chat"] = cot.remarks()

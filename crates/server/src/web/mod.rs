@@ -64,6 +64,8 @@ pub struct WebConfig {
     pub tiles: Option<TileSource>,
     /// Whether the picture is simulated (`watchfloor demo`): the page says so.
     pub simulation: bool,
+    /// The classification line exported slides carry (`[web] classification`).
+    pub classification: String,
     /// Groups the web user sends to when there is no login (empty: anonymous).
     pub groups: Vec<String>,
     /// Set by the server: cookies marked `Secure` (the page is on HTTPS).
@@ -84,6 +86,7 @@ impl Default for WebConfig {
             zoom: 9.0,
             tiles: None,
             simulation: false,
+            classification: "UNCLASSIFIED".into(),
             groups: Vec::new(),
             secure_cookies: false,
             basemaps: basemap::Catalog::default(),

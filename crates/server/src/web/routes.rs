@@ -138,6 +138,7 @@ impl WebState {
             "team": c.team,
             "groups": viewer.identity.recv().unwrap_or_default().iter().filter(|g| *g != picture::ANON_GROUP).collect::<Vec<_>>(),
             "simulation": c.simulation,
+            "classification": c.classification,
             "center": [c.center.0, c.center.1],
             "zoom": c.zoom,
             "tiles": c.tiles.as_ref().map(|t| serde_json::json!({"url": t.url, "attribution": t.attribution, "max_zoom": t.max_zoom})),

@@ -205,6 +205,28 @@ fn build(feed: &WebFeed, me: &WebUser, cmd: Command) -> Result<(String, cot::Eve
             )?;
             Ok((uid, e))
         }
+        Command::Shape {
+            shape,
+            points,
+            radius_m,
+            label,
+            color,
+            remarks,
+            ..
+        } => {
+            // The marker prefix: the web may delete its drawings as its markers.
+            let uid = format!("{MARKER_PREFIX}{}", uuid::Uuid::new_v4());
+            let d = cop::shape::Drawing {
+                kind: shape,
+                points,
+                radius_m,
+                label,
+                color,
+                remarks,
+            };
+            let e = cop::shape::drawing(&me.uid, &me.callsign, &uid, &d, t)?;
+            Ok((uid, e))
+        }
         Command::Ack { .. } => Err(Refused::Garbage("ack is not a CoT command".into())),
         Command::Delete { uid, .. } => {
             let kind = feed
