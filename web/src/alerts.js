@@ -81,6 +81,10 @@ export function createAlerts({ locate, now, openSuspense = () => {}, ack = async
     return item;
   }
 
+  // The banner's alert elements by uid, with what they show.
+  let built = new Map();
+  const ageLine = (a) => `${ageText(now() - a.time)} ago${a.text ? ` · ${a.text}` : ''}`;
+
   function render() {
     banner.hidden = alerts.length === 0 && suspenses.length === 0;
     // Only suspenses: no flashing, that is for emergencies; nor once every
@@ -88,8 +92,18 @@ export function createAlerts({ locate, now, openSuspense = () => {}, ack = async
     const open = alerts.filter((a) => !a.ack_by).length;
     banner.classList.toggle('suspenses-only', alerts.length === 0 && suspenses.length > 0);
     banner.classList.toggle('all-acked', alerts.length > 0 && open === 0);
-    banner.replaceChildren(
+    // An alert's element is kept while it is unchanged, only its age
+    // refreshed: a button rebuilt under the pointer loses the click.
+    const keep = new Map();
+    const nodes = [
       ...alerts.map((a) => {
+        const sig = [a.kind, a.from, a.from_uid, a.text, a.lat, a.lon, a.ack_by, a.ack_at].join('|');
+        const had = built.get(a.uid);
+        if (had && had.sig === sig) {
+          had.age.textContent = ageLine(a);
+          keep.set(a.uid, had);
+          return had.item;
+        }
         const item = document.createElement('div');
         item.className = a.ack_by ? 'alert acked' : 'alert';
         item.dataset.testid = 'alert';
@@ -102,7 +116,7 @@ export function createAlerts({ locate, now, openSuspense = () => {}, ack = async
         from.textContent = a.from || a.from_uid || '';
         const age = document.createElement('span');
         age.className = 'age';
-        age.textContent = `${ageText(now() - a.time)} ago${a.text ? ` · ${a.text}` : ''}`;
+        age.textContent = ageLine(a);
         item.append(kind, from, age);
         // A sensor without a site has nowhere to fly to.
         if (Number.isFinite(a.lat) && Number.isFinite(a.lon)) {
@@ -133,10 +147,14 @@ export function createAlerts({ locate, now, openSuspense = () => {}, ack = async
           };
           item.append(btn);
         }
+        keep.set(a.uid, { sig, item, age });
         return item;
       }),
       ...suspenses.map(suspenseItem),
-    );
+    ];
+    built = keep;
+    const same = nodes.length === banner.children.length && nodes.every((n, i) => banner.children[i] === n);
+    if (!same) banner.replaceChildren(...nodes);
   }
 
   setInterval(() => (alerts.length || suspenses.length) && render(), 5000);
