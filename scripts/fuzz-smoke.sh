@@ -9,6 +9,9 @@ if ! command -v cargo-fuzz >/dev/null 2>&1; then
     cargo install cargo-fuzz --locked --version 0.13.2
 fi
 export RUSTC_BOOTSTRAP=1
+# One target folder for every fuzz workspace: the crates they share (cot
+# under all of them) are built with the sanitizer once, not once per crate.
+export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-$PWD/target/fuzz}"
 for dir in crates/*/fuzz; do
     [ -f "$dir/Cargo.toml" ] || continue
     crate=$(dirname "$dir")

@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 export CARGO_TERM_COLOR=never
 
-step() { printf '\n=== %s ===\n' "$*"; }
+# Each step says when it starts, so a slow CI run shows where its time went.
+step() { printf '\n=== %s (at %d s) ===\n' "$*" "$SECONDS"; }
+trap 'printf "\n=== done in %d s ===\n" "$SECONDS"' EXIT
 
 # Where cargo puts its binaries: ./target unless CARGO_TARGET_DIR or a cargo
 # config says otherwise, so ask cargo.

@@ -13,7 +13,7 @@
 //   SERVER=target/release/watchfloor LOADGEN=target/release/wf-loadgen OUT=bench/web
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -34,6 +34,10 @@ const OUT = env.OUT ?? path.join(REPO, 'bench', 'web');
 const LOGS = env.LOGS ?? path.join(REPO, 'test-artifacts', 'bench-web');
 // Every step has a bound; the whole run ends by this deadline whatever happens.
 const HARD_LIMIT_MS = Number(env.HARD_LIMIT_S ?? 540) * 1000;
+// MAP=full: the page as a watch floor runs it, with an offline raster basemap
+// (a generated checkerboard archive, TEST DATA, to zoom 8) and the MGRS grid
+// on; MAP=plain (the default): outlines only, grid off.
+const MAP = env.MAP ?? 'plain';
 // Clock ticks per second of /proc/<pid>/stat times (USER_HZ).
 const TICKS_PER_S = (() => {
   try {
@@ -151,6 +155,10 @@ async function openPages(browser, server, n, contexts, pages, timeoutMs = 90000)
   const t0 = Date.now();
   const opened = await Promise.all(Array.from({ length: n }, async () => {
     const ctx = await newContext(browser, path.join(LOGS, `page-${contexts.length + 1}-console.log`));
+    if (MAP === 'full') {
+      // The layer panel's stored choice: grid on (the archive is the default base map).
+      await ctx.addInitScript(() => window.localStorage.setItem('watchfloor.layers.v1.local', JSON.stringify({ on: { grid: true } })));
+    }
     contexts.push(ctx);
     const page = await ctx.newPage();
     await page.goto(server.webUrl, { waitUntil: 'domcontentloaded' });
@@ -179,6 +187,16 @@ async function waitFilled(pages, want, timeoutMs = 60000) {
   }
 }
 
+/** The server's basemap flag for MAP=full (the archive made here). */
+function mapArgs() {
+  if (MAP !== 'full') return [];
+  mkdirSync(LOGS, { recursive: true });
+  const archive = path.join(LOGS, 'checker.mbtiles');
+  rmSync(archive, { force: true });
+  execFileSync('python3', [path.join(REPO, 'tests', 'browser', 'lib', 'make_mbtiles.py'), archive, '8']);
+  return ['--basemap', archive];
+}
+
 const fmt = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '–');
 
 async function main() {
@@ -187,7 +205,7 @@ async function main() {
     name: 'frame-bench',
     binary: SERVER,
     // No per-connection rate limit: 4 connections carry OBJECTS * RATE events a second.
-    extraArgs: ['--client-rate', '0'],
+    extraArgs: ['--client-rate', '0', ...mapArgs()],
     logPath: path.join(LOGS, 'server.log'),
     env: { RUST_LOG: env.RUST_LOG ?? 'warn' },
   });
@@ -252,7 +270,7 @@ async function main() {
         `(SwiftShader WebGL), release server, \`wf-loadgen objects --objects ${OBJECTS} --rate-hz ${RATE}\` ` +
         `over ${GEN_CONNECTIONS} TCP connections (the server routes each update to the other connections too). Frame times: requestAnimationFrame intervals pooled over all pages during ` +
         `${MEASURE_S} s (empty picture: ${BASELINE_S} s; server only: ${IDLE_S} s) while each map pans or ` +
-        'zooms every 2 s. WebSocket sizes are characters of JSON text. Server, generator and browsers share the machine.',
+        `zooms every 2 s; map ${MAP === 'full' ? 'full (raster basemap archive, MGRS grid on, place names and counties)' : 'plain (outlines, place names and counties; no basemap, grid off)'}. WebSocket sizes are characters of JSON text. Server, generator and browsers share the machine.`,
       '',
       ...table,
       '',

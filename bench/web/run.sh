@@ -4,7 +4,8 @@
 # leaves its Markdown table in bench/web/results.md.
 #
 # Knobs (environment): SKIP_BUILD=1, OBJECTS=10000, RATE=1, MEASURE_S=30,
-#   BASELINE_S=15, IDLE_S=8, PAGES="1 4", GEN_CONNECTIONS=4, SERVER=..., LOADGEN=..., OUT=dir
+#   BASELINE_S=15, IDLE_S=8, PAGES="1 4", GEN_CONNECTIONS=4, SERVER=..., LOADGEN=..., OUT=dir,
+#   MAP=plain|full (full: an offline raster basemap archive and the MGRS grid on)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"

@@ -25,6 +25,33 @@ export async function getJson(path) {
 }
 
 /**
+ * POSTs `body` as JSON to `path`: the same answer shape as getJson.
+ */
+export async function postJson(path, body) {
+  try {
+    const r = await fetch(path, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    let answer = null;
+    try {
+      answer = await r.json();
+    } catch {
+      // not JSON: the status says enough
+    }
+    if (!r.ok) {
+      const e = answer && answer.error;
+      return { ok: false, status: r.status, code: e?.code || `http_${r.status}`, message: e?.message || `HTTP ${r.status}` };
+    }
+    return { ok: true, body: answer };
+  } catch (e) {
+    return { ok: false, status: 0, code: 'offline', message: e.message };
+  }
+}
+
+/**
  * `fn` run one at a time: a call while it runs makes it run once more after,
  * and resolves when that run is done, so what is drawn is never older than
  * the call.

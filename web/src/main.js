@@ -10,6 +10,7 @@ import { createChat } from './chat.js';
 import { createAlerts } from './alerts.js';
 import { createMarkers } from './markers.js';
 import { createTools } from './tools.js';
+import { createClassify } from './classify.js';
 import { createReplay } from './replay.js';
 import { createSensors } from './sensors.js';
 import { createOps } from './ops.js';
@@ -97,11 +98,13 @@ function startCop(session) {
   const tabs = createTabs({ side: $('side'), onResize: () => mapApi.map.resize() });
   tabs.register('picture', { view: $('picture-view') });
   const chat = createChat({ session, send });
+  const classify = createClassify();
   panel = createPanel({
     getView,
     onSelect: select,
     onDelete: (uid) => send({ op: 'delete', uid }),
     onChat: (uid) => chat.open(uid),
+    onClassify: (o) => classify.open(o),
     isWebMarker,
   });
   let ops = null;

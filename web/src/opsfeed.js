@@ -4,6 +4,8 @@
 // desk that is not running (503) or a caller who must log in (401) is a
 // state the page shows, not an error it throws.
 
+import { postJson } from './fetchjson.js';
+
 const VERSION_MS = 2000;
 const ROSTER_MS = 10000;
 
@@ -148,20 +150,9 @@ export function createOpsFeed({ onState, onVersion, onRoster, onBoard }) {
      * Refetches the views after an accepted one.
      */
     async post(cmd) {
-      try {
-        const r = await fetch('/api/ops/commands', {
-          method: 'POST',
-          credentials: 'same-origin',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(cmd),
-        });
-        if (!r.ok) return { ok: false, status: r.status, ...(await errorOf(r)) };
-        const body = await r.json();
-        await poll(true);
-        return { ok: true, body };
-      } catch (e) {
-        return { ok: false, status: 0, code: 'offline', message: e.message };
-      }
+      const r = await postJson('/api/ops/commands', cmd);
+      if (r.ok) await poll(true);
+      return r;
     },
   };
 }

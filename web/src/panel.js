@@ -4,6 +4,7 @@
 import { affiliationOf, kindOf, typeWords } from './cottypes.js';
 import { affiliationColour } from './symbols.js';
 import { isStale } from './state.js';
+import { classifiable } from './classify.js';
 import { ageText, altText, courseText, latLonText, mgrsText, naturalCompare, naturalKey, speedText, utcText } from './format.js';
 
 const ROW_LIMIT = 300;
@@ -59,7 +60,7 @@ function chipColour(type) {
  * `onChat(uid)` opens a direct chat with a contact; `isWebMarker(o)` says
  * whether the web made it (only those may be deleted from here).
  */
-export function createPanel({ getView, onSelect, onDelete, onChat, isWebMarker }) {
+export function createPanel({ getView, onSelect, onDelete, onChat, onClassify, isWebMarker }) {
   const list = $('object-list');
   const count = $('object-count');
   const details = $('details');
@@ -231,6 +232,13 @@ export function createPanel({ getView, onSelect, onDelete, onChat, isWebMarker }
     if (o.contact && !o.gone && view.live) {
       const b = el('button', '', 'Chat');
       b.onclick = () => onChat(o.uid);
+      actions.append(b);
+    }
+    if (view.live && onClassify && classifiable(o)) {
+      const b = el('button', '', 'Classify');
+      b.dataset.testid = 'classify';
+      b.title = 'friend, neutral, hostile or suspect, with remarks (audited)';
+      b.onclick = () => onClassify(o);
       actions.append(b);
     }
     if (view.live && isWebMarker(o)) {

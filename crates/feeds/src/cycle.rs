@@ -101,11 +101,10 @@ impl Pipeline {
                 return Err(FeedsError::RemarksTooLong(MAX_REMARKS));
             }
         }
-        let id = track_uid
-            .strip_prefix(self.cfg.uid_prefix.as_str())
-            .and_then(|rest| rest.strip_prefix('-'))
-            .and_then(|n| n.parse::<u64>().ok());
-        let Some(t) = id.and_then(|id| self.tracks.get_mut(&id)) else {
+        let Some(t) = self
+            .track_id(track_uid)
+            .and_then(|id| self.tracks.get_mut(&id))
+        else {
             return Err(FeedsError::UnknownTrack(
                 track_uid.chars().take(128).collect(),
             ));
@@ -119,6 +118,20 @@ impl Pipeline {
         self.stats.tracks_published += 1;
         self.queue(e);
         Ok(())
+    }
+
+    /// Whether `track_uid` (as published) is a live track, one
+    /// [`Pipeline::mark`] would take.
+    pub fn has_track(&self, track_uid: &str) -> bool {
+        self.track_id(track_uid)
+            .is_some_and(|id| self.tracks.contains_key(&id))
+    }
+
+    fn track_id(&self, track_uid: &str) -> Option<u64> {
+        track_uid
+            .strip_prefix(self.cfg.uid_prefix.as_str())
+            .and_then(|rest| rest.strip_prefix('-'))
+            .and_then(|n| n.parse::<u64>().ok())
     }
 
     /// Uids of the live (published or publishable) tracks, in id order.

@@ -273,6 +273,17 @@ pub enum Command {
         /// Why.
         reason: String,
     },
+    /// Classifies a fused track: its standard identity and why (watch
+    /// officer or admin). The latest classification of a uid stands.
+    Classify {
+        /// The track's uid as published.
+        uid: String,
+        /// What it is judged to be.
+        affiliation: crate::classify::Affiliation,
+        /// Why, published in the track's `<remarks>`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        remarks: Option<String>,
+    },
     /// Several commands, applied all or none.
     Batch {
         /// In order.
@@ -294,6 +305,7 @@ impl Command {
                 | Command::Perstat { .. }
                 | Command::Usr { .. }
                 | Command::Reply { .. }
+                | Command::Classify { .. }
         )
     }
 
@@ -319,6 +331,7 @@ impl Command {
             Command::Meet { .. } => "ops.meet",
             Command::Extend { .. } => "ops.extend",
             Command::Waive { .. } => "ops.waive",
+            Command::Classify { .. } => "ops.classify",
             Command::Batch { .. } => "ops.batch",
         }
     }
@@ -339,11 +352,60 @@ impl Command {
             | Command::Order { .. }
             | Command::Suspense { .. }
             | Command::Recurring { .. }
-            | Command::EndRecurring { .. } => &[Role::WatchOfficer, Role::Admin],
+            | Command::EndRecurring { .. }
+            | Command::Classify { .. } => &[Role::WatchOfficer, Role::Admin],
             Command::Meet { .. } | Command::Extend { .. } | Command::Waive { .. } => {
                 &[Role::WatchOfficer, Role::Admin, Role::Legal]
             }
             Command::Reply { .. } | Command::Batch { .. } => &[],
+        }
+    }
+
+    /// Whether `actor` holds a role that may issue it.
+    pub fn check_role(&self, actor: &Actor) -> Result<(), OpsError> {
+        let roles = self.roles();
+        if roles.is_empty() || roles.iter().any(|r| actor.has(*r)) {
+            return Ok(());
+        }
+        Err(OpsError::Forbidden {
+            action: self.action(),
+            needed: roles
+                .iter()
+                .map(|r| r.name())
+                .collect::<Vec<_>>()
+                .join(" or "),
+            actor: actor.name.clone(),
+        })
+    }
+
+    /// The checks that need no records: the role, and a classification's
+    /// values; a batch's, command by command. The engine makes them again,
+    /// so a shell that asks first (before it looks a track up) refuses
+    /// nothing the engine would take.
+    pub fn precheck(&self, actor: &Actor) -> Result<(), OpsError> {
+        match self {
+            Command::Batch { commands } => {
+                commands.iter().enumerate().try_for_each(|(index, c)| {
+                    c.precheck(actor).map_err(|e| OpsError::Batch {
+                        index,
+                        source: Box::new(e),
+                    })
+                })
+            }
+            Command::Classify { uid, remarks, .. } => {
+                self.check_role(actor)?;
+                Ok(crate::classify::validate(uid, remarks.as_deref())?)
+            }
+            _ => self.check_role(actor),
+        }
+    }
+
+    /// The track uids it classifies, a batch's included.
+    pub fn classified(&self) -> Vec<&str> {
+        match self {
+            Command::Classify { uid, .. } => vec![uid.as_str()],
+            Command::Batch { commands } => commands.iter().flat_map(Command::classified).collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -386,6 +448,7 @@ impl Command {
             Command::Meet { suspense, .. }
             | Command::Extend { suspense, .. }
             | Command::Waive { suspense, .. } => vec![suspense.clone()],
+            Command::Classify { uid, .. } => vec![uid.clone()],
             Command::Batch { commands } => commands.iter().flat_map(Command::subjects).collect(),
         }
     }
@@ -447,6 +510,9 @@ pub enum OpsError {
     /// A suspense request that does not hold.
     #[error(transparent)]
     Suspense(#[from] crate::suspense::SuspenseError),
+    /// A malformed classification.
+    #[error(transparent)]
+    Classify(#[from] crate::classify::ClassifyError),
     /// A batch failed at one command; nothing of it was applied.
     #[error("command {index} of the batch: {source}")]
     Batch {

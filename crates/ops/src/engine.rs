@@ -31,6 +31,7 @@ use cot::Time;
 
 use crate::assignment::Assignment;
 use crate::authority::Authority;
+use crate::classify::{Affiliation, Classification};
 use crate::command::{Actor, Command};
 use crate::decide::Authorities;
 use crate::duty::StatusHistory;
@@ -75,7 +76,13 @@ pub struct Ops {
     suspenses: BTreeMap<String, Suspense>,
     orders: Orders,
     series: BTreeMap<String, Series>,
+    classifications: BTreeMap<String, Classification>,
     next_assignment: u64,
+    /// The audit sequence number the next entry gets, when the shell said
+    /// ([`Ops::at_seq`]); taken by the next request.
+    next_seq: Option<u64>,
+    /// The sequence number of the request's own (ACCEPTED) entry.
+    request_seq: Option<u64>,
     checked: Option<Time>,
     /// The next status or authority boundary after `checked`, once known
     /// (`Some(None)`: none on record); forgotten by any command that may
@@ -102,7 +109,10 @@ impl Ops {
             suspenses: BTreeMap::new(),
             orders: Orders::new(),
             series: BTreeMap::new(),
+            classifications: BTreeMap::new(),
             next_assignment: 1,
+            next_seq: None,
+            request_seq: None,
             checked: None,
             due: None,
         }
@@ -114,8 +124,12 @@ impl Ops {
     /// come first.
     pub fn apply(&mut self, actor: &Actor, cmd: &Command, now: Time) -> Applied {
         self.checked.get_or_insert(now);
+        let next_seq = self.next_seq.take();
         let caught_up = self.handle_timeout(now);
+        // The tick's entries are written first, then the request's.
+        self.request_seq = next_seq.map(|n| n + caught_up.entries.len() as u64);
         let mut applied = self.apply_now(actor, cmd, now);
+        self.request_seq = None;
         if !caught_up.entries.is_empty() {
             let mut entries = caught_up.entries;
             entries.append(&mut applied.entries);
@@ -191,6 +205,40 @@ impl Ops {
                 effects: Vec::new(),
             },
         }
+    }
+
+    /// Tells the engine the audit sequence number the next entry it returns
+    /// will be written as, so what the next request records can cite its
+    /// own audit record (a classification's `seq`). The shell calls it
+    /// before each request and before each replayed record; the next
+    /// [`Ops::apply`] uses it up.
+    pub fn at_seq(&mut self, next: u64) {
+        self.next_seq = Some(next);
+    }
+
+    pub(crate) fn classify(
+        &mut self,
+        uid: &str,
+        affiliation: Affiliation,
+        remarks: &Option<String>,
+        actor: &Actor,
+        now: Time,
+        work: &mut apply::Work,
+    ) {
+        let c = Classification {
+            uid: uid.to_string(),
+            affiliation,
+            remarks: remarks.clone(),
+            by: actor.name.clone(),
+            at: now,
+            seq: self.request_seq,
+        };
+        self.classifications.insert(uid.to_string(), c);
+        work.effects.push(Effect::Classify {
+            uid: uid.to_string(),
+            affiliation,
+            remarks: remarks.clone(),
+        });
     }
 
     /// Re-evaluates the open assignments when a duty-status period or an
@@ -354,6 +402,16 @@ impl Ops {
     /// Every recurring suspense, by id.
     pub fn series(&self) -> impl Iterator<Item = &Series> {
         self.series.values()
+    }
+
+    /// The latest classification of every track classified, by uid.
+    pub fn classifications(&self) -> impl Iterator<Item = &Classification> {
+        self.classifications.values()
+    }
+
+    /// The latest classification of a track.
+    pub fn classification(&self, uid: &str) -> Option<&Classification> {
+        self.classifications.get(uid)
     }
 
     /// The engine's tunables.

@@ -58,6 +58,16 @@ pub enum Effect {
     },
     /// Warn a suspense's owner.
     Notify(Notify),
+    /// Give a fused track its classification: the tracker publishes the
+    /// affiliation in its CoT type and the remarks with it.
+    Classify {
+        /// The track's uid.
+        uid: String,
+        /// Its standard identity.
+        affiliation: crate::classify::Affiliation,
+        /// Why.
+        remarks: Option<String>,
+    },
 }
 
 /// Tell a suspense's owner a threshold has come: its TAK users by GeoChat

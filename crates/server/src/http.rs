@@ -18,6 +18,7 @@ use crate::metrics::{Metrics, Sample};
 use api::ApiError;
 
 use crate::marti_ctx::MartiCtx;
+use crate::operations::{OpsShared, SubmitError};
 use crate::router::RouterMsg;
 use crate::sensor_task::SensorShared;
 
@@ -29,6 +30,8 @@ struct AppState {
     router: mpsc::Sender<RouterMsg>,
     sensors: Option<Arc<SensorShared>>,
     directory: Option<Arc<MartiCtx>>,
+    /// The ops desk, which audits the operator's marks.
+    ops: Option<Arc<OpsShared>>,
     /// When the server started, for uptime.
     started: (cot::Time, std::time::Instant),
 }
@@ -53,6 +56,7 @@ impl Api {
         marti: Option<&marti::Marti>,
         sensors: Option<Arc<SensorShared>>,
         directory: Arc<MartiCtx>,
+        ops: Option<Arc<OpsShared>>,
     ) -> Result<Api, crate::ServerError> {
         let doc = openapi().map_err(|e| crate::ServerError::Config(e.to_string()))?;
         let doc: Arc<str> = Arc::from(doc.to_json());
@@ -64,10 +68,11 @@ impl Api {
                 r.clone(),
                 sensors,
                 Some(directory),
+                ops,
                 doc.clone(),
                 ready.clone(),
             ),
-            https: app(m, r, None, None, doc, ready.clone()),
+            https: app(m, r, None, None, None, doc, ready.clone()),
             marti: marti.map(marti::Marti::router),
         })
     }
@@ -196,6 +201,7 @@ fn app(
     router: mpsc::Sender<RouterMsg>,
     sensors: Option<Arc<SensorShared>>,
     directory: Option<Arc<MartiCtx>>,
+    ops: Option<Arc<OpsShared>>,
     openapi: Arc<str>,
     ready: Arc<std::sync::atomic::AtomicBool>,
 ) -> Router {
@@ -225,6 +231,7 @@ fn app(
         router,
         sensors,
         directory,
+        ops,
         started: (crate::clock::now(), std::time::Instant::now()),
     })
 }
@@ -233,27 +240,55 @@ fn app(
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MarkBody {
-    affiliation: feeds::Affiliation,
+    affiliation: ops::Affiliation,
     #[serde(default)]
     remarks: Option<String>,
 }
 
-/// `POST /api/tracks/{uid}/mark` with `{"affiliation": "hostile", "remarks": "..."}`.
-/// Rejections use the API's one JSON error shape.
+/// `POST /api/tracks/{uid}/mark` with `{"affiliation": "hostile", "remarks": "..."}`:
+/// an `ops.classify` by the operator, decided and audited by the ops desk
+/// as the web COP's are. Without a desk (ops disabled, or no data folder)
+/// the mark goes to the tracker unaudited. Rejections use the API's one
+/// JSON error shape.
 async fn mark_track(
     State(s): State<AppState>,
     Path(uid): Path<String>,
     body: Result<Json<MarkBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let sensors = s
-        .sensors
-        .ok_or_else(|| ApiError::not_found("no sensors are configured"))?;
+    let Some(desk) = s.ops else {
+        let sensors = s
+            .sensors
+            .ok_or_else(|| ApiError::not_found("no sensors are configured"))?;
+        let Json(body) = body?;
+        let affiliation = crate::operations::to_feeds(body.affiliation);
+        sensors
+            .mark(uid, affiliation, body.remarks)
+            .await
+            .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_marked", e))?;
+        return Ok(Json(serde_json::json!({ "marked": true })));
+    };
     let Json(body) = body?;
-    sensors
-        .mark(uid, body.affiliation, body.remarks)
+    let actor = crate::operations::operator();
+    let cmd = ops::Command::Classify {
+        uid,
+        affiliation: body.affiliation,
+        remarks: body.remarks,
+    };
+    crate::operations::preflight(&desk, &actor, &cmd).await?;
+    let done = tokio::task::spawn_blocking(move || desk.submit(&actor, &cmd))
         .await
-        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_marked", e))?;
-    Ok(Json(serde_json::json!({ "marked": true })))
+        .map_err(ApiError::internal)?;
+    match done {
+        Ok(d) => Ok(Json(
+            serde_json::json!({ "marked": true, "audit": [d.seqs.0, d.seqs.1] }),
+        )),
+        Err(SubmitError::Refused { error, seq }) => Err(crate::operations::refusal(&error, seq)),
+        Err(SubmitError::Desk(e)) => Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ops_stopped",
+            e.to_string(),
+        )),
+    }
 }
 
 /// `GET /api/clients`: every client seen, connected or not, for the

@@ -170,18 +170,29 @@ impl Server {
         let trust = tls::start(&config, users.clone(), &tak, &mut shell).await?;
         let sensors = sensor_task::start(&config.sensors, &mut shell).await?;
         let sensor_status = sensors.as_ref().map(|s| s.status.clone());
-        let api = http::Api::new(&shell, marti.as_ref(), sensors, directory)?;
+        // The ops desk needs a data folder: its audit log is the record.
+        let ops = match (&config.store.data_dir, config.ops.enabled) {
+            (Some(dir), true) => Some(operations::start(
+                &config.ops,
+                dir,
+                sensors.clone(),
+                &mut shell,
+            )?),
+            _ => None,
+        };
+        let ops_shared = ops.as_ref().map(|o| o.shared.clone());
+        let api = http::Api::new(
+            &shell,
+            marti.as_ref(),
+            sensors,
+            directory,
+            ops_shared.clone(),
+        )?;
         let http_addr = http::start(&config.http, &api, &mut shell).await?;
         let https_addr = match &trust {
             Some(t) => http::start_https(&config.marti, &t.parts, &api, &mut shell).await?,
             None => None,
         };
-        // The ops desk needs a data folder: its audit log is the record.
-        let ops = match (&config.store.data_dir, config.ops.enabled) {
-            (Some(dir), true) => Some(operations::start(&config.ops, dir, &mut shell)?),
-            _ => None,
-        };
-        let ops_shared = ops.as_ref().map(|o| o.shared.clone());
         // Flow counts are kept in the data folder, beside history.
         let flows = match (&config.store.data_dir, config.flows.enabled) {
             (Some(dir), true) => Some(flows::start(&config.flows, dir, &mut shell)?),

@@ -34,6 +34,11 @@ pub(crate) enum SensorMsg {
         remarks: Option<String>,
         reply: oneshot::Sender<Result<(), String>>,
     },
+    /// Whether a track is live (asked before a classification is audited).
+    HasTrack {
+        uid: String,
+        reply: oneshot::Sender<bool>,
+    },
 }
 
 /// What the sockets, the HTTP API and `/metrics` share with the task.
@@ -89,6 +94,40 @@ impl SensorShared {
             .await
             .map_err(|_| "sensor task stopped".to_string())?;
         rx.await.map_err(|_| "sensor task stopped".to_string())?
+    }
+
+    /// [`SensorShared::mark`] from a blocking thread (the ops desk's).
+    pub(crate) fn mark_blocking(
+        &self,
+        uid: String,
+        affiliation: Affiliation,
+        remarks: Option<String>,
+    ) -> Result<(), String> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .blocking_send(SensorMsg::Mark {
+                uid,
+                affiliation,
+                remarks,
+                reply,
+            })
+            .map_err(|_| "sensor task stopped".to_string())?;
+        rx.blocking_recv()
+            .map_err(|_| "sensor task stopped".to_string())?
+    }
+
+    /// Whether the tracker has a live track `uid`; `false` when the task
+    /// has stopped.
+    pub(crate) async fn has_track(&self, uid: &str) -> bool {
+        let (reply, rx) = oneshot::channel();
+        let asked = SensorMsg::HasTrack {
+            uid: uid.to_string(),
+            reply,
+        };
+        if self.tx.send(asked).await.is_err() {
+            return false;
+        }
+        rx.await.unwrap_or(false)
     }
 
     /// The sensor side's samples for `/metrics`: totals, then one line per
@@ -289,6 +328,9 @@ fn handle(
                 p.mark(&uid, affiliation, remarks)
                     .map_err(|e| e.to_string()),
             );
+        }
+        SensorMsg::HasTrack { uid, reply } => {
+            let _ = reply.send(p.has_track(&uid));
         }
     }
 }

@@ -6,6 +6,7 @@ mod api {
 
     mod bad_input;
     mod basemap;
+    mod classify;
     mod flows;
     mod openapi;
     mod ops;

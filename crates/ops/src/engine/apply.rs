@@ -39,18 +39,7 @@ impl Ops {
         now: Time,
         work: &mut Work,
     ) -> Result<(), OpsError> {
-        let roles = cmd.roles();
-        if !roles.is_empty() && !roles.iter().any(|r| actor.has(*r)) {
-            return Err(OpsError::Forbidden {
-                action: cmd.action(),
-                needed: roles
-                    .iter()
-                    .map(|r| r.name())
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-                actor: actor.name.clone(),
-            });
-        }
+        cmd.check_role(actor)?;
         match cmd {
             Command::Unit { unit } => self.put_unit(unit, now, work),
             Command::Status { unit, status } => {
@@ -214,6 +203,15 @@ impl Ops {
                 authority,
                 reason,
             } => self.waive(suspense, authority, reason, actor, now),
+            Command::Classify {
+                uid,
+                affiliation,
+                remarks,
+            } => {
+                crate::classify::validate(uid, remarks.as_deref())?;
+                self.classify(uid, *affiliation, remarks, actor, now, work);
+                Ok(())
+            }
             Command::Batch { .. } => Err(invalid("batches do not nest")),
         }
     }

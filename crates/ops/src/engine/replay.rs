@@ -61,6 +61,7 @@ fn is_command(action: &str) -> bool {
             | "ops.meet"
             | "ops.extend"
             | "ops.waive"
+            | "ops.classify"
             | "ops.batch"
     )
 }

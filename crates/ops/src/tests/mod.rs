@@ -1,4 +1,5 @@
 mod cases;
+mod classify;
 mod props;
 mod reply;
 mod suspenses;

@@ -255,8 +255,9 @@ impl OpsDesk {
         if let Some(why) = &self.stopped {
             return Err(DeskError::Stopped(why.clone()).into());
         }
-        let applied = self.engine.apply(actor, cmd, desk_time(now));
         let first = self.log.len();
+        self.engine.at_seq(first);
+        let applied = self.engine.apply(actor, cmd, desk_time(now));
         self.write(&applied.entries)?;
         match applied.result {
             Ok(()) => Ok(Submitted {
@@ -299,6 +300,30 @@ impl OpsDesk {
             reasons: vec![reason.into()],
             rule_set: Some(self.engine.rules().hash.clone()),
             payload: serde_json::Value::Null,
+        };
+        self.write(std::slice::from_ref(&entry))?;
+        Ok(self.log.len().saturating_sub(1))
+    }
+
+    /// Records a command the shell refused after reading it (a
+    /// classification of a track the tracker does not have), as the
+    /// engine records its own refusals: the command is the payload.
+    pub fn note_refused_command(
+        &mut self,
+        actor: &Actor,
+        cmd: &Command,
+        reason: &str,
+        now: Time,
+    ) -> Result<u64, DeskError> {
+        let entry = Entry {
+            time: desk_time(now),
+            actor: actor.name.clone(),
+            action: "ops.refused".into(),
+            subjects: cmd.subjects(),
+            decision: Some("REFUSED_CALL".into()),
+            reasons: vec![format!("{}: {reason}", cmd.action())],
+            rule_set: Some(self.engine.rules().hash.clone()),
+            payload: serde_json::json!({ "actor": actor, "command": cmd }),
         };
         self.write(std::slice::from_ref(&entry))?;
         Ok(self.log.len().saturating_sub(1))
@@ -402,6 +427,7 @@ fn short(hash: &str) -> &str {
 }
 
 fn replay(engine: &mut Ops, r: &AuditRecord) -> Result<(), DeskError> {
+    engine.at_seq(r.seq);
     engine
         .replay(
             Time::from_millis(r.time_ms),

@@ -7,6 +7,7 @@
 //! async worker); the router never waits on any of it.
 
 mod briefing;
+mod classify;
 mod desk;
 mod offline;
 mod rules_file;
@@ -26,6 +27,7 @@ use picture::{Identity, Message};
 use tokio::sync::mpsc;
 
 pub use briefing::{briefing, CheckpointLine};
+pub(crate) use classify::{operator, preflight, refusal, to_feeds};
 pub use desk::{desk_time, DeskConfig, DeskError, OpsDesk, SubmitError, Submitted};
 pub use offline::{check_replay, checkpoint_within, read_engine, read_engine_until, OfflineError};
 pub use rules_file::{
@@ -96,6 +98,10 @@ pub(crate) struct OpsShared {
     withdrawn: AtomicU64,
     notified: AtomicU64,
     refused_calls: AtomicU64,
+    classified: AtomicU64,
+    /// The tracker, which classifications are handed to (`None`: no
+    /// sensors configured, and every classification is refused).
+    sensors: Option<Arc<crate::sensor_task::SensorShared>>,
 }
 
 impl OpsShared {
@@ -231,6 +237,7 @@ impl OpsShared {
         let desk = self.desk.lock();
         let engine = desk.engine();
         let mut out = Vec::new();
+        let mut classify = Vec::new();
         for effect in effects {
             match effect {
                 Effect::Dispatch {
@@ -289,9 +296,17 @@ impl OpsShared {
                     }
                     self.notified.fetch_add(1, Relaxed);
                 }
+                Effect::Classify {
+                    uid,
+                    affiliation,
+                    remarks,
+                } => classify.push((uid, *affiliation, remarks)),
             }
         }
         drop(desk);
+        for (uid, affiliation, remarks) in classify {
+            self.apply_classification(uid, affiliation, remarks);
+        }
         // Gone only when every listener has stopped: the server is ending.
         let Some(router) = self.router.upgrade() else {
             return;
@@ -347,6 +362,11 @@ impl OpsShared {
                 self.refused_calls.load(Relaxed),
             ),
             Sample::counter(
+                "ops_classifications_total",
+                "Track classifications taken by the desk and handed to the tracker",
+                self.classified.load(Relaxed),
+            ),
+            Sample::counter(
                 "ops_field_answers_dropped_total",
                 "Field answers dropped because the desk's inbox was full",
                 self.answers_dropped.load(Relaxed),
@@ -376,6 +396,7 @@ impl OpsShared {
 pub(crate) fn start(
     config: &OpsServerConfig,
     data_dir: &std::path::Path,
+    sensors: Option<Arc<crate::sensor_task::SensorShared>>,
     shell: &mut crate::Shell,
 ) -> Result<Started, crate::ServerError> {
     let (mut desk, notes) = OpsDesk::open(DeskConfig::in_data_dir(data_dir))
@@ -415,6 +436,8 @@ pub(crate) fn start(
         withdrawn: AtomicU64::new(0),
         notified: AtomicU64::new(0),
         refused_calls: AtomicU64::new(0),
+        classified: AtomicU64::new(0),
+        sensors,
     });
     shared.track(&shared.desk.lock());
     let (tx, rx) = mpsc::channel(256);

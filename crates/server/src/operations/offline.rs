@@ -87,6 +87,7 @@ pub(super) fn replay_one(
     engine: &mut Ops,
     r: &AuditRecord,
 ) -> Result<Vec<NewRecord>, OfflineError> {
+    engine.at_seq(r.seq);
     let applied = engine
         .replay(
             Time::from_millis(r.time_ms),

@@ -38,6 +38,7 @@ pub(crate) fn router() -> Router<WebState> {
         .route("/api/ops/orders/:id", get(order))
         .route("/api/ops/timeline", get(timeline))
         .route("/api/ops/briefing", get(briefing))
+        .route("/api/ops/classifications", get(classifications))
         .route(
             "/api/ops/commands",
             post(command).layer(DefaultBodyLimit::max(MAX_BODY)),
@@ -360,18 +361,7 @@ async fn briefing(
 
 /// The HTTP answer for an engine refusal.
 fn refused(e: &OpsError, seq: u64) -> Response {
-    // A batch answers with the status of the command that failed in it.
-    let mut inner = e;
-    while let OpsError::Batch { source, .. } = inner {
-        inner = source;
-    }
-    let (status, code) = match inner {
-        OpsError::Forbidden { .. } => (StatusCode::FORBIDDEN, "forbidden"),
-        OpsError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
-        OpsError::ClockSkew { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "clock_skew"),
-        _ => (StatusCode::UNPROCESSABLE_ENTITY, "refused"),
-    };
-    ApiError::new(status, code, format!("{e} (audit record {seq})")).into_response()
+    crate::operations::refusal(e, seq).into_response()
 }
 
 async fn command(
@@ -419,6 +409,11 @@ async fn command(
             return ApiError::bad_request("bad_command", format!("{why}{seq}")).into_response();
         }
     };
+    // A classification of a track the tracker does not have is refused
+    // (and audited) here, before the desk could take it.
+    if let Err(e) = crate::operations::preflight(&ops, &actor, &cmd).await {
+        return e.into_response();
+    }
     let result = blocking(move || ops.submit(&actor, &cmd)).await;
     match result {
         Err(r) => r,
@@ -426,6 +421,23 @@ async fn command(
         Ok(Err(SubmitError::Refused { error, seq })) => refused(&error, seq),
         Ok(Err(SubmitError::Desk(e))) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "ops_stopped", e.to_string()).into_response(),
     }
+}
+
+/// The latest classification of every track classified, newest first.
+async fn classifications(State(s): State<WebState>, headers: HeaderMap) -> Response {
+    let (ops, _) = match parts(&s, &headers) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let text = ops.with_desk(|d| {
+        let mut list: Vec<_> = d.engine().classifications().collect();
+        list.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.uid.cmp(&b.uid)));
+        serde_json::to_string(&serde_json::json!({
+            "time": crate::now().to_string(),
+            "classifications": list,
+        }))
+    });
+    text.map_or_else(|e| ApiError::internal(e).into_response(), json_text)
 }
 
 async fn checkpoint(State(s): State<WebState>, headers: HeaderMap) -> Response {
